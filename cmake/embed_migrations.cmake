@@ -1,0 +1,12 @@
+# Writes OUT: a C++ file holding every DIR/*.sql migration, sorted by name.
+file(GLOB files ${DIR}/*.sql)
+list(SORT files)
+set(body "// Generated from src/projections/migrations. Do not edit.\n#include \"projections/migrations.hpp\"\nnamespace tenantry {\nconst std::vector<migration>& embedded_migrations() {\n  static const std::vector<migration> all{\n")
+foreach(f ${files})
+  get_filename_component(name ${f} NAME)
+  file(READ ${f} sql)
+  string(APPEND body "    {\"${name}\", R\"__sql__(${sql})__sql__\"},\n")
+endforeach()
+string(APPEND body "  };\n  return all;\n}\n}  // namespace tenantry\n")
+file(WRITE ${OUT}.tmp "${body}")
+configure_file(${OUT}.tmp ${OUT} COPYONLY)

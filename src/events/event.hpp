@@ -1,0 +1,24 @@
+#pragma once
+// Every event tenantry records, as one closed variant: std::visit over it is exhaustive.
+
+#include <string_view>
+#include <variant>
+
+#include "events/tenant_events.hpp"
+#include "events/user_events.hpp"
+
+namespace tenantry {
+
+using event = std::variant<tenant_created, tenant_updated, tenant_moved, tenant_suspended,
+                           tenant_resumed, tenant_activated, tenant_deactivated, tenant_deleted,
+                           tenant_restored, user_registered, session_started, session_refreshed,
+                           session_revoked>;
+
+// CloudEvents type, e.g. "tenantry.tenant.suspended.v1".
+std::string_view event_type(const event& e);
+// "tenant", "user" or "session".
+std::string_view aggregate_type(const event& e);
+// The id of the aggregate the event belongs to (the CloudEvents subject).
+const std::string& aggregate_id(const event& e);
+
+}  // namespace tenantry
