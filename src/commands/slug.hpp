@@ -1,0 +1,20 @@
+#pragma once
+// Slugs: lowercase ASCII [a-z0-9-], dashes collapsed, generated from a name or validated.
+
+#include <string>
+#include <string_view>
+
+namespace tenantry {
+
+inline constexpr std::size_t max_slug_length = 63;
+
+// "Acme Corp. (EU)" -> "acme-corp-eu"; accented Latin letters lose their accents; an
+// empty result becomes "tenant".
+std::string slugify(std::string_view name);
+// True when `slug` is a valid explicit slug: 1-63 of [a-z0-9-], no leading, trailing or
+// double dash, and not shaped like a UUID (a UUID in a path is always an id).
+bool is_valid_slug(std::string_view slug);
+// "acme" with n = 2 -> "acme-2", trimmed so that the result stays within the maximum.
+std::string numbered_slug(std::string_view base, int n);
+
+}  // namespace tenantry
