@@ -1,0 +1,279 @@
+#include "commands/command_processor.hpp"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "events/codec.hpp"
+
+namespace tenantry {
+
+std::string_view to_string(writer_state s) {
+  switch (s) {
+    case writer_state::starting: return "starting";
+    case writer_state::ready: return "ready";
+    case writer_state::recovering: return "recovering";
+    case writer_state::fenced: return "fenced";
+    case writer_state::stopped: return "stopped";
+  }
+  return "unknown";
+}
+
+namespace {
+
+error unavailable(std::string message, std::string code = "unavailable") {
+  return error{errc::unavailable, std::move(code), std::move(message), nlohmann::json::object()};
+}
+
+// Routes a command to the aggregate that decides it; lookups decide nothing.
+result<std::vector<event>> decide_any(const write_model& model, const command& cmd,
+                                      const decide_context& ctx) {
+  return std::visit(
+      [&](const auto& c) -> result<std::vector<event>> {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<T, lookup_credentials>) return std::vector<event>{};
+        else if constexpr (std::is_same_v<T, register_user> || std::is_same_v<T, start_session> ||
+                           std::is_same_v<T, refresh_session>)
+          return decide(model.users, user_command{c}, ctx);
+        else return decide(model.tenants, tenant_command{c}, ctx);
+      },
+      cmd);
+}
+
+std::string stored_response(const command_response& r) {
+  return nlohmann::json{{"status", r.status}, {"body", r.body}}.dump();
+}
+
+command_response parse_stored_response(const std::string& text) {
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return {500, ""};
+  return {j.value("status", 500u), j.value("body", std::string())};
+}
+
+}  // namespace
+
+command_processor::command_processor(event_appender& appender, event_replayer& replayer,
+                                     writer_options options)
+    : appender_(appender), replayer_(replayer), options_(std::move(options)) {}
+
+command_processor::~command_processor() { stop(); }
+
+void command_processor::start() { thread_ = std::thread([this] { run(); }); }
+
+void command_processor::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  std::deque<command_request> rest;
+  {
+    std::lock_guard lock(mutex_);
+    rest.swap(queue_);
+  }
+  reject_all(rest, unavailable("The server is shutting down."));
+  state_ = writer_state::stopped;
+}
+
+void command_processor::submit(command_request request) {
+  const writer_state s = state_.load();
+  if (s != writer_state::ready) {
+    request.done(command_reply{
+        std::unexpected(s == writer_state::fenced
+                            ? unavailable("Another writer took over; this instance stopped "
+                                          "writing.",
+                                          "writer_fenced")
+                            : unavailable("The writer is " + std::string(to_string(s)) +
+                                          "; retry shortly.")),
+        false, -1});
+    return;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(request));
+  }
+  wake_.notify_one();
+}
+
+void command_processor::reject_all(std::deque<command_request>& batch, const error& why) {
+  for (auto& r : batch) r.done(command_reply{std::unexpected(why), false, -1});
+  batch.clear();
+}
+
+bool command_processor::rebuild() {
+  auto model = std::make_unique<write_model>();
+  bool decoded_all = true;
+  auto end = replayer_.replay([&](const stored_event& s) {
+    auto e = decode(s);
+    if (!e) {
+      spdlog::error("writer: cannot decode event at offset {} ({}): {}", s.offset, s.type,
+                    e.error().message);
+      decoded_all = false;
+      return;
+    }
+    e->offset = s.offset;
+    model->apply(*e);
+  });
+  if (!end) {
+    spdlog::warn("writer: rebuild failed: {}", end.error().message);
+    return false;
+  }
+  if (!decoded_all) {
+    // An event this build cannot read: deciding on a partial model could break invariants.
+    spdlog::critical("writer: the log holds events this version cannot decode; not writing");
+    return false;
+  }
+  model->forget_idempotency_before(options_.clock() - options_.idempotency_ttl);
+  event_count_ = model->event_count();
+  spdlog::info("writer: rebuilt from {} events ({} tenants)", model->event_count(),
+               model->tenants.size());
+  model_ = std::move(model);
+  return true;
+}
+
+void command_processor::recover() {
+  state_ = writer_state::recovering;
+  auto backoff = std::chrono::milliseconds(100);
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      if (stopping_) return;
+    }
+    if (auto r = appender_.recover(); !r) {
+      if (r.error().code == "writer_fenced") {
+        state_ = writer_state::fenced;
+        spdlog::error("writer: fenced by a newer writer; this instance stops writing");
+        return;
+      }
+      spdlog::warn("writer: producer recovery failed: {}", r.error().message);
+    } else if (rebuild()) {
+      state_ = writer_state::ready;
+      spdlog::info("writer: recovered");
+      return;
+    }
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, backoff, [&] { return stopping_; });
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+  }
+}
+
+void command_processor::run() {
+  if (!rebuild()) recover();
+  else state_ = writer_state::ready;
+  for (;;) {
+    std::deque<command_request> batch;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      while (!queue_.empty() && batch.size() < options_.max_batch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    switch (state_.load()) {
+      case writer_state::ready: process(batch); break;
+      case writer_state::fenced:
+        reject_all(batch, unavailable("Another writer took over.", "writer_fenced"));
+        break;
+      default: reject_all(batch, unavailable("The writer is recovering; retry shortly.")); break;
+    }
+  }
+}
+
+void command_processor::process(std::deque<command_request>& batch) {
+  struct pending {
+    command_request request;
+    command_reply reply;
+  };
+  std::vector<pending> answered;
+  std::vector<recorded_event> appended;
+  std::vector<std::size_t> last_event_of;  // per answered command: index in `appended` + 1
+  const timestamp now = options_.clock();
+  const decide_context ctx{now, options_.new_id, options_.max_depth};
+
+  for (auto& request : batch) {
+    command_reply reply{std::unexpected(error{}), false, model_->last_offset()};
+    const idempotency_record* seen =
+        request.idempotency_key.empty()
+            ? nullptr
+            : model_->idempotency(request.actor, request.idempotency_key);
+    std::size_t first = appended.size();
+    if (seen && seen->request_hash != request.request_hash) {
+      reply.response = fail(errc::unprocessable, "idempotency_key_reused",
+                            "This Idempotency-Key was used with a different request.");
+    } else if (seen) {
+      reply.response = parse_stored_response(seen->response);
+      reply.replayed = true;
+    } else if (auto decided = decide_any(*model_, request.cmd, ctx); !decided) {
+      reply.response = std::unexpected(decided.error());
+    } else {
+      for (auto& data : *decided) {
+        recorded_event e;
+        e.meta.event_id = new_uuid_v7();
+        e.meta.subject = aggregate_id(data);
+        e.meta.aggregate_type = std::string(aggregate_type(data));
+        e.meta.aggregate_version = model_->version_of(data) + 1;
+        e.meta.time = now;
+        e.meta.actor = request.actor;
+        e.meta.correlation_id = request.correlation_id;
+        e.meta.causation_id = request.correlation_id;
+        e.meta.idempotency_key = request.idempotency_key;
+        e.meta.request_hash = request.idempotency_key.empty() ? "" : request.request_hash;
+        e.data = std::move(data);
+        model_->apply(e);
+        e.meta.partition_key = model_->partition_key_of(e.data);
+        appended.push_back(std::move(e));
+      }
+      const std::vector<recorded_event> mine(appended.begin() + static_cast<long>(first),
+                                             appended.end());
+      command_response rendered = request.render(command_effect{*model_, mine});
+      if (!request.idempotency_key.empty() && !mine.empty()) {
+        appended.back().meta.response = stored_response(rendered);
+        // Keep the record for retries inside this same batch too.
+        model_->remember_response(appended.back().meta);
+      }
+      reply.response = std::move(rendered);
+    }
+    last_event_of.push_back(appended.size());
+    answered.push_back(pending{std::move(request), std::move(reply)});
+  }
+  batch.clear();
+
+  if (!appended.empty()) {
+    auto offsets = appender_.append(appended);
+    if (!offsets) {
+      const error why = offsets.error();
+      spdlog::error("writer: append of {} events failed ({}): {}", appended.size(), why.code,
+                    why.message);
+      for (auto& p : answered)
+        p.request.done(command_reply{
+            std::unexpected(unavailable(why.code == "writer_fenced"
+                                            ? "Another writer took over."
+                                            : "The event log did not confirm the change; retry "
+                                              "with the same Idempotency-Key.",
+                                        why.code == "writer_fenced" ? "writer_fenced"
+                                                                    : "unavailable")),
+            false, -1});
+      if (why.code == "writer_fenced") {
+        state_ = writer_state::fenced;
+        spdlog::error("writer: fenced by a newer writer; this instance stops writing");
+      } else {
+        recover();
+      }
+      return;
+    }
+    event_count_ += appended.size();
+    model_->committed(offsets->back());
+    // A command answers with its own last event's offset; one without events may have
+    // been decided on this batch's earlier events, so it waits for the whole batch.
+    for (std::size_t i = 0; i < answered.size(); ++i) {
+      const std::size_t end = last_event_of[i];
+      const bool own = end > (i == 0 ? 0 : last_event_of[i - 1]);
+      answered[i].reply.offset = own ? (*offsets)[end - 1] : offsets->back();
+    }
+  }
+  for (auto& p : answered) p.request.done(std::move(p.reply));
+}
+
+}  // namespace tenantry

@@ -1,0 +1,133 @@
+#include "commands/user_aggregate.hpp"
+
+#include <algorithm>
+
+namespace tenantry {
+
+bool is_platform_role(std::string_view role) {
+  return std::ranges::find(platform_role_names, role) != std::end(platform_role_names);
+}
+
+std::string normalize_email(std::string_view email) {
+  std::string out(email);
+  std::ranges::transform(out, out.begin(), [](unsigned char c) {
+    return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  });
+  return out;
+}
+
+const user_state* user_directory::find(const user_id& id) const {
+  const auto it = users_.find(id);
+  return it == users_.end() ? nullptr : &it->second;
+}
+
+const user_state* user_directory::find_by_email(std::string_view email) const {
+  const auto it = by_email_.find(normalize_email(email));
+  return it == by_email_.end() ? nullptr : find(it->second);
+}
+
+const session_state* user_directory::find_session(const session_id& id) const {
+  const auto it = sessions_.find(id);
+  return it == sessions_.end() ? nullptr : &it->second;
+}
+
+const session_state* user_directory::session_by_token(std::string_view hash) const {
+  const auto it = by_token_.find(std::string(hash));
+  return it == by_token_.end() ? nullptr : find_session(it->second);
+}
+
+void user_directory::evolve(const event& e, std::int64_t version) {
+  std::visit(
+      [&](const auto& ev) {
+        using T = std::decay_t<decltype(ev)>;
+        if constexpr (std::is_same_v<T, user_registered>) {
+          by_email_[ev.email] = ev.id;
+          users_[ev.id] = user_state{ev.id, ev.email, ev.name, ev.password_hash,
+                                     ev.platform_roles, version};
+        } else if constexpr (std::is_same_v<T, session_started>) {
+          by_token_[ev.token_hash] = ev.id;
+          sessions_[ev.id] = session_state{ev.id, ev.user, ev.token_hash, ev.expires_at, false,
+                                           version};
+        } else if constexpr (std::is_same_v<T, session_refreshed>) {
+          auto& s = sessions_.at(ev.id);
+          by_token_[ev.token_hash] = ev.id;
+          s.current_hash = ev.token_hash;
+          s.expires_at = ev.expires_at;
+          s.version = version;
+        } else if constexpr (std::is_same_v<T, session_revoked>) {
+          auto& s = sessions_.at(ev.id);
+          s.revoked = true;
+          s.version = version;
+        }
+      },
+      e);
+}
+
+namespace {
+
+using events = std::vector<event>;
+
+auto validation(std::string field, std::string problem) {
+  return fail(errc::invalid_argument, "validation_error", field + ": " + problem,
+              {{field, problem}});
+}
+
+bool plausible_email(std::string_view email) {
+  const auto at = email.find('@');
+  return email.size() <= 254 && at != std::string_view::npos && at > 0 &&
+         at + 1 < email.size() && email.find('@', at + 1) == std::string_view::npos &&
+         email.find_first_of(" \t\r\n") == std::string_view::npos;
+}
+
+result<events> decide_register(const user_directory& dir, const register_user& c,
+                               const decide_context& ctx) {
+  if (c.only_if_first && !dir.empty()) return events{};
+  if (!plausible_email(c.email)) return validation("email", "must be an email address");
+  if (c.name.size() > 200) return validation("name", "must be at most 200 bytes");
+  if (c.password_hash.empty()) return validation("password", "must not be empty");
+  for (const auto& role : c.platform_roles)
+    if (!is_platform_role(role)) return validation("platform_roles", "unknown role '" + role + "'");
+  if (dir.find_by_email(c.email))
+    return fail(errc::conflict, "email_taken", "A user with this email exists.");
+  std::vector<std::string> roles = c.platform_roles;
+  std::ranges::sort(roles);
+  roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
+  return events{user_registered{user_id{ctx.new_id()}, normalize_email(c.email), c.name,
+                                c.password_hash, std::move(roles)}};
+}
+
+result<events> decide_start(const user_directory& dir, const start_session& c,
+                            const decide_context& ctx) {
+  if (!dir.find(c.user)) return fail(errc::unauthenticated, "unauthenticated", "Unknown user.");
+  return events{session_started{session_id{ctx.new_id()}, c.user, c.token_hash, c.expires_at}};
+}
+
+// Rotation with reuse detection: only the family's current token refreshes; a rotated
+// one coming back means it leaked, so the whole family is revoked.
+result<events> decide_refresh(const user_directory& dir, const refresh_session& c,
+                              const decide_context& ctx) {
+  const session_state* s = dir.session_by_token(c.presented_hash);
+  auto invalid = [] {
+    return fail(errc::unauthenticated, "unauthenticated", "The refresh token is not valid.");
+  };
+  if (!s || s->revoked || !dir.find(s->user)) return invalid();
+  if (s->current_hash != c.presented_hash) return events{session_revoked{s->id, "reuse_detected"}};
+  if (s->expires_at <= ctx.now) return invalid();
+  return events{session_refreshed{s->id, c.new_hash, c.expires_at}};
+}
+
+}  // namespace
+
+result<std::vector<event>> decide(const user_directory& state, const user_command& command,
+                                  const decide_context& ctx) {
+  return std::visit(
+      [&](const auto& c) -> result<events> {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<T, register_user>) return decide_register(state, c, ctx);
+        else if constexpr (std::is_same_v<T, start_session>) return decide_start(state, c, ctx);
+        else return decide_refresh(state, c, ctx);
+      },
+      command);
+}
+
+}  // namespace tenantry

@@ -1,0 +1,50 @@
+#pragma once
+// The single writer's complete in-memory state: every aggregate, the idempotency records,
+// and the log position it reflects. Rebuilt by folding the log from its first event.
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+#include "commands/tenant_aggregate.hpp"
+#include "commands/user_aggregate.hpp"
+#include "events/envelope.hpp"
+
+namespace tenantry {
+
+// What a command with an Idempotency-Key was answered, kept so that a retry gets it again.
+struct idempotency_record {
+  std::string request_hash;
+  std::string response;  // {"status": N, "body": "..."}
+  timestamp at{};
+};
+
+class write_model {
+ public:
+  tenant_directory tenants;
+  user_directory users;
+
+  // The aggregate's current version (0 when it does not exist yet).
+  std::int64_t version_of(const event& e) const;
+  // The partition key of an event once it is applied: its root organization's id.
+  std::string partition_key_of(const event& e) const;
+
+  void apply(const recorded_event& e);
+  // Records the answer of an idempotent command (its last event's metadata).
+  void remember_response(const event_metadata& meta);
+  // The events applied since the last call are now in the log, the last one at `offset`.
+  void committed(std::int64_t offset) { last_offset_ = offset; }
+
+  const idempotency_record* idempotency(const std::string& actor, const std::string& key) const;
+  void forget_idempotency_before(timestamp cutoff);
+
+  std::int64_t last_offset() const { return last_offset_; }
+  std::size_t event_count() const { return event_count_; }
+
+ private:
+  std::unordered_map<std::string, idempotency_record> idempotency_;
+  std::int64_t last_offset_ = -1;
+  std::size_t event_count_ = 0;
+};
+
+}  // namespace tenantry
