@@ -82,9 +82,9 @@ struct refresh_session {
   timestamp expires_at;
 };
 
-using command = std::variant<create_tenant, update_tenant, move_tenant, change_tenant_lifecycle,
-                             delete_tenant, restore_tenant, register_user, lookup_credentials,
-                             start_session, refresh_session>;
+using command =
+    std::variant<create_tenant, update_tenant, move_tenant, change_tenant_lifecycle, delete_tenant,
+                 restore_tenant, register_user, lookup_credentials, start_session, refresh_session>;
 
 // What decide() may use besides the state: the time and fresh ids are injected so that
 // aggregates stay pure and tests deterministic.

@@ -1,7 +1,7 @@
 #include "commands/command_processor.hpp"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "events/codec.hpp"
 
@@ -9,11 +9,16 @@ namespace tenantry {
 
 std::string_view to_string(writer_state s) {
   switch (s) {
-    case writer_state::starting: return "starting";
-    case writer_state::ready: return "ready";
-    case writer_state::recovering: return "recovering";
-    case writer_state::fenced: return "fenced";
-    case writer_state::stopped: return "stopped";
+    case writer_state::starting:
+      return "starting";
+    case writer_state::ready:
+      return "ready";
+    case writer_state::recovering:
+      return "recovering";
+    case writer_state::fenced:
+      return "fenced";
+    case writer_state::stopped:
+      return "stopped";
   }
   return "unknown";
 }
@@ -30,11 +35,13 @@ result<std::vector<event>> decide_any(const write_model& model, const command& c
   return std::visit(
       [&](const auto& c) -> result<std::vector<event>> {
         using T = std::decay_t<decltype(c)>;
-        if constexpr (std::is_same_v<T, lookup_credentials>) return std::vector<event>{};
+        if constexpr (std::is_same_v<T, lookup_credentials>)
+          return std::vector<event>{};
         else if constexpr (std::is_same_v<T, register_user> || std::is_same_v<T, start_session> ||
                            std::is_same_v<T, refresh_session>)
           return decide(model.users, user_command{c}, ctx);
-        else return decide(model.tenants, tenant_command{c}, ctx);
+        else
+          return decide(model.tenants, tenant_command{c}, ctx);
       },
       cmd);
 }
@@ -55,9 +62,13 @@ command_processor::command_processor(event_appender& appender, event_replayer& r
                                      writer_options options)
     : appender_(appender), replayer_(replayer), options_(std::move(options)) {}
 
-command_processor::~command_processor() { stop(); }
+command_processor::~command_processor() {
+  stop();
+}
 
-void command_processor::start() { thread_ = std::thread([this] { run(); }); }
+void command_processor::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void command_processor::stop() {
   {
@@ -79,12 +90,12 @@ void command_processor::submit(command_request request) {
   const writer_state s = state_.load();
   if (s != writer_state::ready) {
     request.done(command_reply{
-        std::unexpected(s == writer_state::fenced
-                            ? unavailable("Another writer took over; this instance stopped "
-                                          "writing.",
-                                          "writer_fenced")
-                            : unavailable("The writer is " + std::string(to_string(s)) +
-                                          "; retry shortly.")),
+        std::unexpected(
+            s == writer_state::fenced
+                ? unavailable("Another writer took over; this instance stopped "
+                              "writing.",
+                              "writer_fenced")
+                : unavailable("The writer is " + std::string(to_string(s)) + "; retry shortly.")),
         false, -1});
     return;
   }
@@ -158,8 +169,10 @@ void command_processor::recover() {
 }
 
 void command_processor::run() {
-  if (!rebuild()) recover();
-  else state_ = writer_state::ready;
+  if (!rebuild())
+    recover();
+  else
+    state_ = writer_state::ready;
   for (;;) {
     std::deque<command_request> batch;
     {
@@ -172,11 +185,15 @@ void command_processor::run() {
       }
     }
     switch (state_.load()) {
-      case writer_state::ready: process(batch); break;
+      case writer_state::ready:
+        process(batch);
+        break;
       case writer_state::fenced:
         reject_all(batch, unavailable("Another writer took over.", "writer_fenced"));
         break;
-      default: reject_all(batch, unavailable("The writer is recovering; retry shortly.")); break;
+      default:
+        reject_all(batch, unavailable("The writer is recovering; retry shortly."));
+        break;
     }
   }
 }
@@ -244,23 +261,18 @@ void command_processor::process(std::deque<command_request>& batch) {
     auto offsets = appender_.append(appended);
     if (!offsets) {
       const error why = offsets.error();
+      const bool fenced = why.code == "writer_fenced";
       spdlog::error("writer: append of {} events failed ({}): {}", appended.size(), why.code,
                     why.message);
-      for (auto& p : answered)
-        p.request.done(command_reply{
-            std::unexpected(unavailable(why.code == "writer_fenced"
-                                            ? "Another writer took over."
-                                            : "The event log did not confirm the change; retry "
-                                              "with the same Idempotency-Key.",
-                                        why.code == "writer_fenced" ? "writer_fenced"
-                                                                    : "unavailable")),
-            false, -1});
-      if (why.code == "writer_fenced") {
-        state_ = writer_state::fenced;
-        spdlog::error("writer: fenced by a newer writer; this instance stops writing");
-      } else {
-        recover();
-      }
+      if (fenced) spdlog::error("writer: fenced by a newer writer; this instance stops writing");
+      state_ = fenced ? writer_state::fenced : writer_state::recovering;
+      const error answer =
+          fenced ? unavailable("Another writer took over.", "writer_fenced")
+                 : unavailable(
+                       "The event log did not confirm the change; retry with the same "
+                       "Idempotency-Key.");
+      for (auto& p : answered) p.request.done(command_reply{std::unexpected(answer), false, -1});
+      if (!fenced) recover();
       return;
     }
     event_count_ += appended.size();

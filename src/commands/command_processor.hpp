@@ -36,17 +36,17 @@ using response_renderer = std::function<command_response(const command_effect&)>
 
 struct command_reply {
   result<command_response> response;
-  bool replayed = false;        // answered from an earlier identical request
-  std::int64_t offset = -1;     // the log offset the read side must reach to show it
+  bool replayed = false;     // answered from an earlier identical request
+  std::int64_t offset = -1;  // the log offset the read side must reach to show it
 };
 
 struct command_request {
   command cmd;
   std::string actor;  // user id, or "system"
   std::string correlation_id;
-  std::string idempotency_key;  // empty: none
-  std::string request_hash;     // identifies the request for idempotency checks
-  response_renderer render;     // runs on the writer thread; its answer is what is kept
+  std::string idempotency_key;              // empty: none
+  std::string request_hash;                 // identifies the request for idempotency checks
+  response_renderer render;                 // runs on the writer thread; its answer is what is kept
   std::function<void(command_reply)> done;  // called exactly once, from the writer thread
 };
 

@@ -8,9 +8,12 @@ namespace tenantry {
 
 std::string_view to_string(tenant_status s) {
   switch (s) {
-    case tenant_status::active: return "active";
-    case tenant_status::suspended: return "suspended";
-    case tenant_status::inactive: return "inactive";
+    case tenant_status::active:
+      return "active";
+    case tenant_status::suspended:
+      return "suspended";
+    case tenant_status::inactive:
+      return "inactive";
   }
   return "active";
 }
@@ -73,7 +76,9 @@ std::vector<const tenant_state*> tenant_directory::live_subtree(const tenant_sta
   return out;
 }
 
-tenant_state& tenant_directory::at(const tenant_id& id) { return by_id_.at(id); }
+tenant_state& tenant_directory::at(const tenant_id& id) {
+  return by_id_.at(id);
+}
 
 void tenant_directory::evolve(const event& e, std::int64_t version, timestamp time) {
   auto touch = [&](tenant_state& t) {
@@ -193,8 +198,9 @@ result<std::string> check_name(const std::string& name) {
 result<std::string> check_explicit_slug(const tenant_directory& dir, const std::string& slug,
                                         const tenant_state* self) {
   if (!is_valid_slug(slug))
-    return validation("slug", "must be 1-63 characters of [a-z0-9-] without leading, trailing "
-                              "or double dashes");
+    return validation("slug",
+                      "must be 1-63 characters of [a-z0-9-] without leading, trailing "
+                      "or double dashes");
   if (const tenant_state* owner = dir.resolve(slug); owner && owner != self)
     return fail(errc::conflict, "slug_taken", "The slug '" + slug + "' is taken.",
                 {{"slug", slug}});
@@ -300,10 +306,10 @@ result<events> decide_lifecycle(const tenant_directory& dir, const change_tenant
   const tenant_status from = (*t)->status;
   const tenant_id& id = (*t)->id;
   auto refuse = [&](std::string_view verb) -> result<events> {
-    return fail(errc::conflict, "invalid_state_transition",
-                "Cannot " + std::string(verb) + " a tenant that is " +
-                    std::string(to_string(from)) + ".",
-                {{"status", to_string(from)}});
+    return fail(
+        errc::conflict, "invalid_state_transition",
+        "Cannot " + std::string(verb) + " a tenant that is " + std::string(to_string(from)) + ".",
+        {{"status", to_string(from)}});
   };
   switch (c.action) {
     case lifecycle_action::suspend:
@@ -347,8 +353,7 @@ result<events> decide_restore(const tenant_directory& dir, const restore_tenant&
   if (!t->deleted)
     return fail(errc::conflict, "invalid_state_transition", "The tenant is not deleted.");
   if (t->parent && dir.find(*t->parent)->deleted)
-    return fail(errc::conflict, "parent_deleted",
-                "The parent tenant is deleted; restore it first.",
+    return fail(errc::conflict, "parent_deleted", "The parent tenant is deleted; restore it first.",
                 {{"parent_id", t->parent->value}});
   // Everything deleted together with `t` below it, parents before children.
   events out;
@@ -370,13 +375,18 @@ result<std::vector<event>> decide(const tenant_directory& state, const tenant_co
   return std::visit(
       [&](const auto& c) -> result<events> {
         using T = std::decay_t<decltype(c)>;
-        if constexpr (std::is_same_v<T, create_tenant>) return decide_create(state, c, ctx);
-        else if constexpr (std::is_same_v<T, update_tenant>) return decide_update(state, c, ctx);
-        else if constexpr (std::is_same_v<T, move_tenant>) return decide_move(state, c, ctx);
+        if constexpr (std::is_same_v<T, create_tenant>)
+          return decide_create(state, c, ctx);
+        else if constexpr (std::is_same_v<T, update_tenant>)
+          return decide_update(state, c, ctx);
+        else if constexpr (std::is_same_v<T, move_tenant>)
+          return decide_move(state, c, ctx);
         else if constexpr (std::is_same_v<T, change_tenant_lifecycle>)
           return decide_lifecycle(state, c, ctx);
-        else if constexpr (std::is_same_v<T, delete_tenant>) return decide_delete(state, c, ctx);
-        else return decide_restore(state, c, ctx);
+        else if constexpr (std::is_same_v<T, delete_tenant>)
+          return decide_delete(state, c, ctx);
+        else
+          return decide_restore(state, c, ctx);
       },
       command);
 }

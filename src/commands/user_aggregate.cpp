@@ -42,12 +42,12 @@ void user_directory::evolve(const event& e, std::int64_t version) {
         using T = std::decay_t<decltype(ev)>;
         if constexpr (std::is_same_v<T, user_registered>) {
           by_email_[ev.email] = ev.id;
-          users_[ev.id] = user_state{ev.id, ev.email, ev.name, ev.password_hash,
-                                     ev.platform_roles, version};
+          users_[ev.id] =
+              user_state{ev.id, ev.email, ev.name, ev.password_hash, ev.platform_roles, version};
         } else if constexpr (std::is_same_v<T, session_started>) {
           by_token_[ev.token_hash] = ev.id;
-          sessions_[ev.id] = session_state{ev.id, ev.user, ev.token_hash, ev.expires_at, false,
-                                           version};
+          sessions_[ev.id] =
+              session_state{ev.id, ev.user, ev.token_hash, ev.expires_at, false, version};
         } else if constexpr (std::is_same_v<T, session_refreshed>) {
           auto& s = sessions_.at(ev.id);
           by_token_[ev.token_hash] = ev.id;
@@ -74,8 +74,8 @@ auto validation(std::string field, std::string problem) {
 
 bool plausible_email(std::string_view email) {
   const auto at = email.find('@');
-  return email.size() <= 254 && at != std::string_view::npos && at > 0 &&
-         at + 1 < email.size() && email.find('@', at + 1) == std::string_view::npos &&
+  return email.size() <= 254 && at != std::string_view::npos && at > 0 && at + 1 < email.size() &&
+         email.find('@', at + 1) == std::string_view::npos &&
          email.find_first_of(" \t\r\n") == std::string_view::npos;
 }
 
@@ -123,9 +123,12 @@ result<std::vector<event>> decide(const user_directory& state, const user_comman
   return std::visit(
       [&](const auto& c) -> result<events> {
         using T = std::decay_t<decltype(c)>;
-        if constexpr (std::is_same_v<T, register_user>) return decide_register(state, c, ctx);
-        else if constexpr (std::is_same_v<T, start_session>) return decide_start(state, c, ctx);
-        else return decide_refresh(state, c, ctx);
+        if constexpr (std::is_same_v<T, register_user>)
+          return decide_register(state, c, ctx);
+        else if constexpr (std::is_same_v<T, start_session>)
+          return decide_start(state, c, ctx);
+        else
+          return decide_refresh(state, c, ctx);
       },
       command);
 }

@@ -1,0 +1,187 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <thread>
+
+#include "commands/command_processor.hpp"
+#include "events/memory_event_log.hpp"
+
+namespace tenantry {
+namespace {
+
+// Counts transactions, to observe group commit.
+class counting_appender final : public event_appender {
+ public:
+  explicit counting_appender(memory_event_log& log) : log_(log) {}
+  result<std::vector<std::int64_t>> append(const std::vector<recorded_event>& batch) override {
+    ++transactions;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // a commit takes time
+    return log_.append(batch);
+  }
+  result<void> recover() override { return log_.recover(); }
+  std::atomic<int> transactions{0};
+
+ private:
+  memory_event_log& log_;
+};
+
+// Renders the subject of the command's first event, or "none".
+command_response render_subject(const command_effect& effect) {
+  return {201, effect.events.empty() ? "none" : effect.events.front().meta.subject};
+}
+
+class CommandProcessor : public ::testing::Test {
+ protected:
+  memory_event_log log;
+  counting_appender appender{log};
+
+  std::unique_ptr<command_processor> start_writer() {
+    auto w = std::make_unique<command_processor>(appender, log, writer_options{});
+    w->start();
+    for (int i = 0; i < 500 && w->state() != writer_state::ready; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    EXPECT_EQ(w->state(), writer_state::ready);
+    return w;
+  }
+
+  static std::future<command_reply> send(command_processor& w, command c, std::string key = "",
+                                         std::string hash = "") {
+    auto promise = std::make_shared<std::promise<command_reply>>();
+    auto future = promise->get_future();
+    w.submit(command_request{std::move(c), "user-1", "corr", std::move(key), std::move(hash),
+                             render_subject,
+                             [promise](command_reply r) { promise->set_value(std::move(r)); }});
+    return future;
+  }
+};
+
+TEST_F(CommandProcessor, GroupCommitsConcurrentCommands) {
+  auto writer = start_writer();
+  std::vector<std::future<command_reply>> replies;
+  for (int i = 0; i < 200; ++i)
+    replies.push_back(send(*writer, create_tenant{"Tenant " + std::to_string(i), {}, "", {}}));
+  std::int64_t max_offset = -1;
+  for (auto& f : replies) {
+    auto r = f.get();
+    ASSERT_TRUE(r.response.has_value()) << r.response.error().message;
+    EXPECT_EQ(r.response->status, 201u);
+    max_offset = std::max(max_offset, r.offset);
+  }
+  EXPECT_EQ(log.events().size(), 200u);
+  EXPECT_EQ(max_offset, 199);
+  EXPECT_LT(appender.transactions.load(), 200);
+}
+
+TEST_F(CommandProcessor, ErrorsAreAnsweredWithoutAppending) {
+  auto writer = start_writer();
+  ASSERT_TRUE(send(*writer, create_tenant{"Acme", "acme", "", {}}).get().response);
+  auto r = send(*writer, create_tenant{"Other", "acme", "", {}}).get();
+  ASSERT_FALSE(r.response);
+  EXPECT_EQ(r.response.error().code, "slug_taken");
+  EXPECT_EQ(log.events().size(), 1u);
+}
+
+TEST_F(CommandProcessor, RebuildsWriteModelFromTheLog) {
+  {
+    auto writer = start_writer();
+    ASSERT_TRUE(send(*writer, create_tenant{"Acme", "acme", "", {}}).get().response);
+    ASSERT_TRUE(send(*writer, create_tenant{"Child", {}, "", "acme"}).get().response);
+  }
+  auto writer = start_writer();
+  EXPECT_EQ(writer->event_count(), 2u);
+  auto r = send(*writer, create_tenant{"Again", "acme", "", {}}).get();
+  ASSERT_FALSE(r.response);
+  EXPECT_EQ(r.response.error().code, "slug_taken");
+  auto d = send(*writer, delete_tenant{"acme", false, {}}).get();
+  ASSERT_FALSE(d.response);
+  EXPECT_EQ(d.response.error().code, "tenant_has_children");
+}
+
+TEST_F(CommandProcessor, IdempotentRetryIsAnsweredAfterRestart) {
+  std::string first_body;
+  {
+    auto writer = start_writer();
+    auto r = send(*writer, create_tenant{"Acme", {}, "", {}}, "key-1", "hash-a").get();
+    ASSERT_TRUE(r.response);
+    first_body = r.response->body;
+  }
+  auto writer = start_writer();
+  auto again = send(*writer, create_tenant{"Acme", {}, "", {}}, "key-1", "hash-a").get();
+  ASSERT_TRUE(again.response);
+  EXPECT_TRUE(again.replayed);
+  EXPECT_EQ(again.response->body, first_body);
+  EXPECT_EQ(again.response->status, 201u);
+  EXPECT_EQ(log.events().size(), 1u);
+
+  auto reused = send(*writer, create_tenant{"Other", {}, "", {}}, "key-1", "hash-b").get();
+  ASSERT_FALSE(reused.response);
+  EXPECT_EQ(reused.response.error().code, "idempotency_key_reused");
+}
+
+TEST_F(CommandProcessor, RetryInTheSameBatchIsReplayed) {
+  auto writer = start_writer();
+  auto a = send(*writer, create_tenant{"Acme", {}, "", {}}, "k", "h");
+  auto b = send(*writer, create_tenant{"Acme", {}, "", {}}, "k", "h");
+  auto ra = a.get();
+  auto rb = b.get();
+  ASSERT_TRUE(ra.response && rb.response);
+  EXPECT_EQ(ra.response->body, rb.response->body);
+  EXPECT_EQ(log.events().size(), 1u);
+}
+
+TEST_F(CommandProcessor, UnknownCommitOutcomeFailsStopAndRetryFindsTheEvents) {
+  auto writer = start_writer();
+  log.fail_next_append("append_unknown");
+  auto r = send(*writer, create_tenant{"Acme", {}, "", {}}, "key", "hash").get();
+  ASSERT_FALSE(r.response);
+  EXPECT_EQ(r.response.error().category, errc::unavailable);
+  for (int i = 0; i < 500 && writer->state() != writer_state::ready; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  auto retry = send(*writer, create_tenant{"Acme", {}, "", {}}, "key", "hash").get();
+  ASSERT_TRUE(retry.response);
+  EXPECT_TRUE(retry.replayed);
+  EXPECT_EQ(log.events().size(), 1u);
+}
+
+TEST_F(CommandProcessor, FailedCommitIsExecutedAfreshOnRetry) {
+  auto writer = start_writer();
+  log.fail_next_append("append_failed");
+  auto r = send(*writer, create_tenant{"Acme", {}, "", {}}, "key", "hash").get();
+  ASSERT_FALSE(r.response);
+  for (int i = 0; i < 500 && writer->state() != writer_state::ready; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  auto retry = send(*writer, create_tenant{"Acme", {}, "", {}}, "key", "hash").get();
+  ASSERT_TRUE(retry.response);
+  EXPECT_FALSE(retry.replayed);
+  EXPECT_EQ(log.events().size(), 1u);
+}
+
+TEST_F(CommandProcessor, FencedWriterStopsWriting) {
+  auto writer = start_writer();
+  log.fail_next_append("writer_fenced");
+  auto r = send(*writer, create_tenant{"Acme", {}, "", {}}).get();
+  ASSERT_FALSE(r.response);
+  EXPECT_EQ(r.response.error().code, "writer_fenced");
+  EXPECT_EQ(writer->state(), writer_state::fenced);
+  auto later = send(*writer, create_tenant{"Other", {}, "", {}}).get();
+  ASSERT_FALSE(later.response);
+  EXPECT_EQ(later.response.error().code, "writer_fenced");
+  EXPECT_TRUE(log.events().empty());
+}
+
+TEST_F(CommandProcessor, EventsCarryVersionsAndPartitionKeyOfTheirRoot) {
+  auto writer = start_writer();
+  ASSERT_TRUE(send(*writer, create_tenant{"Root", {}, "", {}}).get().response);
+  ASSERT_TRUE(send(*writer, create_tenant{"Child", {}, "", "root"}).get().response);
+  ASSERT_TRUE(send(*writer, update_tenant{"child", "Kid", {}, {}, {}}).get().response);
+  auto events = log.events();
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[2].meta.aggregate_version, 2);
+  EXPECT_EQ(events[1].meta.partition_key, events[0].meta.subject);
+  EXPECT_EQ(events[2].meta.partition_key, events[0].meta.subject);
+  EXPECT_EQ(events[2].meta.actor, "user-1");
+}
+
+}  // namespace
+}  // namespace tenantry
