@@ -1,0 +1,50 @@
+#include "events/event.hpp"
+
+#include <type_traits>
+
+namespace tenantry {
+namespace {
+
+// The one table of event names: the CloudEvents type and the aggregate each event belongs to.
+template <class T>
+struct event_traits;
+
+#define TENANTRY_EVENT_TRAITS(T, TYPE, AGGREGATE)            \
+  template <>                                                \
+  struct event_traits<T> {                                   \
+    static constexpr std::string_view type = TYPE;           \
+    static constexpr std::string_view aggregate = AGGREGATE; \
+  }
+
+TENANTRY_EVENT_TRAITS(tenant_created, "tenantry.tenant.created.v1", "tenant");
+TENANTRY_EVENT_TRAITS(tenant_updated, "tenantry.tenant.updated.v1", "tenant");
+TENANTRY_EVENT_TRAITS(tenant_moved, "tenantry.tenant.moved.v1", "tenant");
+TENANTRY_EVENT_TRAITS(tenant_suspended, "tenantry.tenant.suspended.v1", "tenant");
+TENANTRY_EVENT_TRAITS(tenant_resumed, "tenantry.tenant.resumed.v1", "tenant");
+TENANTRY_EVENT_TRAITS(tenant_activated, "tenantry.tenant.activated.v1", "tenant");
+TENANTRY_EVENT_TRAITS(tenant_deactivated, "tenantry.tenant.deactivated.v1", "tenant");
+TENANTRY_EVENT_TRAITS(tenant_deleted, "tenantry.tenant.deleted.v1", "tenant");
+TENANTRY_EVENT_TRAITS(tenant_restored, "tenantry.tenant.restored.v1", "tenant");
+TENANTRY_EVENT_TRAITS(user_registered, "tenantry.user.registered.v1", "user");
+TENANTRY_EVENT_TRAITS(session_started, "tenantry.session.started.v1", "session");
+TENANTRY_EVENT_TRAITS(session_refreshed, "tenantry.session.refreshed.v1", "session");
+TENANTRY_EVENT_TRAITS(session_revoked, "tenantry.session.revoked.v1", "session");
+
+#undef TENANTRY_EVENT_TRAITS
+
+}  // namespace
+
+std::string_view event_type(const event& e) {
+  return std::visit([](const auto& x) { return event_traits<std::decay_t<decltype(x)>>::type; }, e);
+}
+
+std::string_view aggregate_type(const event& e) {
+  return std::visit(
+      [](const auto& x) { return event_traits<std::decay_t<decltype(x)>>::aggregate; }, e);
+}
+
+const std::string& aggregate_id(const event& e) {
+  return std::visit([](const auto& x) -> const std::string& { return x.id.value; }, e);
+}
+
+}  // namespace tenantry

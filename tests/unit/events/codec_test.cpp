@@ -1,0 +1,165 @@
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <variant>
+
+#include "events/codec.hpp"
+#include "events/envelope.hpp"
+
+namespace tenantry {
+namespace {
+
+using namespace std::chrono_literals;
+
+const timestamp kExpiry =
+    timestamp{std::chrono::sys_days{std::chrono::year{2026} / 11 / 23}} + 10h + 30min + 5s + 123ms;
+
+// One sample of every alternative, with optional fields both set and unset.
+std::vector<event> every_event() {
+  return {
+      tenant_created{tenant_id{"t-1"}, "acme", "Acme", "Rockets", std::nullopt},
+      tenant_created{tenant_id{"t-2"}, "acme-eu", "Acme EU", "", tenant_id{"t-1"}},
+      tenant_updated{tenant_id{"t-1"}, "Acme Inc", std::nullopt, std::nullopt},
+      tenant_updated{tenant_id{"t-1"}, std::nullopt, "", "acme-inc"},
+      tenant_moved{tenant_id{"t-2"}, tenant_id{"t-1"}, std::nullopt},
+      tenant_moved{tenant_id{"t-2"}, std::nullopt, tenant_id{"t-3"}},
+      tenant_suspended{tenant_id{"t-1"}, "unpaid"},
+      tenant_resumed{tenant_id{"t-1"}, "paid"},
+      tenant_activated{tenant_id{"t-1"}, ""},
+      tenant_deactivated{tenant_id{"t-1"}, "closing"},
+      tenant_deleted{tenant_id{"t-2"}, "del-1", tenant_id{"t-1"}},
+      tenant_restored{tenant_id{"t-2"}, "del-1"},
+      user_registered{user_id{"u-1"},
+                      "ann@example.com",
+                      "Ann",
+                      "$argon2id$v=19$...",
+                      {"super_admin", "platform_operator"}},
+      user_registered{user_id{"u-2"}, "bob@example.com", "Bob", "$argon2id$", {}},
+      session_started{session_id{"s-1"}, user_id{"u-1"}, "hash-1", kExpiry},
+      session_refreshed{session_id{"s-1"}, "hash-2", kExpiry + 1h},
+      session_revoked{session_id{"s-1"}, "logout"},
+  };
+}
+
+// Events have no operator==; their JSON is their identity.
+void expect_same(const event& a, const event& b) {
+  EXPECT_EQ(a.index(), b.index());
+  EXPECT_EQ(to_json(a), to_json(b));
+}
+
+TEST(EventCodec, CoversEveryAlternative) {
+  std::vector<bool> seen(std::variant_size_v<event>, false);
+  for (const auto& e : every_event()) seen[e.index()] = true;
+  for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_TRUE(seen[i]) << "alternative " << i;
+}
+
+TEST(EventCodec, RoundTripsEveryEventType) {
+  for (const auto& e : every_event()) {
+    SCOPED_TRACE(std::string(event_type(e)));
+    auto decoded = event_from_json(event_type(e), to_json(e));
+    ASSERT_TRUE(decoded) << decoded.error().message;
+    expect_same(e, *decoded);
+  }
+}
+
+TEST(EventCodec, RoundTripsEveryEventTypeThroughEncodeAndDecode) {
+  std::int64_t offset = 0;
+  for (const auto& e : every_event()) {
+    SCOPED_TRACE(std::string(event_type(e)));
+    recorded_event in{{}, e, offset++};
+    in.meta.event_id = "id-" + std::to_string(in.offset);
+    in.meta.subject = aggregate_id(e);
+    const stored_event stored = encode(in);
+    EXPECT_EQ(stored.type, event_type(e));
+    EXPECT_EQ(stored.offset, in.offset);
+    auto out = decode(stored);
+    ASSERT_TRUE(out) << out.error().message;
+    expect_same(e, out->data);
+    EXPECT_EQ(out->meta.event_id, in.meta.event_id);
+    EXPECT_EQ(out->offset, in.offset);
+  }
+}
+
+TEST(EventCodec, NamesTypesAndAggregates) {
+  EXPECT_EQ(event_type(tenant_suspended{}), "tenantry.tenant.suspended.v1");
+  EXPECT_EQ(event_type(tenant_created{}), "tenantry.tenant.created.v1");
+  EXPECT_EQ(event_type(user_registered{}), "tenantry.user.registered.v1");
+  EXPECT_EQ(event_type(session_revoked{}), "tenantry.session.revoked.v1");
+  EXPECT_EQ(aggregate_type(tenant_moved{}), "tenant");
+  EXPECT_EQ(aggregate_type(user_registered{}), "user");
+  EXPECT_EQ(aggregate_type(session_refreshed{}), "session");
+  EXPECT_EQ(aggregate_id(session_started{session_id{"s-9"}, {}, {}, {}}), "s-9");
+}
+
+TEST(EventCodec, WritesTheContractFieldNames) {
+  const auto created = to_json(tenant_created{tenant_id{"t-1"}, "acme", "Acme", "d", std::nullopt});
+  EXPECT_EQ(created,
+            nlohmann::json::parse(
+                R"({"id":"t-1","slug":"acme","name":"Acme","description":"d","parent":null})"));
+  const auto updated = to_json(tenant_updated{tenant_id{"t-1"}, "New", std::nullopt, std::nullopt});
+  EXPECT_EQ(updated, nlohmann::json::parse(R"({"id":"t-1","name":"New"})"));
+  const auto started = to_json(session_started{session_id{"s"}, user_id{"u"}, "h", kExpiry});
+  EXPECT_EQ(started["expires_at"], "2026-11-23T10:30:05.123Z");
+  EXPECT_EQ(started["user"], "u");
+}
+
+TEST(EventCodec, RejectsUnknownType) {
+  auto r = event_from_json("tenantry.tenant.exploded.v1", nlohmann::json::object());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().category, errc::invalid_argument);
+  EXPECT_EQ(r.error().code, "invalid_event");
+}
+
+TEST(EventCodec, RejectsMalformedPayloads) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"tenantry.tenant.created.v1", R"([1,2])"},
+      {"tenantry.tenant.created.v1", R"("text")"},
+      {"tenantry.tenant.created.v1", R"({"id":"t","slug":"s","name":"n","description":"d"})"},
+      {"tenantry.tenant.created.v1",
+       R"({"id":"t","slug":"s","name":"n","description":"d","parent":7})"},
+      {"tenantry.tenant.created.v1",
+       R"({"id":5,"slug":"s","name":"n","description":"d","parent":null})"},
+      {"tenantry.tenant.updated.v1", R"({"id":"t","name":false})"},
+      {"tenantry.tenant.suspended.v1", R"({"id":"t"})"},
+      {"tenantry.user.registered.v1",
+       R"({"id":"u","email":"e","name":"n","password_hash":"p","platform_roles":"admin"})"},
+      {"tenantry.user.registered.v1",
+       R"({"id":"u","email":"e","name":"n","password_hash":"p","platform_roles":[1]})"},
+      {"tenantry.session.started.v1",
+       R"({"id":"s","user":"u","token_hash":"h","expires_at":"tomorrow"})"},
+      {"tenantry.session.refreshed.v1", R"({"id":"s","token_hash":"h","expires_at":12})"},
+      {"tenantry.session.revoked.v1", R"(null)"},
+  };
+  for (const auto& [type, text] : cases) {
+    SCOPED_TRACE(type + " " + text);
+    auto r = event_from_json(type, nlohmann::json::parse(text));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().category, errc::invalid_argument);
+    EXPECT_EQ(r.error().code, "invalid_event");
+  }
+}
+
+TEST(EventCodec, IgnoresUnknownFields) {
+  auto r = event_from_json("tenantry.session.revoked.v1",
+                           nlohmann::json::parse(R"({"id":"s","reason":"logout","extra":1})"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(std::get<session_revoked>(*r).reason, "logout");
+}
+
+TEST(EventCodec, DecodeRejectsInvalidJsonText) {
+  stored_event s;
+  s.type = "tenantry.session.revoked.v1";
+  s.data = R"({"id":"s","reason":)";
+  auto r = decode(s);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, "invalid_event");
+}
+
+TEST(EventCodec, EncodeSurvivesInvalidUtf8) {
+  recorded_event e{{}, tenant_suspended{tenant_id{"t"}, std::string("bad \xff byte")}, 0};
+  const stored_event s = encode(e);
+  EXPECT_TRUE(decode(s));
+}
+
+}  // namespace
+}  // namespace tenantry
