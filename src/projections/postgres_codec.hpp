@@ -1,0 +1,47 @@
+#pragma once
+// Values as the read side hands them to PostgreSQL and takes them back: array literals for
+// batched unnest() statements, ltree labels, timestamps. Pure functions, no I/O.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "events/clock.hpp"
+
+namespace tenantry {
+
+// A one-dimensional array literal, e.g. {"a","b \"q\"",NULL}: every element quoted and
+// escaped, std::nullopt as NULL. Pass it as a parameter cast to text[], uuid[], jsonb[], ...
+std::string array_literal(const std::vector<std::optional<std::string>>& items);
+std::string array_literal(const std::vector<std::string>& items);
+
+// The elements of a one-dimensional text[] as PostgreSQL prints it (NULLs dropped).
+std::vector<std::string> parse_text_array(const char* literal);
+
+// The ltree label of a UUID: its hex digits without dashes (labels allow [A-Za-z0-9_]).
+std::string ltree_label(std::string_view uuid);
+
+// Timestamps travel as RFC 3339 text in and as Unix milliseconds out, both exact.
+inline std::string timestamp_param(timestamp t) {
+  return format_rfc3339(t);
+}
+inline timestamp timestamp_from_millis(std::int64_t ms) {
+  return timestamp{std::chrono::milliseconds{ms}};
+}
+
+// A UUID in canonical lowercase 8-4-4-4-12 form, or nullopt when `text` is not one
+// (any letter case accepted): ids from clients are checked before they reach a ::uuid cast.
+std::optional<std::string> canonical_uuid(std::string_view text);
+
+// A LIKE pattern matching `text` anywhere, its %, _ and \ taken literally.
+std::string contains_pattern(std::string_view text);
+
+// Empty strings become NULL (optional metadata such as an idempotency key).
+inline std::optional<std::string> null_if_empty(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+
+}  // namespace tenantry

@@ -1,0 +1,78 @@
+#pragma once
+// The projector: follows the event log and applies each batch to the read models in one
+// PostgreSQL transaction that also archives the events and stores the next offset, so a
+// crash anywhere neither repeats nor loses an event. Run it on its own thread (jthread).
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include <pqxx/connection>
+
+#include "events/event_log.hpp"
+#include "projections/projection.hpp"
+
+namespace tenantry {
+
+struct projector_options {
+  std::string name = "read_models";  // its row in projection_offsets
+  std::size_t batch_size = 1000;
+  std::chrono::milliseconds poll_wait{50};
+  std::chrono::milliseconds min_backoff{100};  // after a failure, doubling up to max_backoff
+  std::chrono::milliseconds max_backoff{5000};
+  bool run_migrations = true;  // migrate the schema on every (re)connect
+  // Test hook: runs after a batch is applied and its offset written, just before the
+  // commit. Throwing aborts the transaction, as a crash at that moment would.
+  std::function<void()> before_commit;
+};
+
+class projector {
+ public:
+  projector(event_subscriber& log, std::string database_url, std::string schema,
+            projector_options options = {});
+  ~projector();
+  projector(const projector&) = delete;
+  projector& operator=(const projector&) = delete;
+
+  // Projects until `stop` is requested. Postgres and log failures are logged and retried
+  // with backoff: reconnect, then resubscribe from the offset stored in Postgres.
+  void run(std::stop_token stop);
+
+  // True once a poll came back empty after start: the read models had caught up (/readyz).
+  bool caught_up_once() const { return caught_up_.load(); }
+  // The next offset to apply: every event below it is visible in the read models.
+  std::int64_t position() const { return position_.load(); }
+  // Waits until position() > offset (reads-your-writes); false on timeout.
+  bool wait_for(std::int64_t offset, std::chrono::milliseconds timeout) const;
+
+ private:
+  result<void> session(std::stop_token stop, bool& progressed);
+  // Applies one batch in one transaction; returns the next offset. When another
+  // projector moved the stored offset, applies nothing and returns the stored one.
+  std::int64_t apply_batch(pqxx::connection& conn, const std::vector<stored_event>& batch,
+                           std::int64_t expected_next, bool& moved);
+  void publish(std::int64_t next);
+
+  event_subscriber& log_;
+  std::string database_url_;
+  std::string schema_;
+  projector_options options_;
+  std::vector<std::unique_ptr<projection>> projections_;
+
+  std::atomic<std::int64_t> position_{0};
+  std::atomic<bool> caught_up_{false};
+  mutable std::mutex position_mutex_;
+  mutable std::condition_variable position_changed_;
+};
+
+// The next offset projector `name` will apply, as stored (0 when it never ran).
+std::int64_t stored_position(pqxx::connection& conn, const std::string& name);
+
+}  // namespace tenantry

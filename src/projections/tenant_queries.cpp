@@ -1,0 +1,159 @@
+#include "projections/tenant_queries.hpp"
+
+#include <algorithm>
+
+#include <pqxx/nontransaction>
+#include <pqxx/result>
+#include <pqxx/transaction>
+
+#include "projections/postgres_codec.hpp"
+
+namespace tenantry {
+
+namespace {
+
+const std::string kColumns =
+    "SELECT t.id::text, t.slug, t.name, t.description, t.parent_id::text, t.level, t.status,"
+    " t.effective_status, t.is_deleted, t.version,"
+    " (extract(epoch FROM t.created_at) * 1000)::bigint,"
+    " (extract(epoch FROM t.updated_at) * 1000)::bigint";
+
+const std::string kFindById =
+    kColumns + " FROM tenants t WHERE t.id = $1::uuid AND ($2::boolean OR NOT t.is_deleted)";
+const std::string kFindBySlug =
+    kColumns + " FROM tenants t WHERE t.slug = $1 AND ($2::boolean OR NOT t.is_deleted)";
+
+// Every filter is a parameter; a NULL one drops out when the plan is made for the values.
+// `within` becomes anchored lqueries ("<path>.*"), answered by the gist index on path.
+const std::string kListFrom =
+    " FROM tenants t"
+    " WHERE ($1::uuid IS NULL OR t.parent_id = $1::uuid)"
+    " AND ($2::integer IS NULL OR t.level = $2::integer)"
+    " AND ($3::text IS NULL OR t.status = $3::text)"
+    " AND ($4::boolean OR NOT t.is_deleted)"
+    " AND ($5::text IS NULL OR lower(t.name) LIKE lower($5::text) OR t.slug LIKE lower($5::text))"
+    " AND ($6::uuid[] IS NULL OR t.path ? ARRAY(SELECT (w.path::text || '.*')::lquery"
+    " FROM tenants w WHERE w.id = ANY($6::uuid[])))"
+    " AND (NOT $7::boolean OR t.parent_id IS NULL)";
+const std::string kListCount = "SELECT count(*)" + kListFrom;
+const std::string kListPage = kColumns + kListFrom;
+const std::string kPageLimit = " LIMIT $8 OFFSET $9";
+
+const std::string kOrderByName = " ORDER BY lower(t.name), t.id";
+const std::string kOrderByNameDesc = " ORDER BY lower(t.name) DESC, t.id DESC";
+const std::string kOrderByCreated = " ORDER BY t.created_at, t.id";
+const std::string kOrderByCreatedDesc = " ORDER BY t.created_at DESC, t.id DESC";
+
+const std::string kAncestors = kColumns +
+                               " FROM tenants c JOIN tenants t ON t.path @> c.path AND t.id <> c.id"
+                               " WHERE c.id = $1::uuid ORDER BY nlevel(t.path)";
+
+// Sorting by path puts every parent before its children (siblings in id order).
+const std::string kSubtree =
+    kColumns +
+    " FROM tenants r JOIN tenants t ON t.path <@ r.path"
+    " WHERE r.id = $1::uuid AND (t.id = r.id OR NOT t.is_deleted)"
+    " AND ($2::integer < 0 OR nlevel(t.path) <= nlevel(r.path) + $2::integer)"
+    " ORDER BY t.path";
+
+const std::string& order_clause(const std::string& ordering) {
+  if (ordering == "-name") return kOrderByNameDesc;
+  if (ordering == "created_at") return kOrderByCreated;
+  if (ordering == "-created_at") return kOrderByCreatedDesc;
+  return kOrderByName;
+}
+
+tenant_row read_tenant(const pqxx::row& r) {
+  tenant_row t;
+  t.id = r[0].as<std::string>();
+  t.slug = r[1].as<std::string>();
+  t.name = r[2].as<std::string>();
+  t.description = r[3].as<std::string>();
+  if (!r[4].is_null()) t.parent_id = r[4].as<std::string>();
+  t.level = r[5].as<int>();
+  t.status = r[6].as<std::string>();
+  t.effective_status = r[7].as<std::string>();
+  t.is_deleted = r[8].as<bool>();
+  t.version = r[9].as<std::int64_t>();
+  t.created_at = timestamp_from_millis(r[10].as<std::int64_t>());
+  t.updated_at = timestamp_from_millis(r[11].as<std::int64_t>());
+  return t;
+}
+
+std::vector<tenant_row> read_tenants(const pqxx::result& result) {
+  std::vector<tenant_row> out;
+  out.reserve(result.size());
+  for (const auto& row : result) out.push_back(read_tenant(row));
+  return out;
+}
+
+}  // namespace
+
+std::optional<tenant_row> find_tenant(pqxx::connection& conn, std::string_view ref,
+                                      bool include_deleted) {
+  pqxx::nontransaction tx(conn);
+  if (const auto id = canonical_uuid(ref)) {
+    const pqxx::result r = tx.exec_params(kFindById, *id, include_deleted);
+    if (!r.empty()) return read_tenant(r[0]);
+  }
+  const pqxx::result r = tx.exec_params(kFindBySlug, std::string(ref), include_deleted);
+  if (r.empty()) return std::nullopt;
+  return read_tenant(r[0]);
+}
+
+tenant_page list_tenants(pqxx::connection& conn, const tenant_filter& f) {
+  std::optional<std::string> parent;
+  if (f.parent_id) {
+    parent = canonical_uuid(*f.parent_id);
+    if (!parent) return {};  // no tenant has that parent
+  }
+  std::optional<std::string> within;
+  if (f.within) {
+    std::vector<std::string> ids;
+    for (const auto& w : *f.within)
+      if (auto id = canonical_uuid(w)) ids.push_back(std::move(*id));
+    within = array_literal(ids);
+  }
+  std::optional<std::string> search;
+  if (!f.search.empty()) search = contains_pattern(f.search);
+  const int page = std::max(f.page, 1);
+  const int page_size = std::clamp(f.page_size, 1, max_page_size);
+  const std::int64_t offset = static_cast<std::int64_t>(page - 1) * page_size;
+
+  // One snapshot for the count and the page.
+  pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(conn);
+  tenant_page out;
+  out.count = tx.exec_params1(kListCount, parent, f.level, f.status, f.include_deleted, search,
+                              within, f.roots_only)[0]
+                  .as<std::int64_t>();
+  if (out.count > offset)
+    out.rows = read_tenants(tx.exec_params(kListPage + order_clause(f.ordering) + kPageLimit,
+                                           parent, f.level, f.status, f.include_deleted, search,
+                                           within, f.roots_only, page_size, offset));
+  tx.commit();
+  return out;
+}
+
+tenant_page list_children(pqxx::connection& conn, const std::string& id, int page, int page_size) {
+  tenant_filter f;
+  f.parent_id = id;
+  f.page = page;
+  f.page_size = page_size;
+  return list_tenants(conn, f);
+}
+
+std::vector<tenant_row> list_ancestors(pqxx::connection& conn, const std::string& id) {
+  const auto uuid = canonical_uuid(id);
+  if (!uuid) return {};
+  pqxx::nontransaction tx(conn);
+  return read_tenants(tx.exec_params(kAncestors, *uuid));
+}
+
+std::vector<tenant_row> subtree(pqxx::connection& conn, const std::string& id, int max_depth) {
+  const auto uuid = canonical_uuid(id);
+  if (!uuid) return {};
+  pqxx::nontransaction tx(conn);
+  return read_tenants(tx.exec_params(kSubtree, *uuid, max_depth));
+}
+
+}  // namespace tenantry
