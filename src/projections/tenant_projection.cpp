@@ -50,21 +50,32 @@ const std::string kMoveSql =
     " updated_at = CASE WHEN t.id = $1::uuid THEN $4::timestamptz ELSE t.updated_at END"
     " FROM src, dst WHERE t.path <@ src.old";
 
+// Sets the status of $1 (when $2 is not NULL; with version $3 and time $4) and recomputes
+// effective_status for its whole subtree in one statement: the worst status on each
+// row's path from the root (inactive before suspended before active). Only the few
+// non-active tenants above and below $1 are collected ("marks"), so the cost is one
+// index scan of the subtree plus the rows whose effective status really changes.
 const std::string kStatus = "tenant_status";
 const std::string kStatusSql =
-    "UPDATE tenants SET status = $2, version = $3, updated_at = $4::timestamptz"
-    " WHERE id = $1::uuid";
-
-// effective_status of every tenant in the subtree of $1: the worst status on its path
-// from the root (inactive before suspended before active).
-const std::string kEffective = "tenant_effective_status";
-const std::string kEffectiveSql =
-    "UPDATE tenants d SET effective_status = e.effective"
-    " FROM (SELECT s.id, CASE WHEN bool_or(a.status = 'inactive') THEN 'inactive'"
-    " WHEN bool_or(a.status = 'suspended') THEN 'suspended' ELSE 'active' END AS effective"
-    " FROM tenants r JOIN tenants s ON s.path <@ r.path JOIN tenants a ON a.path @> s.path"
-    " WHERE r.id = $1::uuid GROUP BY s.id) e"
-    " WHERE d.id = e.id AND d.effective_status IS DISTINCT FROM e.effective";
+    "WITH me AS MATERIALIZED (SELECT path FROM tenants WHERE id = $1::uuid),"
+    " marks AS MATERIALIZED (SELECT c.path, c.status FROM ("
+    " SELECT n.path, CASE WHEN n.id = $1::uuid THEN coalesce($2::text, n.status)"
+    " ELSE n.status END AS status"
+    " FROM tenants n, me WHERE n.path @> me.path OR n.path <@ me.path) c"
+    " WHERE c.status <> 'active'),"
+    " x AS (SELECT s.ctid AS tid, s.effective_status AS old,"
+    " (SELECT CASE WHEN bool_or(m.status = 'inactive') THEN 'inactive'"
+    " WHEN bool_or(m.status = 'suspended') THEN 'suspended' ELSE 'active' END"
+    " FROM marks m WHERE m.path @> s.path) AS effective"
+    " FROM me, tenants s WHERE s.path <@ me.path)"
+    " UPDATE tenants d SET effective_status = x.effective,"
+    " status = CASE WHEN d.id = $1::uuid THEN coalesce($2::text, d.status) ELSE d.status END,"
+    " version = CASE WHEN d.id = $1::uuid THEN coalesce($3::bigint, d.version)"
+    " ELSE d.version END,"
+    " updated_at = CASE WHEN d.id = $1::uuid THEN coalesce($4::timestamptz, d.updated_at)"
+    " ELSE d.updated_at END"
+    " FROM x WHERE d.ctid = x.tid"
+    " AND ((d.id = $1::uuid AND $2::text IS NOT NULL) OR x.old IS DISTINCT FROM x.effective)";
 
 const std::string kDelete = "tenant_delete";
 const std::string kDeleteSql =
@@ -103,6 +114,11 @@ std::optional<std::string> id_text(const std::optional<tenant_id>& id) {
   return id->value;
 }
 
+void recompute_effective_status(pqxx::transaction_base& tx, const std::string& id) {
+  const std::optional<std::string> unchanged;
+  tx.exec_prepared(kStatus, id, unchanged, std::optional<std::int64_t>(), unchanged);
+}
+
 bool ends_with_label(const std::string& path, const std::string& label) {
   return path == label || (path.size() > label.size() && path.ends_with("." + label));
 }
@@ -113,7 +129,6 @@ void tenant_projection::prepare(pqxx::connection& conn) {
   conn.prepare(kUpdate, kUpdateSql);
   conn.prepare(kMove, kMoveSql);
   conn.prepare(kStatus, kStatusSql);
-  conn.prepare(kEffective, kEffectiveSql);
   conn.prepare(kDelete, kDeleteSql);
   conn.prepare(kCurrentPath, kCurrentPathSql);
   conn.prepare(kRestore, kRestoreSql);
@@ -181,7 +196,7 @@ void tenant_projection::apply_move(pqxx::transaction_base& tx, const recorded_ev
   flush(tx);
   tx.exec_prepared(kMove, m.id.value, id_text(m.to_parent), e.meta.aggregate_version,
                    timestamp_param(e.meta.time));
-  tx.exec_prepared(kEffective, m.id.value);
+  recompute_effective_status(tx, m.id.value);
 }
 
 void tenant_projection::apply_status(pqxx::transaction_base& tx, const recorded_event& e,
@@ -189,7 +204,6 @@ void tenant_projection::apply_status(pqxx::transaction_base& tx, const recorded_
   flush(tx);
   tx.exec_prepared(kStatus, id.value, status, e.meta.aggregate_version,
                    timestamp_param(e.meta.time));
-  tx.exec_prepared(kEffective, id.value);
 }
 
 void tenant_projection::apply_delete(pqxx::transaction_base& tx, const recorded_event& e,
@@ -238,7 +252,7 @@ void tenant_projection::apply_restore(pqxx::transaction_base& tx, const recorded
     if (old_path != new_path && ends_with_label(old_path, label))
       tx.exec_prepared(kRebase, old_path, new_path);
   }
-  tx.exec_prepared(kEffective, row->id);
+  recompute_effective_status(tx, row->id);
 }
 
 }  // namespace tenantry

@@ -1,3 +1,6 @@
+#include <atomic>
+#include <thread>
+
 #include <gtest/gtest.h>
 #include <pqxx/nontransaction>
 
@@ -29,6 +32,27 @@ TEST(Migrations, SecondRunAppliesNothingAndKeepsData) {
   EXPECT_EQ(schema.count("SELECT count(*) FROM schema_migrations"),
             static_cast<std::int64_t>(embedded_migrations().size()));
   EXPECT_EQ(schema.count("SELECT next_offset FROM projection_offsets WHERE projection = 'p'"), 7);
+}
+
+TEST(Migrations, ConcurrentStartersApplyEachMigrationOnce) {
+  const std::string schema = unique_name("proj_race");
+  std::vector<std::thread> starters;
+  std::atomic<int> failures{0};
+  for (int i = 0; i < 4; ++i)
+    starters.emplace_back([&] {
+      pqxx::connection conn(database_url());
+      if (!migrate(conn, schema)) ++failures;
+    });
+  for (auto& t : starters) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  pqxx::connection conn(database_url());
+  ASSERT_TRUE(use_schema(conn, schema));
+  {
+    pqxx::nontransaction tx(conn);
+    EXPECT_EQ(tx.exec("SELECT count(*) FROM schema_migrations")[0][0].as<std::size_t>(),
+              embedded_migrations().size());
+    tx.exec("DROP SCHEMA " + conn.quote_name(schema) + " CASCADE");
+  }
 }
 
 TEST(Migrations, EmbeddedMigrationsAreNumberedAndSorted) {
