@@ -40,7 +40,9 @@ result<std::vector<std::int64_t>> memory_event_log::append(
   return offsets;
 }
 
-result<void> memory_event_log::recover() { return {}; }
+result<void> memory_event_log::recover() {
+  return {};
+}
 
 result<std::int64_t> memory_event_log::replay(const std::function<void(const stored_event&)>& fn) {
   std::vector<stored_event> copy = events();

@@ -17,6 +17,8 @@ enum class errc {
   not_found,            // 404
   conflict,             // 409: slug_taken, invalid_state_transition, hierarchy_cycle, ...
   version_conflict,     // 412
+  payload_too_large,    // 413
+  unsupported_media,    // 415
   unprocessable,        // 422: idempotency_key_reused
   rate_limited,         // 429
   unavailable,          // 503: writer or a dependency is down
