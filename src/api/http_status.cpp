@@ -4,16 +4,30 @@ namespace tenantry::api {
 
 unsigned http_status(errc category) {
   switch (category) {
-    case errc::invalid_argument: return 400;
-    case errc::unauthenticated: return 401;
-    case errc::permission_denied: return 403;
-    case errc::not_found: return 404;
-    case errc::conflict: return 409;
-    case errc::version_conflict: return 412;
-    case errc::unprocessable: return 422;
-    case errc::rate_limited: return 429;
-    case errc::unavailable: return 503;
-    case errc::internal: return 500;
+    case errc::invalid_argument:
+      return 400;
+    case errc::unauthenticated:
+      return 401;
+    case errc::permission_denied:
+      return 403;
+    case errc::not_found:
+      return 404;
+    case errc::conflict:
+      return 409;
+    case errc::version_conflict:
+      return 412;
+    case errc::payload_too_large:
+      return 413;
+    case errc::unsupported_media:
+      return 415;
+    case errc::unprocessable:
+      return 422;
+    case errc::rate_limited:
+      return 429;
+    case errc::unavailable:
+      return 503;
+    case errc::internal:
+      return 500;
   }
   return 500;
 }

@@ -1,0 +1,46 @@
+#include "api/access.hpp"
+
+#include <algorithm>
+
+namespace tenantry::api {
+namespace {
+
+// Higher outranks lower; 0 for unknown roles.
+int rank(std::string_view role) {
+  if (role == "super_admin") return 4;
+  if (role == "system_admin") return 3;
+  if (role == "platform_admin") return 2;
+  if (role == "platform_operator") return 1;
+  return 0;
+}
+
+}  // namespace
+
+bool has_platform_role(const principal& p) {
+  return std::ranges::any_of(p.platform_roles, [](const auto& r) { return rank(r) > 0; });
+}
+
+bool may_manage_tenants(const principal& p) {
+  return p.has_any_role({"super_admin", "system_admin", "platform_admin"});
+}
+
+bool may_change_lifecycle(const principal& p) {
+  return may_manage_tenants(p) || p.has_role("platform_operator");
+}
+
+bool may_manage_users(const principal& p) {
+  return may_manage_tenants(p);
+}
+
+bool may_grant_platform_role(const principal& p, std::string_view role) {
+  const int wanted = rank(role);
+  return std::ranges::any_of(p.platform_roles, [&](const auto& r) { return rank(r) >= wanted; });
+}
+
+result<void> require(bool allowed, std::string_view what) {
+  if (allowed) return {};
+  return fail(errc::permission_denied, "permission_denied",
+              "You are not allowed to " + std::string(what) + ".");
+}
+
+}  // namespace tenantry::api

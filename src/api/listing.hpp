@@ -1,0 +1,31 @@
+#pragma once
+// List conventions: ?page= (from 1), ?page_size= (alias limit; default 20, capped at 200),
+// and the {"count", "next", "previous", "results"} envelope with absolute page links.
+
+#include <nlohmann/json.hpp>
+
+#include "api/request_context.hpp"
+#include "events/result.hpp"
+
+namespace tenantry::api {
+
+struct paging {
+  int page = 1;
+  int page_size = 20;
+};
+
+inline constexpr int default_page_size = 20;
+inline constexpr int max_list_page_size = 200;
+
+result<paging> read_paging(const request_context& ctx);
+
+// An integer query parameter within [min, max]; absent -> nullopt; anything else -> 400.
+result<std::optional<int>> int_param(const request_context& ctx, std::string_view name, int min,
+                                     int max);
+// "true"/"false"/"1"/"0"; absent -> fallback; anything else -> 400.
+result<bool> bool_param(const request_context& ctx, std::string_view name, bool fallback);
+
+nlohmann::json page_envelope(const request_context& ctx, const paging& p, std::int64_t count,
+                             nlohmann::json results);
+
+}  // namespace tenantry::api

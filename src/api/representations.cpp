@@ -1,0 +1,51 @@
+#include "api/representations.hpp"
+
+namespace tenantry::api {
+
+nlohmann::json tenant_json(const tenant_row& t) {
+  return {{"id", t.id},
+          {"slug", t.slug},
+          {"name", t.name},
+          {"description", t.description},
+          {"parent_id", t.parent_id ? nlohmann::json(*t.parent_id) : nlohmann::json(nullptr)},
+          {"level", t.level},
+          {"status", t.status},
+          {"effective_status", t.effective_status},
+          {"is_deleted", t.is_deleted},
+          {"version", t.version},
+          {"created_at", format_rfc3339(t.created_at)},
+          {"updated_at", format_rfc3339(t.updated_at)}};
+}
+
+tenant_row tenant_row_of(const tenant_directory& dir, const tenant_state& t) {
+  return tenant_row{t.id.value,
+                    t.slug,
+                    t.name,
+                    t.description,
+                    t.parent ? std::optional(t.parent->value) : std::nullopt,
+                    dir.level(t),
+                    std::string(to_string(t.status)),
+                    std::string(to_string(dir.effective_status(t))),
+                    t.deleted,
+                    t.version,
+                    t.created_at,
+                    t.updated_at};
+}
+
+nlohmann::json user_json(const user_row& u) {
+  return {{"id", u.id},
+          {"email", u.email},
+          {"name", u.name},
+          {"platform_roles", u.platform_roles},
+          {"is_active", u.is_active},
+          {"version", u.version},
+          {"created_at", format_rfc3339(u.created_at)},
+          {"updated_at", format_rfc3339(u.updated_at)}};
+}
+
+user_row user_row_of(const user_state& u) {
+  return user_row{u.id.value, u.email,   u.name,       u.platform_roles,
+                  true,       u.version, u.created_at, u.updated_at};
+}
+
+}  // namespace tenantry::api

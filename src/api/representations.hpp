@@ -1,0 +1,19 @@
+#pragma once
+// The JSON representations of resources, from the read models and from the write model
+// (a command answers with the state it just created, before any projector ran).
+
+#include <nlohmann/json.hpp>
+
+#include "commands/write_model.hpp"
+#include "projections/tenant_queries.hpp"
+#include "projections/user_queries.hpp"
+
+namespace tenantry::api {
+
+nlohmann::json tenant_json(const tenant_row& t);
+tenant_row tenant_row_of(const tenant_directory& dir, const tenant_state& t);
+
+nlohmann::json user_json(const user_row& u);
+user_row user_row_of(const user_state& u);
+
+}  // namespace tenantry::api

@@ -1,0 +1,90 @@
+// The request pipeline: parse the target, route, authenticate, run the handler, and stamp
+// the response (request id, keep-alive). Nothing a client sends can make it throw.
+
+#include <spdlog/spdlog.h>
+#include <boost/url/parse.hpp>
+
+#include "api/responses.hpp"
+#include "api/routes.hpp"
+
+namespace tenantry::api {
+namespace {
+
+std::string request_id_of(const request& req) {
+  const auto given = req["X-Request-Id"];
+  const bool usable =
+      !given.empty() && given.size() <= 128 && std::ranges::all_of(given, [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+      });
+  return usable ? std::string(given) : new_uuid_v7();
+}
+
+result<principal> authenticate(const services& s, const request& req) {
+  const auto header = req[http::field::authorization];
+  constexpr std::string_view scheme = "Bearer ";
+  if (header.size() <= scheme.size() ||
+      !std::equal(scheme.begin(), scheme.end(), header.begin(), [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) ==
+               std::tolower(static_cast<unsigned char>(b));
+      }))
+    return fail(errc::unauthenticated, "unauthenticated", "A Bearer access token is required.");
+  const auto now =
+      std::chrono::duration_cast<std::chrono::seconds>(s.clock().time_since_epoch()).count();
+  auto claims = s.verifier.verify(header.substr(scheme.size()), now);
+  if (!claims) {
+    spdlog::debug("rejected access token: {}", claims.error().message);
+    return fail(errc::unauthenticated, "unauthenticated",
+                "The access token is invalid or expired.");
+  }
+  return principal{claims->subject, claims->platform_roles};
+}
+
+}  // namespace
+
+router make_router(services& s) {
+  router r;
+  add_system_routes(r, s);
+  add_auth_routes(r, s);
+  add_user_routes(r, s);
+  add_tenant_routes(r, s);
+  return r;
+}
+
+request_handler make_request_handler(services& s, const router& routes) {
+  return [&s, &routes](request req, std::string remote) -> asio::awaitable<response> {
+    const std::string id = request_id_of(req);
+    auto finish = [&](response res) {
+      res.set("X-Request-Id", id);
+      res.keep_alive(req.keep_alive());
+      if (res.result_int() >= 500)
+        spdlog::warn("{} {} -> {} ({})", std::string(req.method_string()),
+                     std::string(req.target()), res.result_int(), id);
+      return res;
+    };
+    auto target = boost::urls::parse_origin_form(req.target());
+    if (!target)
+      co_return finish(error_response(errc::invalid_argument, "bad_request",
+                                      "The request target is not a valid path and query."));
+    const auto match = routes.find(req.method(), target->encoded_path());
+    if (!match.found) {
+      if (match.allowed.empty())
+        co_return finish(error_response(errc::not_found, "not_found", "No such route."));
+      response res =
+          json_response(405, nlohmann::json{{"error", "method_not_allowed"},
+                                            {"message", "This route does not accept " +
+                                                            std::string(req.method_string()) + "."},
+                                            {"details", {{"allowed", match.allowed}}}});
+      res.set(http::field::allow, match.allowed);
+      co_return finish(std::move(res));
+    }
+    request_context ctx{req, std::move(remote), *target, match.params, std::nullopt, id};
+    if (match.found->rule == access::authenticated) {
+      auto caller = authenticate(s, req);
+      if (!caller) co_return finish(error_response(caller.error()));
+      ctx.caller = std::move(*caller);
+    }
+    co_return finish(co_await match.found->handler(ctx));
+  };
+}
+
+}  // namespace tenantry::api

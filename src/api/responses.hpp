@@ -1,0 +1,20 @@
+#pragma once
+// Building responses: JSON bodies, and errors in the one shape every route uses:
+// {"error": "<code>", "message": "...", "details": {...}}.
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "api/http_server.hpp"
+#include "events/result.hpp"
+
+namespace tenantry::api {
+
+response json_response(unsigned status, std::string body);
+response json_response(unsigned status, const nlohmann::json& body);
+response error_response(const error& e);
+response error_response(errc category, std::string code, std::string message,
+                        nlohmann::json details = nlohmann::json::object());
+
+}  // namespace tenantry::api

@@ -1,0 +1,18 @@
+#pragma once
+// The route tables of the API, one function per resource family.
+
+#include "api/router.hpp"
+#include "api/services.hpp"
+
+namespace tenantry::api {
+
+void add_system_routes(router& r, services& s);
+void add_auth_routes(router& r, services& s);
+void add_user_routes(router& r, services& s);
+void add_tenant_routes(router& r, services& s);
+
+// Every route above, and the request handler that authenticates, dispatches and answers.
+router make_router(services& s);
+request_handler make_request_handler(services& s, const router& routes);
+
+}  // namespace tenantry::api

@@ -1,0 +1,36 @@
+#pragma once
+// What the HTTP layer is wired to: the writer, the read side, the token machinery and the
+// settings. Built once by the composition root (tenantryd's main).
+
+#include <chrono>
+#include <string>
+
+#include <boost/asio/thread_pool.hpp>
+#include "api/asio.hpp"
+#include "api/jwt.hpp"
+#include "api/password_hash.hpp"
+#include "commands/command_processor.hpp"
+#include "projections/postgres_pool.hpp"
+#include "projections/projector.hpp"
+
+namespace tenantry::api {
+
+struct api_settings {
+  std::chrono::milliseconds consistency_wait{5000};  // X-Consistency-Token waits at most this
+  std::chrono::seconds refresh_ttl{std::chrono::hours(24 * 30)};
+  password_hash_params password_params = password_hash_params::interactive();
+  int max_depth = 10;
+};
+
+struct services {
+  command_processor& writer;
+  postgres_pool& db;
+  const projector& read_side;
+  const jwt_signer& signer;
+  const jwt_verifier& verifier;
+  asio::thread_pool& cpu;  // password hashing and other CPU-heavy work
+  api_settings settings;
+  clock_fn clock = system_now;
+};
+
+}  // namespace tenantry::api

@@ -1,0 +1,296 @@
+// /v1/tenants: the hierarchy's commands (to the single writer) and queries (read models).
+
+#include <unordered_map>
+
+#include "api/access.hpp"
+#include "api/command_execution.hpp"
+#include "api/json_input.hpp"
+#include "api/listing.hpp"
+#include "api/offload.hpp"
+#include "api/representations.hpp"
+#include "api/responses.hpp"
+#include "api/routes.hpp"
+
+namespace tenantry::api {
+namespace {
+
+constexpr std::size_t max_name = 200;
+constexpr std::size_t max_description = 2000;
+constexpr std::size_t max_ref = 100;
+
+// Answers with the tenant a command acted on, as the write model now holds it.
+response_renderer render_tenant(unsigned status) {
+  return [status](const command_effect& effect) -> command_response {
+    if (effect.events.empty()) return {status, ""};
+    const tenant_state* t =
+        effect.model.tenants.find(tenant_id{effect.events.front().meta.subject});
+    if (!t) return {status, ""};
+    return {status, tenant_json(tenant_row_of(effect.model.tenants, *t)).dump()};
+  };
+}
+
+// A no-op command (nothing changed) still answers with the tenant.
+response_renderer render_tenant_by_ref(std::string ref, unsigned status) {
+  return [ref = std::move(ref), status](const command_effect& effect) -> command_response {
+    const tenant_state* t =
+        effect.events.empty()
+            ? effect.model.tenants.resolve(ref)
+            : effect.model.tenants.find(tenant_id{effect.events.front().meta.subject});
+    if (!t) return {status, ""};
+    return {status, tenant_json(tenant_row_of(effect.model.tenants, *t)).dump()};
+  };
+}
+
+command_response no_content(const command_effect&) {
+  return {204, ""};
+}
+
+// The tenant a read names, if the caller may see it; 404 alike for missing and hidden.
+asio::awaitable<result<tenant_row>> visible_tenant(services& s, const request_context& ctx,
+                                                   const std::string& ref, bool include_deleted) {
+  if (!has_platform_role(*ctx.caller))
+    co_return fail(errc::not_found, "not_found", "No tenant '" + ref + "' exists.");
+  auto find = [ref, include_deleted](pqxx::connection& c) {
+    return find_tenant(c, ref, include_deleted);
+  };
+  auto row = co_await query(s.db, std::move(find));
+  if (!row) co_return std::unexpected(row.error());
+  if (!*row) co_return fail(errc::not_found, "not_found", "No tenant '" + ref + "' exists.");
+  co_return std::move(**row);
+}
+
+result<bool> include_deleted_param(const request_context& ctx) {
+  auto include = bool_param(ctx, "include_deleted", false);
+  if (!include) return include;
+  if (*include && !has_platform_role(*ctx.caller))
+    return fail(errc::permission_denied, "permission_denied",
+                "Only platform roles may see deleted tenants.");
+  return include;
+}
+
+asio::awaitable<response> create(services& s, request_context& ctx) {
+  if (auto ok = require(may_manage_tenants(*ctx.caller), "create tenants"); !ok)
+    co_return error_response(ok.error());
+  auto body = parse_json_object(ctx.req);
+  if (!body) co_return error_response(body.error());
+  body_reader in(*body);
+  create_tenant c;
+  c.name = in.text("name", true, max_name).value_or("");
+  c.slug = in.text("slug", false, 100);
+  c.description = in.text("description", false, max_description).value_or("");
+  c.parent = in.nullable_text("parent", max_ref).value_or(std::nullopt);
+  if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
+  response_renderer render = render_tenant(201);
+  response res = co_await execute(s, ctx, std::move(c), std::move(render));
+  if (res.result() == http::status::created) {
+    const auto j = nlohmann::json::parse(res.body(), nullptr, false);
+    if (j.is_object() && j.contains("id"))
+      res.set(http::field::location, "/v1/tenants/" + j["id"].get<std::string>());
+  }
+  co_return res;
+}
+
+asio::awaitable<response> list(services& s, request_context& ctx) {
+  if (auto ok = co_await await_consistency(s, ctx); !ok) co_return error_response(ok.error());
+  auto paging = read_paging(ctx);
+  if (!paging) co_return error_response(paging.error());
+  auto include = include_deleted_param(ctx);
+  if (!include) co_return error_response(include.error());
+  auto level = int_param(ctx, "tenant_level", 1, 1000);
+  if (!level) co_return error_response(level.error());
+  tenant_filter f;
+  f.page = paging->page;
+  f.page_size = paging->page_size;
+  f.include_deleted = *include;
+  f.level = *level;
+  f.search = ctx.query("search").value_or("");
+  f.ordering = ctx.query("ordering").value_or("name");
+  if (f.ordering != "name" && f.ordering != "-name" && f.ordering != "created_at" &&
+      f.ordering != "-created_at")
+    co_return error_response(errc::invalid_argument, "validation_error",
+                             "ordering must be name, -name, created_at or -created_at.",
+                             {{"ordering", "unknown ordering"}});
+  if (auto status = ctx.query("status")) {
+    if (*status != "active" && *status != "suspended" && *status != "inactive")
+      co_return error_response(errc::invalid_argument, "validation_error",
+                               "status must be active, suspended or inactive.",
+                               {{"status", "unknown status"}});
+    f.status = *status;
+  }
+  // Without a platform role a caller sees only tenants where it holds a role: none yet.
+  if (!has_platform_role(*ctx.caller))
+    co_return json_response(200, page_envelope(ctx, *paging, 0, nlohmann::json::array()));
+  std::optional<std::string> parent = ctx.query("parent_id");
+  if (!parent) parent = ctx.query("parent");
+  if (parent) {
+    auto p = co_await visible_tenant(s, ctx, *parent, f.include_deleted);
+    if (!p && p.error().category != errc::not_found) co_return error_response(p.error());
+    if (!p) co_return json_response(200, page_envelope(ctx, *paging, 0, nlohmann::json::array()));
+    f.parent_id = p->id;
+  }
+  auto select = [f](pqxx::connection& c) { return list_tenants(c, f); };
+  auto page = co_await query(s.db, std::move(select));
+  if (!page) co_return error_response(page.error());
+  nlohmann::json results = nlohmann::json::array();
+  for (const auto& row : page->rows) results.push_back(tenant_json(row));
+  co_return json_response(200, page_envelope(ctx, *paging, page->count, std::move(results)));
+}
+
+asio::awaitable<response> get(services& s, request_context& ctx) {
+  if (auto ok = co_await await_consistency(s, ctx); !ok) co_return error_response(ok.error());
+  auto include = include_deleted_param(ctx);
+  if (!include) co_return error_response(include.error());
+  auto row = co_await visible_tenant(s, ctx, ctx.params[0], *include);
+  if (!row) co_return error_response(row.error());
+  response res = json_response(200, tenant_json(*row));
+  res.set(http::field::etag, "\"" + std::to_string(row->version) + "\"");
+  co_return res;
+}
+
+asio::awaitable<response> update(services& s, request_context& ctx) {
+  if (auto ok = require(may_manage_tenants(*ctx.caller), "change tenants"); !ok)
+    co_return error_response(ok.error());
+  auto version = if_match(ctx);
+  if (!version) co_return error_response(version.error());
+  auto body = parse_json_object(ctx.req);
+  if (!body) co_return error_response(body.error());
+  body_reader in(*body);
+  update_tenant c{ctx.params[0], in.text("name", false, max_name),
+                  in.text("description", false, max_description), in.text("slug", false, 100),
+                  *version};
+  if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
+  response_renderer render = render_tenant_by_ref(ctx.params[0], 200);
+  co_return co_await execute(s, ctx, std::move(c), std::move(render));
+}
+
+route_handler lifecycle(services& s, lifecycle_action action) {
+  return [&s, action](request_context& ctx) -> asio::awaitable<response> {
+    if (auto ok = require(may_change_lifecycle(*ctx.caller), "change a tenant's lifecycle"); !ok)
+      co_return error_response(ok.error());
+    auto version = if_match(ctx);
+    if (!version) co_return error_response(version.error());
+    auto body = parse_json_object(ctx.req, true);
+    if (!body) co_return error_response(body.error());
+    body_reader in(*body);
+    change_tenant_lifecycle c{ctx.params[0], action, in.text("reason", false, 1000).value_or(""),
+                              *version};
+    if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
+    response_renderer render = render_tenant_by_ref(ctx.params[0], 200);
+    co_return co_await execute(s, ctx, std::move(c), std::move(render));
+  };
+}
+
+asio::awaitable<response> move(services& s, request_context& ctx) {
+  if (auto ok = require(may_manage_tenants(*ctx.caller), "move tenants"); !ok)
+    co_return error_response(ok.error());
+  auto version = if_match(ctx);
+  if (!version) co_return error_response(version.error());
+  auto body = parse_json_object(ctx.req);
+  if (!body) co_return error_response(body.error());
+  body_reader in(*body);
+  auto parent = in.nullable_text("parent", max_ref);
+  if (!in.has("parent"))
+    co_return error_response(errc::invalid_argument, "validation_error",
+                             "parent is required (a tenant ref, or null for a root).",
+                             {{"parent", "is required"}});
+  if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
+  move_tenant c{ctx.params[0], parent.value_or(std::nullopt), *version};
+  response_renderer render = render_tenant_by_ref(ctx.params[0], 200);
+  co_return co_await execute(s, ctx, std::move(c), std::move(render));
+}
+
+asio::awaitable<response> remove(services& s, request_context& ctx) {
+  if (auto ok = require(may_manage_tenants(*ctx.caller), "delete tenants"); !ok)
+    co_return error_response(ok.error());
+  auto version = if_match(ctx);
+  if (!version) co_return error_response(version.error());
+  auto recursive = bool_param(ctx, "recursive", false);
+  if (!recursive) co_return error_response(recursive.error());
+  command cmd = delete_tenant{ctx.params[0], *recursive, *version};
+  co_return co_await execute(s, ctx, std::move(cmd), no_content);
+}
+
+asio::awaitable<response> restore(services& s, request_context& ctx) {
+  if (auto ok = require(may_manage_tenants(*ctx.caller), "restore tenants"); !ok)
+    co_return error_response(ok.error());
+  auto version = if_match(ctx);
+  if (!version) co_return error_response(version.error());
+  command cmd = restore_tenant{ctx.params[0], *version};
+  response_renderer render = render_tenant(200);
+  co_return co_await execute(s, ctx, std::move(cmd), std::move(render));
+}
+
+asio::awaitable<response> children(services& s, request_context& ctx) {
+  if (auto ok = co_await await_consistency(s, ctx); !ok) co_return error_response(ok.error());
+  auto paging = read_paging(ctx);
+  if (!paging) co_return error_response(paging.error());
+  auto parent = co_await visible_tenant(s, ctx, ctx.params[0], false);
+  if (!parent) co_return error_response(parent.error());
+  auto select = [id = parent->id, p = *paging](pqxx::connection& c) {
+    return list_children(c, id, p.page, p.page_size);
+  };
+  auto page = co_await query(s.db, std::move(select));
+  if (!page) co_return error_response(page.error());
+  nlohmann::json results = nlohmann::json::array();
+  for (const auto& row : page->rows) results.push_back(tenant_json(row));
+  co_return json_response(200, page_envelope(ctx, *paging, page->count, std::move(results)));
+}
+
+asio::awaitable<response> ancestors(services& s, request_context& ctx) {
+  if (auto ok = co_await await_consistency(s, ctx); !ok) co_return error_response(ok.error());
+  auto t = co_await visible_tenant(s, ctx, ctx.params[0], false);
+  if (!t) co_return error_response(t.error());
+  auto select = [id = t->id](pqxx::connection& c) { return list_ancestors(c, id); };
+  auto rows = co_await query(s.db, std::move(select));
+  if (!rows) co_return error_response(rows.error());
+  nlohmann::json results = nlohmann::json::array();
+  for (const auto& row : *rows) results.push_back(tenant_json(row));
+  co_return json_response(200, nlohmann::json{{"count", results.size()}, {"results", results}});
+}
+
+asio::awaitable<response> hierarchy(services& s, request_context& ctx) {
+  if (auto ok = co_await await_consistency(s, ctx); !ok) co_return error_response(ok.error());
+  auto depth = int_param(ctx, "depth", 0, 1000);
+  if (!depth) co_return error_response(depth.error());
+  auto t = co_await visible_tenant(s, ctx, ctx.params[0], false);
+  if (!t) co_return error_response(t.error());
+  const int max_depth = std::min(depth->value_or(s.settings.max_depth), s.settings.max_depth);
+  auto select = [id = t->id, max_depth](pqxx::connection& c) { return subtree(c, id, max_depth); };
+  auto rows = co_await query(s.db, std::move(select));
+  if (!rows) co_return error_response(rows.error());
+  if (rows->empty()) co_return error_response(errc::not_found, "not_found", "No such tenant.");
+  // Nest each row under its parent; the tree is at most max_depth deep.
+  std::unordered_map<std::string, std::vector<const tenant_row*>> kids;
+  for (const auto& row : *rows)
+    if (row.id != rows->front().id && row.parent_id) kids[*row.parent_id].push_back(&row);
+  std::function<nlohmann::json(const tenant_row&)> node = [&](const tenant_row& row) {
+    nlohmann::json children = nlohmann::json::array();
+    for (const tenant_row* kid : kids[row.id]) children.push_back(node(*kid));
+    return nlohmann::json{{"tenant", tenant_json(row)}, {"children", std::move(children)}};
+  };
+  co_return json_response(200, node(rows->front()));
+}
+
+}  // namespace
+
+void add_tenant_routes(router& r, services& s) {
+  using v = http::verb;
+  auto bind = [&s](auto fn) { return [&s, fn](request_context& ctx) { return fn(s, ctx); }; };
+  const auto auth = access::authenticated;
+  r.add(v::post, "/v1/tenants", auth, bind(create));
+  r.add(v::get, "/v1/tenants", auth, bind(list));
+  r.add(v::get, "/v1/tenants/{ref}", auth, bind(get));
+  r.add(v::patch, "/v1/tenants/{ref}", auth, bind(update));
+  r.add(v::delete_, "/v1/tenants/{ref}", auth, bind(remove));
+  r.add(v::post, "/v1/tenants/{ref}/suspend", auth, lifecycle(s, lifecycle_action::suspend));
+  r.add(v::post, "/v1/tenants/{ref}/resume", auth, lifecycle(s, lifecycle_action::resume));
+  r.add(v::post, "/v1/tenants/{ref}/activate", auth, lifecycle(s, lifecycle_action::activate));
+  r.add(v::post, "/v1/tenants/{ref}/deactivate", auth, lifecycle(s, lifecycle_action::deactivate));
+  r.add(v::post, "/v1/tenants/{ref}/move", auth, bind(move));
+  r.add(v::post, "/v1/tenants/{ref}/restore", auth, bind(restore));
+  r.add(v::get, "/v1/tenants/{ref}/children", auth, bind(children));
+  r.add(v::get, "/v1/tenants/{ref}/ancestors", auth, bind(ancestors));
+  r.add(v::get, "/v1/tenants/{ref}/hierarchy", auth, bind(hierarchy));
+}
+
+}  // namespace tenantry::api
