@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Configures and builds one flavour of tenantry into build/<flavour>:
+#   release  optimized tenantryd for infra/run.sh
+#   test     every target with -Werror, AddressSanitizer and UBSan, for infra/test.sh
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+flavour="${1:-release}"
+shift || true
+dir="$TENANTRY_ROOT/build/$flavour"
+args=(-G Ninja -S "$TENANTRY_ROOT" -B "$dir")
+command -v ccache >/dev/null && args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+case "$flavour" in
+  release) args+=(-DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF) ;;
+  test) args+=(-DCMAKE_BUILD_TYPE=Debug -DTENANTRY_WERROR=ON -DTENANTRY_SANITIZE=ON) ;;
+  *) echo "infra/build.sh: unknown flavour $flavour" >&2; exit 2 ;;
+esac
+[ -f "$dir/build.ninja" ] || cmake "${args[@]}" >/dev/null
+cmake --build "$dir" "$@"
