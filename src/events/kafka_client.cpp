@@ -160,9 +160,11 @@ result<void> ensure_topic(const kafka_config& config) {
   if (!req.topic)
     return fail(errc::invalid_argument, "kafka_config", std::string("kafka topic: ") + errstr);
   const std::string min_isr = std::to_string(config.min_insync_replicas);
+  const std::string max_bytes = std::to_string(max_record_bytes);
   for (const auto& [name, value] : {std::pair<const char*, const char*>{"retention.ms", "-1"},
                                     {"cleanup.policy", "delete"},
-                                    {"min.insync.replicas", min_isr.c_str()}}) {
+                                    {"min.insync.replicas", min_isr.c_str()},
+                                    {"max.message.bytes", max_bytes.c_str()}}) {
     if (rd_kafka_NewTopic_set_config(req.topic, name, value) != RD_KAFKA_RESP_ERR_NO_ERROR)
       return fail(errc::internal, "kafka_config", std::string("kafka topic config ") + name);
   }

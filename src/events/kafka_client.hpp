@@ -18,6 +18,10 @@ namespace tenantry::kafka {
 
 using settings = std::initializer_list<std::pair<const char*, std::string>>;
 
+// The largest record (batch) the topic and the writer accept. Kafka's default of 1 MB is
+// too small: a policy document may be 1 MB before JSON escaping and headers.
+inline constexpr int max_record_bytes = 8 * 1024 * 1024;
+
 // A global configuration with `brokers`, tenantry's logging callback and `extra` settings.
 result<std::unique_ptr<RdKafka::Conf>> make_conf(const std::string& brokers, settings extra);
 

@@ -228,6 +228,35 @@ TEST(KafkaEventLog, SubscribeBeyondTheEndFails) {
   EXPECT_EQ(polled.error().code, "offset_out_of_range");
 }
 
+TEST(KafkaEventLog, AcceptsEventsLargerThanKafkasDefaultLimit) {
+  auto log = open_log(test_config());
+  ASSERT_TRUE(log);
+  auto big = created(0);
+  std::get<tenant_created>(big.data).description = std::string(3 * 1024 * 1024, 'x');
+  auto offsets = log->append({big});
+  ASSERT_TRUE(offsets) << offsets.error().code << ": " << offsets.error().message;
+  const auto seen = replay_all(*log);
+  ASSERT_EQ(seen.size(), 1u);
+  expect_same_event(big, seen[0]);
+}
+
+TEST(KafkaEventLog, OversizedEventFailsTheWholeBatchAndTheWriterGoesOn) {
+  auto log = open_log(test_config());
+  ASSERT_TRUE(log);
+  auto huge = created(1);
+  std::get<tenant_created>(huge.data).description = std::string(9 * 1024 * 1024, 'x');
+  auto refused = log->append({created(0), huge});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().category, errc::unavailable);
+  EXPECT_EQ(refused.error().code, "append_failed");
+
+  auto next = log->append(batch(2, 1));
+  ASSERT_TRUE(next) << next.error().code << ": " << next.error().message;
+  const auto seen = replay_all(*log);
+  ASSERT_EQ(seen.size(), 1u);  // nothing of the failed batch, not even its first event
+  EXPECT_EQ(seen[0].meta.correlation_id, "req-2");
+}
+
 // A transaction some other producer aborted, written with the raw librdkafka API.
 void produce_and_abort(const kafka_config& config, const std::vector<recorded_event>& events) {
   std::string errstr;
