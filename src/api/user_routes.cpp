@@ -83,9 +83,8 @@ asio::awaitable<response> list(services& s, request_context& ctx) {
     if (!self) co_return error_response(self.error());
     nlohmann::json results = nlohmann::json::array();
     if (*self) results.push_back(user_json(**self));
-    co_return json_response(
-        200,
-        page_envelope(ctx, *paging, static_cast<std::int64_t>(results.size()), std::move(results)));
+    const auto count = static_cast<std::int64_t>(results.size());
+    co_return json_response(200, page_envelope(ctx, *paging, count, std::move(results)));
   }
   auto select = [f](pqxx::connection& c) { return list_users(c, f); };
   auto page = co_await query(s.db, std::move(select));

@@ -1,0 +1,250 @@
+// The tenant routes over HTTP against a real tenantryd, Kafka and PostgreSQL.
+
+#include "e2e_fixture.hpp"
+
+namespace tenantry::testing {
+namespace {
+
+using Tenants = e2e_test;
+
+TEST_F(Tenants, CreateAnswersTheTenantWithHeaders) {
+  auto r =
+      client().post("/v1/tenants", {{"name", "Acme Corporation"}, {"description", "d"}}, admin);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  const auto t = r.json();
+  EXPECT_EQ(t["slug"], "acme-corporation");
+  EXPECT_EQ(t["level"], 1);
+  EXPECT_EQ(t["status"], "active");
+  EXPECT_EQ(t["effective_status"], "active");
+  EXPECT_EQ(t["is_deleted"], false);
+  EXPECT_EQ(t["version"], 1);
+  EXPECT_TRUE(t["parent_id"].is_null());
+  EXPECT_EQ(t["created_at"].get<std::string>().size(), 24u);
+  EXPECT_EQ(r.header("ETag"), "\"1\"");
+  EXPECT_FALSE(r.header("X-Consistency-Token").empty());
+  EXPECT_EQ(r.header("Location"), "/v1/tenants/" + t["id"].get<std::string>());
+}
+
+TEST_F(Tenants, GeneratedSlugsAreNumberedAndExplicitTakenSlugIsConflict) {
+  const std::string name = unique("Dup");
+  auto first = create_tenant(name);
+  auto second = create_tenant(name);
+  EXPECT_EQ(second["slug"], first["slug"].get<std::string>() + "-2");
+  auto taken = client().post("/v1/tenants", {{"name", "x"}, {"slug", first["slug"]}}, admin);
+  EXPECT_EQ(taken.status, 409u);
+  EXPECT_EQ(taken.json()["error"], "slug_taken");
+}
+
+TEST_F(Tenants, BadInputIsA4xxWithACode) {
+  auto no_name = client().post("/v1/tenants", nlohmann::json::object(), admin);
+  EXPECT_EQ(no_name.status, 400u);
+  EXPECT_EQ(no_name.json()["error"], "validation_error");
+  EXPECT_TRUE(no_name.json()["details"].contains("name"));
+  auto broken =
+      client().request("POST", "/v1/tenants", "{not json", {{"Authorization", "Bearer " + admin}});
+  EXPECT_EQ(broken.status, 400u);
+  EXPECT_EQ(broken.json()["error"], "invalid_json");
+  auto form = client().request("POST", "/v1/tenants", "name=x",
+                               {{"Authorization", "Bearer " + admin},
+                                {"Content-Type", "application/x-www-form-urlencoded"}});
+  EXPECT_EQ(form.status, 415u);
+  auto bad_slug = client().post("/v1/tenants", {{"name", "x"}, {"slug", "Not OK"}}, admin);
+  EXPECT_EQ(bad_slug.status, 400u);
+  auto wrong_type = client().post("/v1/tenants", {{"name", 42}}, admin);
+  EXPECT_EQ(wrong_type.status, 400u);
+  auto huge = client().request("POST", "/v1/tenants", std::string(2 * 1024 * 1024, ' '),
+                               {{"Authorization", "Bearer " + admin}});
+  EXPECT_EQ(huge.status, 413u);
+  EXPECT_EQ(huge.json()["error"], "payload_too_large");
+}
+
+TEST_F(Tenants, ReadsBySlugOrIdAndUnknownIs404) {
+  auto t = create_tenant(unique("Readable"));
+  auto by_slug = client().get("/v1/tenants/" + t["slug"].get<std::string>(), admin);
+  auto by_id = client().get("/v1/tenants/" + t["id"].get<std::string>(), admin);
+  ASSERT_EQ(by_slug.status, 200u);
+  EXPECT_EQ(by_slug.json(), by_id.json());
+  EXPECT_EQ(by_slug.header("ETag"), "\"1\"");
+  EXPECT_EQ(client().get("/v1/tenants/no-such-tenant", admin).status, 404u);
+}
+
+TEST_F(Tenants, ChildrenAncestorsAndHierarchy) {
+  auto root = create_tenant(unique("Root"));
+  const std::string r = root["slug"];
+  auto a = create_tenant(unique("A"), r);
+  auto b = create_tenant(unique("B"), r);
+  auto a1 = create_tenant(unique("A1"), a["slug"]);
+  EXPECT_EQ(a1["level"], 3);
+  auto kids = client().get("/v1/tenants/" + r + "/children?page_size=1", admin);
+  ASSERT_EQ(kids.status, 200u) << kids.body;
+  EXPECT_EQ(kids.json()["count"], 2);
+  EXPECT_EQ(kids.json()["results"].size(), 1u);
+  EXPECT_FALSE(kids.json()["next"].is_null());
+  EXPECT_TRUE(kids.json()["previous"].is_null());
+  auto up = client().get("/v1/tenants/" + a1["slug"].get<std::string>() + "/ancestors", admin);
+  ASSERT_EQ(up.status, 200u);
+  EXPECT_EQ(up.json()["results"][0]["id"], root["id"]);
+  EXPECT_EQ(up.json()["results"][1]["id"], a["id"]);
+  auto tree = client().get("/v1/tenants/" + r + "/hierarchy", admin).json();
+  EXPECT_EQ(tree["tenant"]["id"], root["id"]);
+  EXPECT_EQ(tree["children"].size(), 2u);
+  auto shallow = client().get("/v1/tenants/" + r + "/hierarchy?depth=1", admin).json();
+  for (const auto& child : shallow["children"]) EXPECT_TRUE(child["children"].empty());
+  EXPECT_EQ(client().get("/v1/tenants/" + r + "/hierarchy?depth=-1", admin).status, 400u);
+}
+
+TEST_F(Tenants, ListFiltersSearchesOrdersAndPaginates) {
+  auto root = create_tenant(unique("ListRoot"));
+  const std::string id = root["id"];
+  for (const char* n : {"Zulu", "alpha", "Mike"}) create_tenant(unique(n), root["slug"]);
+  auto by_parent = client().get("/v1/tenants?parent_id=" + id + "&ordering=-name", admin).json();
+  ASSERT_EQ(by_parent["count"], 3);
+  EXPECT_TRUE(by_parent["results"][0]["name"].get<std::string>().starts_with("Zulu"));
+  auto by_slug = client().get("/v1/tenants?parent=" + root["slug"].get<std::string>(), admin);
+  EXPECT_EQ(by_slug.json()["count"], 3);
+  auto search = client().get("/v1/tenants?parent_id=" + id + "&search=MIKE", admin).json();
+  EXPECT_EQ(search["count"], 1);
+  auto level =
+      client().get("/v1/tenants?tenant_level=1&search=" + root["slug"].get<std::string>(), admin);
+  EXPECT_EQ(level.json()["count"], 1);
+  auto page2 = client().get("/v1/tenants?parent_id=" + id + "&limit=2&page=2", admin).json();
+  EXPECT_EQ(page2["results"].size(), 1u);
+  EXPECT_FALSE(page2["previous"].is_null());
+  EXPECT_EQ(client().get("/v1/tenants?page=0", admin).status, 400u);
+  EXPECT_EQ(client().get("/v1/tenants?ordering=size", admin).status, 400u);
+  EXPECT_EQ(client().get("/v1/tenants?status=happy", admin).status, 400u);
+  auto capped = client().get("/v1/tenants?page_size=100000", admin);
+  EXPECT_EQ(capped.status, 200u);
+}
+
+TEST_F(Tenants, RenameKeepsSlugAndStaleIfMatchIs412) {
+  auto t = create_tenant(unique("Rename"));
+  const std::string path = "/v1/tenants/" + t["id"].get<std::string>();
+  auto renamed = client().patch(path, {{"name", "New Name"}}, admin, {{"If-Match", "\"1\""}});
+  ASSERT_EQ(renamed.status, 200u) << renamed.body;
+  EXPECT_EQ(renamed.json()["slug"], t["slug"]);
+  EXPECT_EQ(renamed.json()["version"], 2);
+  auto stale = client().patch(path, {{"name", "Other"}}, admin, {{"If-Match", "\"1\""}});
+  EXPECT_EQ(stale.status, 412u);
+  EXPECT_EQ(stale.json()["error"], "version_conflict");
+  auto reslug = client().patch(path, {{"slug", t["slug"].get<std::string>() + "-x"}}, admin);
+  EXPECT_EQ(reslug.json()["slug"], t["slug"].get<std::string>() + "-x");
+  // Fields the route does not take change nothing.
+  auto sneaky = client().patch(path, {{"version", 99}, {"parent_id", nullptr}, {"id", "x"}}, admin);
+  EXPECT_EQ(sneaky.status, 200u);
+  EXPECT_EQ(sneaky.json()["id"], t["id"]);
+  EXPECT_EQ(sneaky.json()["version"], 3);
+}
+
+TEST_F(Tenants, LifecycleTransitionsAndInheritedSuspension) {
+  auto root = create_tenant(unique("Life"));
+  auto child = create_tenant(unique("LifeChild"), root["slug"]);
+  const std::string r = "/v1/tenants/" + root["id"].get<std::string>();
+  const std::string c = "/v1/tenants/" + child["id"].get<std::string>();
+  EXPECT_EQ(client().post(r + "/resume", nullptr, admin).json()["error"],
+            "invalid_state_transition");
+  auto suspended = client().post(r + "/suspend", {{"reason", "billing"}}, admin);
+  ASSERT_EQ(suspended.status, 200u) << suspended.body;
+  EXPECT_EQ(suspended.json()["status"], "suspended");
+  settle(suspended);
+  auto inherited = client().get(c, admin).json();
+  EXPECT_EQ(inherited["status"], "active");
+  EXPECT_EQ(inherited["effective_status"], "suspended");
+  auto blocked = client().patch(c, {{"name", "x"}}, admin);
+  EXPECT_EQ(blocked.status, 409u);
+  EXPECT_EQ(blocked.json()["error"], "tenant_not_active");
+  auto no_child = client().post("/v1/tenants", {{"name", "x"}, {"parent", root["id"]}}, admin);
+  EXPECT_EQ(no_child.json()["error"], "parent_not_active");
+  EXPECT_EQ(client().post(r + "/deactivate", nullptr, admin).json()["status"], "inactive");
+  EXPECT_EQ(client().post(r + "/suspend", nullptr, admin).status, 409u);
+  EXPECT_EQ(client().post(r + "/activate", nullptr, admin).json()["status"], "active");
+}
+
+TEST_F(Tenants, MoveRejectsCyclesAndCanMakeARoot) {
+  auto a = create_tenant(unique("MoveA"));
+  auto b = create_tenant(unique("MoveB"), a["slug"]);
+  auto other = create_tenant(unique("MoveOther"));
+  auto cycle = client().post("/v1/tenants/" + a["slug"].get<std::string>() + "/move",
+                             {{"parent", b["id"]}}, admin);
+  EXPECT_EQ(cycle.status, 409u);
+  EXPECT_EQ(cycle.json()["error"], "hierarchy_cycle");
+  auto moved = client().post("/v1/tenants/" + b["slug"].get<std::string>() + "/move",
+                             {{"parent", other["slug"]}}, admin);
+  ASSERT_EQ(moved.status, 200u) << moved.body;
+  EXPECT_EQ(moved.json()["parent_id"], other["id"]);
+  auto to_root = client().post("/v1/tenants/" + b["slug"].get<std::string>() + "/move",
+                               {{"parent", nullptr}}, admin);
+  EXPECT_EQ(to_root.json()["level"], 1);
+  EXPECT_EQ(client()
+                .post("/v1/tenants/" + b["slug"].get<std::string>() + "/move",
+                      nlohmann::json::object(), admin)
+                .status,
+            400u);
+}
+
+TEST_F(Tenants, RecursiveDeleteAndRestoreBringBackTheSubtree) {
+  auto root = create_tenant(unique("Del"));
+  auto child = create_tenant(unique("DelChild"), root["slug"]);
+  const std::string r = "/v1/tenants/" + root["id"].get<std::string>();
+  auto refused = client().del(r, admin);
+  EXPECT_EQ(refused.status, 409u);
+  EXPECT_EQ(refused.json()["error"], "tenant_has_children");
+  auto deleted = client().del(r + "?recursive=true", admin);
+  ASSERT_EQ(deleted.status, 204u);
+  settle(deleted);
+  EXPECT_EQ(client().get(r, admin).status, 404u);
+  EXPECT_EQ(client().get("/v1/tenants/" + child["slug"].get<std::string>(), admin).status, 404u);
+  auto shown = client().get(r + "?include_deleted=true", admin);
+  ASSERT_EQ(shown.status, 200u);
+  EXPECT_EQ(shown.json()["is_deleted"], true);
+  auto slug_kept = client().post("/v1/tenants", {{"name", "x"}, {"slug", root["slug"]}}, admin);
+  EXPECT_EQ(slug_kept.json()["error"], "slug_taken");
+  auto child_first =
+      client().post("/v1/tenants/" + child["id"].get<std::string>() + "/restore", nullptr, admin);
+  EXPECT_EQ(child_first.json()["error"], "parent_deleted");
+  auto restored = client().post(r + "/restore", nullptr, admin);
+  ASSERT_EQ(restored.status, 200u) << restored.body;
+  EXPECT_EQ(restored.json()["is_deleted"], false);
+  settle(restored);
+  auto back = client().get("/v1/tenants/" + child["id"].get<std::string>(), admin);
+  ASSERT_EQ(back.status, 200u);
+  EXPECT_EQ(back.json()["name"], child["name"]);
+  EXPECT_EQ(back.json()["parent_id"], root["id"]);
+}
+
+TEST_F(Tenants, IdempotencyKeyReplaysAndRejectsReuse) {
+  const std::string key = unique("key");
+  const nlohmann::json body{{"name", unique("Idem")}};
+  auto first = client().post("/v1/tenants", body, admin, {{"Idempotency-Key", key}});
+  ASSERT_EQ(first.status, 201u);
+  auto again = client().post("/v1/tenants", body, admin, {{"Idempotency-Key", key}});
+  EXPECT_EQ(again.status, 201u);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.header("Idempotent-Replayed"), "true");
+  auto other =
+      client().post("/v1/tenants", {{"name", "different"}}, admin, {{"Idempotency-Key", key}});
+  EXPECT_EQ(other.status, 422u);
+  EXPECT_EQ(other.json()["error"], "idempotency_key_reused");
+}
+
+TEST_F(Tenants, ConsistencyTokenMakesTheWriteVisible) {
+  auto r = client().post("/v1/tenants", {{"name", unique("Fresh")}}, admin);
+  ASSERT_EQ(r.status, 201u);
+  auto seen = client().get("/v1/tenants/" + r.json()["id"].get<std::string>(), admin,
+                           {{"X-Consistency-Token", r.header("X-Consistency-Token")}});
+  EXPECT_EQ(seen.status, 200u);
+  auto garbage = client().get("/v1/tenants", admin, {{"X-Consistency-Token", "nonsense"}});
+  EXPECT_EQ(garbage.status, 400u);
+}
+
+TEST_F(Tenants, ProtocolErrors) {
+  EXPECT_EQ(client().get("/v1/nothing-here", admin).status, 404u);
+  auto wrong = client().request("PUT", "/v1/tenants", "{}", {{"Authorization", "Bearer " + admin}});
+  EXPECT_EQ(wrong.status, 405u);
+  EXPECT_FALSE(wrong.header("Allow").empty());
+  EXPECT_EQ(client().get("/v1/tenants").status, 401u);
+  EXPECT_EQ(client().get("/v1/tenants", "not-a-jwt").status, 401u);
+}
+
+}  // namespace
+}  // namespace tenantry::testing
