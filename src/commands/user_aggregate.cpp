@@ -36,7 +36,7 @@ const session_state* user_directory::session_by_token(std::string_view hash) con
   return it == by_token_.end() ? nullptr : find_session(it->second);
 }
 
-void user_directory::evolve(const event& e, std::int64_t version) {
+void user_directory::evolve(const event& e, std::int64_t version, timestamp at) {
   std::visit(
       [&](const auto& ev) {
         using T = std::decay_t<decltype(ev)>;

@@ -24,6 +24,8 @@ struct user_state {
   std::string password_hash;
   std::vector<std::string> platform_roles;
   std::int64_t version = 0;
+  timestamp created_at{};
+  timestamp updated_at{};
 };
 
 struct session_state {
@@ -44,7 +46,7 @@ class user_directory {
   const session_state* session_by_token(std::string_view hash) const;
   bool empty() const { return users_.empty(); }
 
-  void evolve(const event& e, std::int64_t version);
+  void evolve(const event& e, std::int64_t version, timestamp at);
 
  private:
   std::unordered_map<user_id, user_state> users_;

@@ -63,7 +63,7 @@ void write_model::apply(const recorded_event& e) {
         if constexpr (is_tenant_event<T>)
           tenants.evolve(e.data, e.meta.aggregate_version, e.meta.time);
         else
-          users.evolve(e.data, e.meta.aggregate_version);
+          users.evolve(e.data, e.meta.aggregate_version, e.meta.time);
       },
       e.data);
   remember_response(e.meta);
