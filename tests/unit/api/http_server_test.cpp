@@ -67,6 +67,19 @@ class test_client {
     return {result, parser.release()};
   }
 
+  // The next response to a HEAD request: a header only.
+  std::pair<beast::error_code, response> receive_head(std::chrono::seconds deadline = 5s) {
+    http::response_parser<http::string_body> parser;
+    parser.skip(true);
+    beast::error_code result = asio::error::would_block;
+    stream_.expires_after(deadline);
+    http::async_read(stream_, buffer_, parser,
+                     [&](beast::error_code ec, std::size_t) { result = ec; });
+    io_.restart();
+    io_.run();
+    return {result, parser.release()};
+  }
+
   // Waits for the server to close the connection: eof when it did, timeout when it did not.
   beast::error_code wait_for_close(std::chrono::seconds deadline) {
     beast::error_code result = asio::error::would_block;
@@ -109,7 +122,12 @@ class HttpServer : public ::testing::Test {
         },
         limits);
     server_->start();
-    runner_ = std::async(std::launch::async, [this] { io_.run(); });
+    // Two threads, as in production, so strand mistakes show up (under TSan especially).
+    runner_ = std::async(std::launch::async, [this] {
+      std::thread second([this] { io_.run(); });
+      io_.run();
+      second.join();
+    });
   }
 
   void TearDown() override {
@@ -249,6 +267,49 @@ TEST_F(HttpServer, RejectsMalformedRequestLineWith400) {
   EXPECT_EQ(body["error"], "bad_request");
   EXPECT_TRUE(body["details"].is_object());
   EXPECT_EQ(client.wait_for_close(5s), asio::error::eof);
+}
+
+TEST_F(HttpServer, RejectsAmbiguousBodyLengthWith400) {
+  start();
+  {
+    test_client client(endpoint());
+    client.send(
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+    EXPECT_EQ(client.receive().second.result(), http::status::bad_request);
+  }
+  {
+    test_client client(endpoint());
+    client.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd");
+    EXPECT_EQ(client.receive().second.result(), http::status::bad_request);
+  }
+}
+
+TEST_F(HttpServer, AnswersExpect100ContinueBeforeTheBody) {
+  start();
+  test_client client(endpoint());
+  client.send(
+      "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+  auto [ec, interim] = client.receive();
+  ASSERT_FALSE(ec) << ec.message();
+  EXPECT_EQ(interim.result(), http::status::continue_);
+  client.send("hello");
+  auto [ec2, res] = client.receive();
+  ASSERT_FALSE(ec2) << ec2.message();
+  EXPECT_EQ(json::parse(res.body())["body"], "hello");
+}
+
+TEST_F(HttpServer, AnswersHeadWithoutABody) {
+  start();
+  test_client client(endpoint());
+  client.send(make_request(http::verb::head, "/head"));
+  auto [ec, res] = client.receive_head();
+  ASSERT_FALSE(ec) << ec.message();
+  EXPECT_EQ(res.result(), http::status::ok);
+  EXPECT_NE(res[http::field::content_length], "0");
+  // Nothing follows the header: the next response starts right after it.
+  client.send(make_request(http::verb::get, "/next"));
+  EXPECT_EQ(json::parse(client.receive().second.body())["target"], "/next");
 }
 
 TEST_F(HttpServer, RejectsOversizedHeadersWith431) {
