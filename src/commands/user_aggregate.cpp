@@ -42,8 +42,8 @@ void user_directory::evolve(const event& e, std::int64_t version, timestamp at) 
         using T = std::decay_t<decltype(ev)>;
         if constexpr (std::is_same_v<T, user_registered>) {
           by_email_[ev.email] = ev.id;
-          users_[ev.id] =
-              user_state{ev.id, ev.email, ev.name, ev.password_hash, ev.platform_roles, version};
+          users_[ev.id] = user_state{
+              ev.id, ev.email, ev.name, ev.password_hash, ev.platform_roles, version, at, at};
         } else if constexpr (std::is_same_v<T, session_started>) {
           by_token_[ev.token_hash] = ev.id;
           sessions_[ev.id] =
