@@ -228,7 +228,8 @@ void tenant_projection::apply_restore(pqxx::transaction_base& tx, const recorded
     }
     history.push_back(std::move(*decoded));
   }
-  // The archive holds the batch; a restore without its own event there is a bug upstream.
+  // The archive already holds this batch, so the history normally ends with this event;
+  // should it not (an event without a subject), fold the restore in anyway.
   if (history.empty() || history.back().offset != e.offset) history.push_back(e);
   const std::optional<tenant_snapshot> row = fold_tenant(history);
   if (!row) {
