@@ -53,6 +53,23 @@ TEST(PostgresPool, RunsManyJobsConcurrently) {
   EXPECT_EQ(all.get_future().wait_for(20s), std::future_status::ready);
 }
 
+TEST(PostgresPool, PassesResultsAndVoidThrough) {
+  schema_under_test schema;
+  postgres_pool pool(database_url(), schema.name(), {.connections = 1});
+  std::promise<result<int>> refused;
+  pool.run(
+      [](pqxx::connection&) -> result<int> {
+        return fail(errc::not_found, "not_found", "no such thing");
+      },
+      [&](result<int> r) { refused.set_value(std::move(r)); });
+  const result<int> r = refused.get_future().get();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, "not_found");
+  std::promise<result<void>> done;
+  pool.run([](pqxx::connection&) {}, [&](result<void> v) { done.set_value(std::move(v)); });
+  EXPECT_TRUE(done.get_future().get());
+}
+
 TEST(PostgresPool, ReportsAFailingJobAndKeepsWorking) {
   schema_under_test schema;
   postgres_pool pool(database_url(), schema.name(), {.connections = 1});
