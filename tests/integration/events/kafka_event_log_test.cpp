@@ -16,14 +16,43 @@ namespace {
 
 using namespace std::chrono_literals;
 
-kafka_config test_config() {
-  kafka_config c;
-  c.brokers = testing::kafka_brokers();
-  c.topic = testing::unique_name("tenantry_test_events");
-  c.transactional_id = testing::unique_name("tenantry_test_writer");
-  c.transaction_timeout = 10s;
-  return c;
+// Runs a librdkafka admin request (CreateTopics, DeleteTopics) and returns its event.
+template <class Submit>
+rd_kafka_resp_err_t run_admin(const std::string& brokers, Submit submit) {
+  std::string errstr;
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  conf->set("bootstrap.servers", brokers, errstr);
+  std::unique_ptr<RdKafka::Producer> admin(RdKafka::Producer::create(conf.get(), errstr));
+  if (!admin) return RD_KAFKA_RESP_ERR__INVALID_ARG;
+  rd_kafka_queue_t* queue = rd_kafka_queue_new(admin->c_ptr());
+  submit(admin->c_ptr(), queue);
+  rd_kafka_event_t* ev = rd_kafka_queue_poll(queue, 15000);
+  const auto err = ev ? rd_kafka_event_error(ev) : RD_KAFKA_RESP_ERR__TIMED_OUT;
+  if (ev) rd_kafka_event_destroy(ev);
+  rd_kafka_queue_destroy(queue);
+  return err;
 }
+
+// Each test gets its own topic and transactional id, and deletes the topic afterwards.
+class KafkaEventLog : public ::testing::Test {
+ protected:
+  KafkaEventLog() {
+    config_.brokers = testing::kafka_brokers();
+    config_.topic = testing::unique_name("tenantry_test_events");
+    config_.transactional_id = testing::unique_name("tenantry_test_writer");
+    config_.transaction_timeout = 10s;
+  }
+
+  void TearDown() override {
+    run_admin(config_.brokers, [&](rd_kafka_t* rk, rd_kafka_queue_t* queue) {
+      rd_kafka_DeleteTopic_t* topic = rd_kafka_DeleteTopic_new(config_.topic.c_str());
+      rd_kafka_DeleteTopics(rk, &topic, 1, nullptr, queue);
+      rd_kafka_DeleteTopic_destroy(topic);
+    });
+  }
+
+  kafka_config config_;
+};
 
 recorded_event created(int n) {
   recorded_event e;
@@ -80,27 +109,27 @@ std::unique_ptr<kafka_event_log> open_log(const kafka_config& config, bool with_
   return log ? std::move(*log) : nullptr;
 }
 
-TEST(KafkaEventLog, BrokerIsReachable) {
+TEST_F(KafkaEventLog, BrokerIsReachable) {
   auto r = kafka_event_log::check_broker(testing::kafka_brokers(), 10s);
   EXPECT_TRUE(r) << r.error().message;
 }
 
-TEST(KafkaEventLog, ReportsAnUnreachableBroker) {
+TEST_F(KafkaEventLog, ReportsAnUnreachableBroker) {
   auto r = kafka_event_log::check_broker("127.0.0.1:1", 1s);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().category, errc::unavailable);
 }
 
-TEST(KafkaEventLog, EmptyLogReplaysNothing) {
-  auto log = open_log(test_config());
+TEST_F(KafkaEventLog, EmptyLogReplaysNothing) {
+  auto log = open_log(config_);
   ASSERT_TRUE(log);
   std::int64_t next = -1;
   EXPECT_TRUE(replay_all(*log, &next).empty());
   EXPECT_EQ(next, 0);
 }
 
-TEST(KafkaEventLog, AppendThenReplayGivesTheSameEventsAndOffsets) {
-  auto log = open_log(test_config());
+TEST_F(KafkaEventLog, AppendThenReplayGivesTheSameEventsAndOffsets) {
+  auto log = open_log(config_);
   ASSERT_TRUE(log);
   const auto first = batch(0, 3);
   const auto second = batch(3, 2);
@@ -136,13 +165,12 @@ TEST(KafkaEventLog, AppendThenReplayGivesTheSameEventsAndOffsets) {
   EXPECT_EQ(refused.error().code, "append_failed");
 }
 
-TEST(KafkaEventLog, SecondWriterFencesTheFirst) {
-  const auto config = test_config();
-  auto first = open_log(config);
+TEST_F(KafkaEventLog, SecondWriterFencesTheFirst) {
+  auto first = open_log(config_);
   ASSERT_TRUE(first);
   ASSERT_TRUE(first->append(batch(0, 1)));
 
-  auto second = open_log(config);
+  auto second = open_log(config_);
   ASSERT_TRUE(second);
 
   auto refused = first->append(batch(1, 1));
@@ -161,8 +189,8 @@ TEST(KafkaEventLog, SecondWriterFencesTheFirst) {
   EXPECT_EQ(seen[1].offset, accepted->front());
 }
 
-TEST(KafkaEventLog, RecoverGivesAWorkingWriter) {
-  auto log = open_log(test_config());
+TEST_F(KafkaEventLog, RecoverGivesAWorkingWriter) {
+  auto log = open_log(config_);
   ASSERT_TRUE(log);
   ASSERT_TRUE(log->append(batch(0, 2)));
   auto recovered = log->recover();
@@ -172,8 +200,8 @@ TEST(KafkaEventLog, RecoverGivesAWorkingWriter) {
   EXPECT_EQ(replay_all(*log).size(), 4u);
 }
 
-TEST(KafkaEventLog, SubscribeFromAnOffsetReadsExactlyTheEventsAfterIt) {
-  auto log = open_log(test_config());
+TEST_F(KafkaEventLog, SubscribeFromAnOffsetReadsExactlyTheEventsAfterIt) {
+  auto log = open_log(config_);
   ASSERT_TRUE(log);
   auto o1 = log->append(batch(0, 3));
   ASSERT_TRUE(o1);
@@ -215,8 +243,8 @@ TEST(KafkaEventLog, SubscribeFromAnOffsetReadsExactlyTheEventsAfterIt) {
   EXPECT_EQ(from_mid->front().offset, (*o1)[1]);
 }
 
-TEST(KafkaEventLog, SubscribeBeyondTheEndFails) {
-  auto log = open_log(test_config());
+TEST_F(KafkaEventLog, SubscribeBeyondTheEndFails) {
+  auto log = open_log(config_);
   ASSERT_TRUE(log);
   ASSERT_TRUE(log->append(batch(0, 1)));
   auto sub = log->subscribe(1000);
@@ -228,8 +256,8 @@ TEST(KafkaEventLog, SubscribeBeyondTheEndFails) {
   EXPECT_EQ(polled.error().code, "offset_out_of_range");
 }
 
-TEST(KafkaEventLog, AcceptsEventsLargerThanKafkasDefaultLimit) {
-  auto log = open_log(test_config());
+TEST_F(KafkaEventLog, AcceptsEventsLargerThanKafkasDefaultLimit) {
+  auto log = open_log(config_);
   ASSERT_TRUE(log);
   auto big = created(0);
   std::get<tenant_created>(big.data).description = std::string(3 * 1024 * 1024, 'x');
@@ -240,8 +268,8 @@ TEST(KafkaEventLog, AcceptsEventsLargerThanKafkasDefaultLimit) {
   expect_same_event(big, seen[0]);
 }
 
-TEST(KafkaEventLog, OversizedEventFailsTheWholeBatchAndTheWriterGoesOn) {
-  auto log = open_log(test_config());
+TEST_F(KafkaEventLog, OversizedEventFailsTheWholeBatchAndTheWriterGoesOn) {
+  auto log = open_log(config_);
   ASSERT_TRUE(log);
   auto huge = created(1);
   std::get<tenant_created>(huge.data).description = std::string(9 * 1024 * 1024, 'x');
@@ -284,8 +312,8 @@ void produce_and_abort(const kafka_config& config, const std::vector<recorded_ev
   ASSERT_FALSE(err) << err->str();
 }
 
-TEST(KafkaEventLog, ReplayDoesNotSeeAnAbortedTransaction) {
-  auto log = open_log(test_config());
+TEST_F(KafkaEventLog, ReplayDoesNotSeeAnAbortedTransaction) {
+  auto log = open_log(config_);
   ASSERT_TRUE(log);
   ASSERT_TRUE(log->append(batch(0, 2)));
   produce_and_abort(log->config(), batch(100, 3));
@@ -314,38 +342,29 @@ TEST(KafkaEventLog, ReplayDoesNotSeeAnAbortedTransaction) {
   EXPECT_EQ(got[2].offset, after->front());
 }
 
-TEST(KafkaEventLog, ReopeningAnExistingTopicKeepsItsEvents) {
-  const auto config = test_config();
+TEST_F(KafkaEventLog, ReopeningAnExistingTopicKeepsItsEvents) {
   {
-    auto log = open_log(config);
+    auto log = open_log(config_);
     ASSERT_TRUE(log);
     ASSERT_TRUE(log->append(batch(0, 2)));
   }
-  auto again = open_log(config);
+  auto again = open_log(config_);
   ASSERT_TRUE(again);
   EXPECT_EQ(replay_all(*again).size(), 2u);
 }
 
-TEST(KafkaEventLog, RefusesATopicWithSeveralPartitions) {
-  auto config = test_config();
+TEST_F(KafkaEventLog, RefusesATopicWithSeveralPartitions) {
   // Create the topic with 3 partitions behind tenantry's back.
-  std::string errstr;
-  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  conf->set("bootstrap.servers", config.brokers, errstr);
-  std::unique_ptr<RdKafka::Producer> admin(RdKafka::Producer::create(conf.get(), errstr));
-  ASSERT_TRUE(admin);
-  char err[256];
-  rd_kafka_NewTopic_t* topic = rd_kafka_NewTopic_new(config.topic.c_str(), 3, 1, err, sizeof err);
-  rd_kafka_queue_t* queue = rd_kafka_queue_new(admin->c_ptr());
-  rd_kafka_CreateTopics(admin->c_ptr(), &topic, 1, nullptr, queue);
-  rd_kafka_event_t* ev = rd_kafka_queue_poll(queue, 15000);
-  ASSERT_TRUE(ev);
-  EXPECT_EQ(rd_kafka_event_error(ev), RD_KAFKA_RESP_ERR_NO_ERROR);
-  rd_kafka_event_destroy(ev);
-  rd_kafka_queue_destroy(queue);
-  rd_kafka_NewTopic_destroy(topic);
+  const auto made = run_admin(config_.brokers, [&](rd_kafka_t* rk, rd_kafka_queue_t* queue) {
+    char err[256];
+    rd_kafka_NewTopic_t* topic =
+        rd_kafka_NewTopic_new(config_.topic.c_str(), 3, 1, err, sizeof err);
+    rd_kafka_CreateTopics(rk, &topic, 1, nullptr, queue);
+    rd_kafka_NewTopic_destroy(topic);
+  });
+  ASSERT_EQ(made, RD_KAFKA_RESP_ERR_NO_ERROR);
 
-  auto log = kafka_event_log::open(config, false);
+  auto log = kafka_event_log::open(config_, false);
   ASSERT_FALSE(log);
   EXPECT_EQ(log.error().code, "event_topic_misconfigured");
 }
