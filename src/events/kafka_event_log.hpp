@@ -27,7 +27,10 @@ struct kafka_config {
 // Error codes besides the appender's ("writer_fenced", "append_failed", "append_unknown"):
 //   "event_log_unavailable"  the broker did not answer in time, or the topic cannot be set up;
 //   "event_topic_misconfigured"  the topic exists with more than one partition;
-//   "invalid_event"  a record in the log does not decode (replay and poll stop at it).
+//   "kafka_config"  librdkafka refused a setting (a bug or a bad broker list);
+//   "offset_out_of_range"  a subscription's offset is not in the log (beyond its end);
+//   "invalid_event"  a record in the log does not decode (replay and poll stop at it);
+//   "replay_failed"  the replay callback threw (errc::internal).
 class kafka_event_log final : public event_appender,
                               public event_replayer,
                               public event_subscriber {
