@@ -1,0 +1,320 @@
+// The OpenAPI document the server serves, checked against the server itself: every
+// documented operation is routed and answers only documented statuses and error codes,
+// documented security and query parameters are what the server enforces, and every route
+// the code registers is documented.
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "e2e_fixture.hpp"
+
+namespace tenantry::testing {
+namespace {
+
+struct operation {
+  std::string method;  // upper case
+  std::string path;    // the template, e.g. /v1/tenants/{ref}
+  nlohmann::json spec;
+  nlohmann::json path_item;
+  std::string name() const { return method + " " + path; }
+};
+
+class OpenApi : public e2e_test {
+ protected:
+  // /readyz can answer 200 a moment before tenantryd's bootstrap thread has registered the
+  // admin, so the first login may be refused: wait until it works.
+  static void SetUpTestSuite() {
+    e2e_test::SetUpTestSuite();
+    if (!server) return;
+    const http_client c(server->port());
+    const nlohmann::json credentials{{"username", server_process::admin_email},
+                                     {"password", server_process::admin_password}};
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (c.post("/v1/auth/token", credentials).status != 200 &&
+           std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+
+  void SetUp() override {
+    e2e_test::SetUp();
+    if (HasFatalFailure()) return;
+    auto r = client().get("/v1/openapi.json");
+    ASSERT_EQ(r.status, 200u) << r.body;
+    doc = r.json();
+    ASSERT_TRUE(doc.is_object()) << "the document is not a JSON object";
+    ASSERT_TRUE(doc.contains("paths") && doc["paths"].is_object());
+    for (const auto& [path, item] : doc["paths"].items())
+      for (const auto& [method, spec] : item.items()) {
+        static const std::set<std::string> methods{"get",    "put",  "post",    "patch",
+                                                   "delete", "head", "options", "trace"};
+        if (!methods.contains(method)) continue;
+        std::string upper;
+        for (char c : method) upper.push_back(static_cast<char>(std::toupper(c)));
+        operations.push_back(operation{upper, path, spec, item});
+      }
+    ASSERT_FALSE(operations.empty());
+  }
+
+  // Follows local "$ref"s ("#/components/...") until a node without one.
+  const nlohmann::json& resolve(const nlohmann::json& node) const {
+    const nlohmann::json* at = &node;
+    for (int hops = 0; at->is_object() && at->contains("$ref") && hops < 16; ++hops) {
+      const std::string ref = (*at)["$ref"];
+      if (!ref.starts_with("#/")) break;
+      at = &doc.at(nlohmann::json::json_pointer(ref.substr(1)));
+    }
+    return *at;
+  }
+
+  bool secured(const operation& op) const {
+    const nlohmann::json& security = op.spec.contains("security")
+                                         ? op.spec["security"]
+                                         : doc.value("security", nlohmann::json());
+    return security.is_array() && !security.empty();
+  }
+
+  // The operation's parameters, path-level ones included, resolved.
+  std::vector<nlohmann::json> parameters(const operation& op) const {
+    std::vector<nlohmann::json> out;
+    for (const auto* holder : {&op.path_item, &op.spec})
+      if (holder->contains("parameters"))
+        for (const auto& p : (*holder)["parameters"]) out.push_back(resolve(p));
+    return out;
+  }
+
+  // The path with every {placeholder} replaced by `value`.
+  static std::string concrete(std::string path, const std::string& value) {
+    for (auto open = path.find('{'); open != std::string::npos; open = path.find('{')) {
+      const auto close = path.find('}', open);
+      path.replace(open, close - open + 1, value);
+    }
+    return path;
+  }
+
+  // Sends the operation without a body (no command can succeed, nothing is created).
+  http_answer probe(const operation& op, const std::string& token,
+                    const std::string& query = "") const {
+    std::map<std::string, std::string> headers;
+    if (!token.empty()) headers["Authorization"] = "Bearer " + token;
+    return client().request(op.method, concrete(op.path, probe_ref) + query, "", headers);
+  }
+
+  // The error codes the response documents for a status, or nullopt when not documented.
+  std::optional<std::set<std::string>> documented_codes(const operation& op,
+                                                        unsigned status) const {
+    const auto& responses = op.spec["responses"];
+    const std::string key = std::to_string(status);
+    const nlohmann::json* response = nullptr;
+    if (responses.contains(key))
+      response = &resolve(responses[key]);
+    else if (responses.contains("default"))
+      response = &resolve(responses["default"]);
+    if (!response) return std::nullopt;
+    std::set<std::string> codes;
+    if (response->contains("content") && (*response)["content"].contains("application/json"))
+      collect_codes(resolve((*response)["content"]["application/json"].value(
+                        "schema", nlohmann::json::object())),
+                    codes);
+    return codes;
+  }
+
+  // The narrowest enum of `error` a schema (or the first schema of its allOf) declares.
+  void collect_codes(const nlohmann::json& schema, std::set<std::string>& codes) const {
+    if (!schema.is_object()) return;
+    if (schema.contains("properties") && schema["properties"].contains("error")) {
+      const auto& error = resolve(schema["properties"]["error"]);
+      if (error.contains("enum")) {
+        for (const auto& c : error["enum"]) codes.insert(c.get<std::string>());
+        return;
+      }
+    }
+    if (schema.contains("allOf"))
+      for (const auto& part : schema["allOf"]) {
+        collect_codes(resolve(part), codes);
+        if (!codes.empty()) return;
+      }
+  }
+
+  // A route is known when the router neither refused the method nor the path.
+  static bool routed(const http_answer& r) {
+    if (r.status == 405) return false;
+    if (r.status != 404) return true;
+    const auto body = r.json();
+    return !(body.is_object() && body.value("message", "") == "No such route.");
+  }
+
+  // The `error` of an error answer, or "" when the body is not one.
+  static std::string error_of(const http_answer& r) {
+    const auto body = r.json();
+    return body.is_object() && body.contains("error") && body["error"].is_string()
+               ? body["error"].get<std::string>()
+               : std::string();
+  }
+
+  // A slug no tenant has: placeholders become it, so no probe touches real data.
+  static std::string probe_slug() {
+    std::string slug = unique("openapi-probe");
+    std::ranges::replace(slug, '_', '-');
+    return slug;
+  }
+
+  nlohmann::json doc;
+  std::vector<operation> operations;
+  const std::string probe_ref = probe_slug();
+};
+
+TEST_F(OpenApi, IsServedAtBothPathsAsAnOpenApi31Document) {
+  auto v1 = client().get("/v1/openapi.json");
+  auto alias = client().get("/openapi.json");
+  ASSERT_EQ(v1.status, 200u);
+  ASSERT_EQ(alias.status, 200u);
+  EXPECT_EQ(v1.body, alias.body);
+  EXPECT_TRUE(v1.header("Content-Type").starts_with("application/json"));
+  EXPECT_TRUE(doc.value("openapi", "").starts_with("3.1.")) << doc.value("openapi", "");
+  EXPECT_TRUE(doc["info"].contains("title"));
+  EXPECT_TRUE(doc["info"].contains("version"));
+  EXPECT_EQ(doc["components"]["securitySchemes"]["bearerAuth"]["scheme"], "bearer");
+}
+
+TEST_F(OpenApi, EveryReferenceResolvesAndOperationIdsAreUnique) {
+  std::vector<std::string> refs;
+  std::function<void(const nlohmann::json&)> walk = [&](const nlohmann::json& node) {
+    if (node.is_object()) {
+      if (node.contains("$ref") && node["$ref"].is_string()) refs.push_back(node["$ref"]);
+      for (const auto& [key, child] : node.items()) walk(child);
+    } else if (node.is_array()) {
+      for (const auto& child : node) walk(child);
+    }
+  };
+  walk(doc);
+  EXPECT_FALSE(refs.empty());
+  for (const auto& ref : refs) {
+    ASSERT_TRUE(ref.starts_with("#/")) << ref;
+    EXPECT_TRUE(doc.contains(nlohmann::json::json_pointer(ref.substr(1)))) << ref;
+  }
+  std::set<std::string> ids;
+  for (const auto& op : operations) {
+    ASSERT_TRUE(op.spec.contains("operationId")) << op.name();
+    EXPECT_TRUE(ids.insert(op.spec["operationId"].get<std::string>()).second)
+        << "duplicate operationId " << op.spec["operationId"];
+    EXPECT_FALSE(op.spec["responses"].empty()) << op.name();
+  }
+}
+
+TEST_F(OpenApi, DocumentsEveryRouteTheServerRegisters) {
+  const std::vector<std::string> routes{
+      "GET /healthz",
+      "GET /readyz",
+      "GET /metrics",
+      "GET /.well-known/jwks.json",
+      "GET /v1/openapi.json",
+      "GET /openapi.json",
+      "POST /v1/auth/token",
+      "POST /v1/auth/token/refresh",
+      "POST /v1/users",
+      "GET /v1/users",
+      "GET /v1/users/me",
+      "GET /v1/users/{ref}",
+      "POST /v1/tenants",
+      "GET /v1/tenants",
+      "GET /v1/tenants/{ref}",
+      "PATCH /v1/tenants/{ref}",
+      "DELETE /v1/tenants/{ref}",
+      "POST /v1/tenants/{ref}/suspend",
+      "POST /v1/tenants/{ref}/resume",
+      "POST /v1/tenants/{ref}/activate",
+      "POST /v1/tenants/{ref}/deactivate",
+      "POST /v1/tenants/{ref}/move",
+      "POST /v1/tenants/{ref}/restore",
+      "GET /v1/tenants/{ref}/children",
+      "GET /v1/tenants/{ref}/ancestors",
+      "GET /v1/tenants/{ref}/hierarchy",
+  };
+  std::set<std::string> documented;
+  for (const auto& op : operations) documented.insert(op.name());
+  for (const auto& route : routes) EXPECT_TRUE(documented.contains(route)) << route;
+}
+
+TEST_F(OpenApi, ProbesTellKnownRoutesFromUnknownOnes) {
+  EXPECT_FALSE(routed(client().get("/v1/" + probe_ref, admin)));
+  EXPECT_FALSE(
+      routed(client().request("PUT", "/v1/tenants", "", {{"Authorization", "Bearer " + admin}})));
+  EXPECT_TRUE(routed(client().get("/v1/tenants/" + probe_ref, admin)));  // 404 not_found
+}
+
+TEST_F(OpenApi, EveryDocumentedOperationIsServed) {
+  for (const auto& op : operations) {
+    auto r = probe(op, secured(op) ? admin : "");
+    EXPECT_TRUE(routed(r)) << op.name() << " -> " << r.status << " " << r.body;
+  }
+}
+
+TEST_F(OpenApi, EveryAnswerIsADocumentedStatusWithADocumentedErrorCode) {
+  for (const auto& op : operations) {
+    for (const bool with_token : {true, false}) {
+      auto r = probe(op, with_token ? admin : "");
+      const auto codes = documented_codes(op, r.status);
+      ASSERT_TRUE(codes.has_value())
+          << op.name() << " answered an undocumented " << r.status << ": " << r.body;
+      const std::string code = error_of(r);
+      if (r.status >= 400) {
+        EXPECT_TRUE(codes->contains(code))
+            << op.name() << " answered " << r.status << " '" << code << "', not a documented code";
+      }
+      EXPECT_FALSE(r.header("X-Request-Id").empty()) << op.name();
+    }
+  }
+}
+
+TEST_F(OpenApi, DocumentedSecurityIsWhatTheServerDemands) {
+  for (const auto& op : operations) {
+    auto anonymous = probe(op, "");
+    if (secured(op)) {
+      EXPECT_EQ(anonymous.status, 401u) << op.name() << " answered without a token";
+      EXPECT_EQ(error_of(anonymous), "unauthenticated") << op.name();
+      EXPECT_NE(probe(op, admin).status, 401u) << op.name() << " refused the admin token";
+    } else {
+      EXPECT_NE(anonymous.status, 401u) << op.name() << " is documented without security";
+    }
+  }
+}
+
+// A query parameter the server ignores would not refuse a value outside its schema.
+TEST_F(OpenApi, DocumentedQueryParametersAreValidatedByTheServer) {
+  int checked = 0;
+  for (const auto& op : operations) {
+    for (const auto& param : parameters(op)) {
+      if (param.value("in", "") != "query") continue;
+      const std::string name = param["name"];
+      const nlohmann::json* schema = &resolve(param["schema"]);
+      if (!schema->contains("enum") && schema->contains("allOf"))
+        schema = &resolve((*schema)["allOf"][0]);
+      std::string bad;
+      if (schema->contains("enum"))
+        bad = "not-a-documented-value";
+      else if (schema->value("type", "") == "integer" && schema->contains("minimum"))
+        bad = std::to_string((*schema)["minimum"].get<long long>() - 1);
+      else
+        continue;
+      auto r = probe(op, secured(op) ? admin : "", "?" + name + "=" + bad);
+      EXPECT_EQ(r.status, 400u) << op.name() << " ?" << name << "=" << bad << " -> " << r.body;
+      const auto body = r.json();
+      EXPECT_EQ(error_of(r), "validation_error") << op.name() << " " << name;
+      EXPECT_TRUE(body.is_object() && body.contains("details") && body["details"].contains(name))
+          << op.name() << " " << name << ": " << r.body;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 10);
+}
+
+}  // namespace
+}  // namespace tenantry::testing
