@@ -56,6 +56,18 @@ command_response parse_stored_response(const std::string& text) {
   return {j.value("status", 500u), j.value("body", std::string())};
 }
 
+// A renderer that throws must not take the writer down: the command still happened.
+command_response render_safely(const response_renderer& render, const command_effect& effect) {
+  try {
+    return render(effect);
+  } catch (const std::exception& e) {
+    spdlog::error("writer: rendering an answer failed: {}", e.what());
+    return {
+        500,
+        R"({"error":"internal","message":"The change was recorded but its answer could not be rendered.","details":{}})"};
+  }
+}
+
 }  // namespace
 
 command_processor::command_processor(event_appender& appender, event_replayer& replayer,
@@ -244,7 +256,7 @@ void command_processor::process(std::deque<command_request>& batch) {
       }
       const std::vector<recorded_event> mine(appended.begin() + static_cast<long>(first),
                                              appended.end());
-      command_response rendered = request.render(command_effect{*model_, mine});
+      command_response rendered = render_safely(request.render, command_effect{*model_, mine});
       if (!request.idempotency_key.empty() && !mine.empty()) {
         appended.back().meta.response = stored_response(rendered);
         // Keep the record for retries inside this same batch too.

@@ -54,6 +54,7 @@ TEST_F(AuthAndUsers, CreateUserNeverShowsThePassword) {
   EXPECT_FALSE(r.json().contains("password"));
   EXPECT_FALSE(r.json().contains("password_hash"));
   EXPECT_EQ(r.body.find("argon2"), std::string::npos);
+  EXPECT_TRUE(r.json()["created_at"].get<std::string>().starts_with("20"));
   auto dup = client().post("/v1/users", {{"email", email}, {"password", "correct horse"}}, admin);
   EXPECT_EQ(dup.status, 409u);
   auto short_pw =
