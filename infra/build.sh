@@ -8,7 +8,11 @@ flavour="${1:-release}"
 shift || true
 dir="$TENANTRY_ROOT/build/$flavour"
 args=(-G Ninja -S "$TENANTRY_ROOT" -B "$dir")
-command -v ccache >/dev/null && args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+if command -v ccache >/dev/null; then
+  args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  # ccache may cache precompiled-header builds only when told these are fine.
+  export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
+fi
 case "$flavour" in
   release) args+=(-DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF) ;;
   test) args+=(-DCMAKE_BUILD_TYPE=Debug -DTENANTRY_WERROR=ON -DTENANTRY_SANITIZE=ON) ;;

@@ -22,13 +22,14 @@ error bad_credentials() {
 
 // The token pair for a user whose session now holds `refresh`'s hash.
 response token_pair(services& s, const std::string& user, const std::vector<std::string>& roles,
-                    const std::string& refresh) {
+                    const std::string& refresh, std::int64_t offset) {
   response res =
       json_response(200, nlohmann::json{{"access", s.signer.issue(user, roles, unix_now(s))},
                                         {"refresh", refresh},
                                         {"token_type", "Bearer"},
                                         {"expires_in", s.signer.ttl().count()}});
   res.set(http::field::cache_control, "no-store");
+  if (offset >= 0) res.set("X-Consistency-Token", consistency_token(offset));
   return res;
 }
 
@@ -82,7 +83,7 @@ asio::awaitable<response> login(services& s, request_context& ctx) {
   if (!started.response) co_return error_response(started.response.error());
   if (started.response->status != 200) co_return error_response(bad_credentials());
   const auto owner = nlohmann::json::parse(started.response->body);
-  co_return token_pair(s, owner["user"], owner["platform_roles"], refresh);
+  co_return token_pair(s, owner["user"], owner["platform_roles"], refresh, started.offset);
 }
 
 asio::awaitable<response> refresh(services& s, request_context& ctx) {
@@ -100,7 +101,7 @@ asio::awaitable<response> refresh(services& s, request_context& ctx) {
     co_return error_response(errc::unauthenticated, "unauthenticated",
                              "The refresh token is not valid.");
   const auto owner = nlohmann::json::parse(r.response->body);
-  co_return token_pair(s, owner["user"], owner["platform_roles"], next);
+  co_return token_pair(s, owner["user"], owner["platform_roles"], next, r.offset);
 }
 
 }  // namespace

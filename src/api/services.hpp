@@ -2,6 +2,7 @@
 // What the HTTP layer is wired to: the writer, the read side, the token machinery and the
 // settings. Built once by the composition root (tenantryd's main).
 
+#include <atomic>
 #include <chrono>
 #include <string>
 
@@ -31,6 +32,9 @@ struct services {
   asio::thread_pool& cpu;  // password hashing and other CPU-heavy work
   api_settings settings;
   clock_fn clock = system_now;
+  // Set once start-up work outside the writer and projector is done (the bootstrap admin);
+  // /readyz waits for it. Null: nothing to wait for.
+  const std::atomic<bool>* started = nullptr;
 };
 
 }  // namespace tenantry::api

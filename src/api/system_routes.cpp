@@ -8,7 +8,8 @@ namespace tenantry::api {
 namespace {
 
 bool ready(const services& s) {
-  return s.writer.state() == writer_state::ready && s.read_side.caught_up_once();
+  return s.writer.state() == writer_state::ready && s.read_side.caught_up_once() &&
+         (!s.started || s.started->load());
 }
 
 nlohmann::json status_json(const services& s) {

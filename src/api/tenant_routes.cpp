@@ -59,6 +59,25 @@ asio::awaitable<result<tenant_row>> visible_tenant(services& s, const request_co
   co_return std::move(**row);
 }
 
+// What every tenant mutation checks first: the caller's right, If-Match, and the body.
+struct mutation {
+  std::optional<std::int64_t> expected_version;
+  nlohmann::json body;
+};
+
+enum class body_rule { required, optional, none };
+
+result<mutation> begin_mutation(const request_context& ctx, bool allowed, std::string_view what,
+                                body_rule rule) {
+  if (auto ok = require(allowed, what); !ok) return std::unexpected(ok.error());
+  auto version = if_match(ctx);
+  if (!version) return std::unexpected(version.error());
+  if (rule == body_rule::none) return mutation{*version, nlohmann::json::object()};
+  auto body = parse_json_object(ctx.req, rule == body_rule::optional);
+  if (!body) return std::unexpected(body.error());
+  return mutation{*version, std::move(*body)};
+}
+
 result<bool> include_deleted_param(const request_context& ctx) {
   auto include = bool_param(ctx, "include_deleted", false);
   if (!include) return include;
@@ -148,16 +167,13 @@ asio::awaitable<response> get(services& s, request_context& ctx) {
 }
 
 asio::awaitable<response> update(services& s, request_context& ctx) {
-  if (auto ok = require(may_manage_tenants(*ctx.caller), "change tenants"); !ok)
-    co_return error_response(ok.error());
-  auto version = if_match(ctx);
-  if (!version) co_return error_response(version.error());
-  auto body = parse_json_object(ctx.req);
-  if (!body) co_return error_response(body.error());
-  body_reader in(*body);
+  auto m =
+      begin_mutation(ctx, may_manage_tenants(*ctx.caller), "change tenants", body_rule::required);
+  if (!m) co_return error_response(m.error());
+  body_reader in(m->body);
   update_tenant c{ctx.params[0], in.text("name", false, max_name),
                   in.text("description", false, max_description), in.text("slug", false, 100),
-                  *version};
+                  m->expected_version};
   if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
   response_renderer render = render_tenant_by_ref(ctx.params[0], 200);
   co_return co_await execute(s, ctx, std::move(c), std::move(render));
@@ -165,15 +181,12 @@ asio::awaitable<response> update(services& s, request_context& ctx) {
 
 route_handler lifecycle(services& s, lifecycle_action action) {
   return [&s, action](request_context& ctx) -> asio::awaitable<response> {
-    if (auto ok = require(may_change_lifecycle(*ctx.caller), "change a tenant's lifecycle"); !ok)
-      co_return error_response(ok.error());
-    auto version = if_match(ctx);
-    if (!version) co_return error_response(version.error());
-    auto body = parse_json_object(ctx.req, true);
-    if (!body) co_return error_response(body.error());
-    body_reader in(*body);
+    auto m = begin_mutation(ctx, may_change_lifecycle(*ctx.caller), "change a tenant's lifecycle",
+                            body_rule::optional);
+    if (!m) co_return error_response(m.error());
+    body_reader in(m->body);
     change_tenant_lifecycle c{ctx.params[0], action, in.text("reason", false, 1000).value_or(""),
-                              *version};
+                              m->expected_version};
     if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
     response_renderer render = render_tenant_by_ref(ctx.params[0], 200);
     co_return co_await execute(s, ctx, std::move(c), std::move(render));
@@ -181,41 +194,34 @@ route_handler lifecycle(services& s, lifecycle_action action) {
 }
 
 asio::awaitable<response> move(services& s, request_context& ctx) {
-  if (auto ok = require(may_manage_tenants(*ctx.caller), "move tenants"); !ok)
-    co_return error_response(ok.error());
-  auto version = if_match(ctx);
-  if (!version) co_return error_response(version.error());
-  auto body = parse_json_object(ctx.req);
-  if (!body) co_return error_response(body.error());
-  body_reader in(*body);
+  auto m =
+      begin_mutation(ctx, may_manage_tenants(*ctx.caller), "move tenants", body_rule::required);
+  if (!m) co_return error_response(m.error());
+  body_reader in(m->body);
   auto parent = in.nullable_text("parent", max_ref);
   if (!in.has("parent"))
     co_return error_response(errc::invalid_argument, "validation_error",
                              "parent is required (a tenant ref, or null for a root).",
                              {{"parent", "is required"}});
   if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
-  move_tenant c{ctx.params[0], parent.value_or(std::nullopt), *version};
+  move_tenant c{ctx.params[0], parent.value_or(std::nullopt), m->expected_version};
   response_renderer render = render_tenant_by_ref(ctx.params[0], 200);
   co_return co_await execute(s, ctx, std::move(c), std::move(render));
 }
 
 asio::awaitable<response> remove(services& s, request_context& ctx) {
-  if (auto ok = require(may_manage_tenants(*ctx.caller), "delete tenants"); !ok)
-    co_return error_response(ok.error());
-  auto version = if_match(ctx);
-  if (!version) co_return error_response(version.error());
+  auto m = begin_mutation(ctx, may_manage_tenants(*ctx.caller), "delete tenants", body_rule::none);
+  if (!m) co_return error_response(m.error());
   auto recursive = bool_param(ctx, "recursive", false);
   if (!recursive) co_return error_response(recursive.error());
-  command cmd = delete_tenant{ctx.params[0], *recursive, *version};
+  command cmd = delete_tenant{ctx.params[0], *recursive, m->expected_version};
   co_return co_await execute(s, ctx, std::move(cmd), no_content);
 }
 
 asio::awaitable<response> restore(services& s, request_context& ctx) {
-  if (auto ok = require(may_manage_tenants(*ctx.caller), "restore tenants"); !ok)
-    co_return error_response(ok.error());
-  auto version = if_match(ctx);
-  if (!version) co_return error_response(version.error());
-  command cmd = restore_tenant{ctx.params[0], *version};
+  auto m = begin_mutation(ctx, may_manage_tenants(*ctx.caller), "restore tenants", body_rule::none);
+  if (!m) co_return error_response(m.error());
+  command cmd = restore_tenant{ctx.params[0], m->expected_version};
   response_renderer render = render_tenant(200);
   co_return co_await execute(s, ctx, std::move(cmd), std::move(render));
 }

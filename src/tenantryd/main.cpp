@@ -51,7 +51,9 @@ int run(const tenantryd_config& cfg) {
 
   api::asio::io_context io(static_cast<int>(cfg.io_threads));
   api::asio::thread_pool cpu(2);
+  std::atomic<bool> bootstrapped{false};
   api::services services{writer, db, read_side, signer, verifier, cpu, cfg.api};
+  services.started = &bootstrapped;
   const api::router routes = api::make_router(services);
   api::http_server server(io, cfg.listen, api::make_request_handler(services, routes));
   server.start();
@@ -60,6 +62,7 @@ int run(const tenantryd_config& cfg) {
 
   std::jthread bootstrap_thread([&](std::stop_token stop) {
     bootstrap_admin(writer, cfg.admin_email, cfg.admin_password, cfg.api.password_params, stop);
+    bootstrapped = true;
   });
 
   api::asio::signal_set signals(io, SIGINT, SIGTERM);
