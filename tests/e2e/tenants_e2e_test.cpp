@@ -237,6 +237,23 @@ TEST_F(Tenants, ConsistencyTokenMakesTheWriteVisible) {
   EXPECT_EQ(garbage.status, 400u);
 }
 
+TEST_F(Tenants, HierarchyDeeperThanTheMaximumIsRefused) {
+  std::string parent = create_tenant(unique("Deep1"))["slug"];
+  for (int level = 2; level <= 10; ++level)
+    parent = create_tenant(unique("Deep" + std::to_string(level)), parent)["slug"];
+  auto too_deep = client().post("/v1/tenants", {{"name", "Deep11"}, {"parent", parent}}, admin);
+  EXPECT_EQ(too_deep.status, 409u);
+  EXPECT_EQ(too_deep.json()["error"], "hierarchy_too_deep");
+}
+
+TEST_F(Tenants, ReadThatCannotCatchUpAnswers503NotYetConsistent) {
+  // A token far beyond the log's end: the read waits the configured 5 s, then gives up.
+  auto r = client().get("/v1/tenants", admin, {{"X-Consistency-Token", "t1.999999999"}});
+  EXPECT_EQ(r.status, 503u);
+  EXPECT_EQ(r.json()["error"], "not_yet_consistent");
+  EXPECT_FALSE(r.header("Retry-After").empty());
+}
+
 TEST_F(Tenants, ProtocolErrors) {
   EXPECT_EQ(client().get("/v1/nothing-here", admin).status, 404u);
   auto wrong = client().request("PUT", "/v1/tenants", "{}", {{"Authorization", "Bearer " + admin}});
