@@ -109,14 +109,14 @@ asio::awaitable<response> create(services& s, request_context& ctx) {
   co_return res;
 }
 
-asio::awaitable<response> list(services& s, request_context& ctx) {
-  if (auto ok = co_await await_consistency(s, ctx); !ok) co_return error_response(ok.error());
+// The list parameters every tenant list shares: paging, level, status, search, ordering.
+result<tenant_filter> read_tenant_filter(const request_context& ctx) {
   auto paging = read_paging(ctx);
-  if (!paging) co_return error_response(paging.error());
+  if (!paging) return std::unexpected(paging.error());
   auto include = include_deleted_param(ctx);
-  if (!include) co_return error_response(include.error());
+  if (!include) return std::unexpected(include.error());
   auto level = int_param(ctx, "tenant_level", 1, 1000);
-  if (!level) co_return error_response(level.error());
+  if (!level) return std::unexpected(level.error());
   tenant_filter f;
   f.page = paging->page;
   f.page_size = paging->page_size;
@@ -126,33 +126,47 @@ asio::awaitable<response> list(services& s, request_context& ctx) {
   f.ordering = ctx.query("ordering").value_or("name");
   if (f.ordering != "name" && f.ordering != "-name" && f.ordering != "created_at" &&
       f.ordering != "-created_at")
-    co_return error_response(errc::invalid_argument, "validation_error",
-                             "ordering must be name, -name, created_at or -created_at.",
-                             {{"ordering", "unknown ordering"}});
+    return fail(errc::invalid_argument, "validation_error",
+                "ordering must be name, -name, created_at or -created_at.",
+                {{"ordering", "unknown ordering"}});
   if (auto status = ctx.query("status")) {
     if (*status != "active" && *status != "suspended" && *status != "inactive")
-      co_return error_response(errc::invalid_argument, "validation_error",
-                               "status must be active, suspended or inactive.",
-                               {{"status", "unknown status"}});
+      return fail(errc::invalid_argument, "validation_error",
+                  "status must be active, suspended or inactive.", {{"status", "unknown status"}});
     f.status = *status;
   }
-  // Without a platform role a caller sees only tenants where it holds a role: none yet.
-  if (!has_platform_role(*ctx.caller))
-    co_return json_response(200, page_envelope(ctx, *paging, 0, nlohmann::json::array()));
-  std::optional<std::string> parent = ctx.query("parent_id");
-  if (!parent) parent = ctx.query("parent");
-  if (parent) {
-    auto p = co_await visible_tenant(s, ctx, *parent, f.include_deleted);
-    if (!p && p.error().category != errc::not_found) co_return error_response(p.error());
-    if (!p) co_return json_response(200, page_envelope(ctx, *paging, 0, nlohmann::json::array()));
-    f.parent_id = p->id;
-  }
+  return f;
+}
+
+asio::awaitable<response> tenant_list(services& s, const request_context& ctx,
+                                      const tenant_filter& f) {
   auto select = [f](pqxx::connection& c) { return list_tenants(c, f); };
   auto page = co_await query(s.db, std::move(select));
   if (!page) co_return error_response(page.error());
   nlohmann::json results = nlohmann::json::array();
   for (const auto& row : page->rows) results.push_back(tenant_json(row));
-  co_return json_response(200, page_envelope(ctx, *paging, page->count, std::move(results)));
+  co_return json_response(
+      200, page_envelope(ctx, {f.page, f.page_size}, page->count, std::move(results)));
+}
+
+asio::awaitable<response> list(services& s, request_context& ctx) {
+  if (auto ok = co_await await_consistency(s, ctx); !ok) co_return error_response(ok.error());
+  auto f = read_tenant_filter(ctx);
+  if (!f) co_return error_response(f.error());
+  const paging p{f->page, f->page_size};
+  // Without a platform role a caller sees only tenants where it holds a role: none yet.
+  if (!has_platform_role(*ctx.caller))
+    co_return json_response(200, page_envelope(ctx, p, 0, nlohmann::json::array()));
+  std::optional<std::string> parent = ctx.query("parent_id");
+  if (!parent) parent = ctx.query("parent");
+  if (parent) {
+    auto found = co_await visible_tenant(s, ctx, *parent, f->include_deleted);
+    if (!found && found.error().category != errc::not_found)
+      co_return error_response(found.error());
+    if (!found) co_return json_response(200, page_envelope(ctx, p, 0, nlohmann::json::array()));
+    f->parent_id = found->id;
+  }
+  co_return co_await tenant_list(s, ctx, *f);
 }
 
 asio::awaitable<response> get(services& s, request_context& ctx) {
@@ -228,18 +242,12 @@ asio::awaitable<response> restore(services& s, request_context& ctx) {
 
 asio::awaitable<response> children(services& s, request_context& ctx) {
   if (auto ok = co_await await_consistency(s, ctx); !ok) co_return error_response(ok.error());
-  auto paging = read_paging(ctx);
-  if (!paging) co_return error_response(paging.error());
+  auto f = read_tenant_filter(ctx);
+  if (!f) co_return error_response(f.error());
   auto parent = co_await visible_tenant(s, ctx, ctx.params[0], false);
   if (!parent) co_return error_response(parent.error());
-  auto select = [id = parent->id, p = *paging](pqxx::connection& c) {
-    return list_children(c, id, p.page, p.page_size);
-  };
-  auto page = co_await query(s.db, std::move(select));
-  if (!page) co_return error_response(page.error());
-  nlohmann::json results = nlohmann::json::array();
-  for (const auto& row : page->rows) results.push_back(tenant_json(row));
-  co_return json_response(200, page_envelope(ctx, *paging, page->count, std::move(results)));
+  f->parent_id = parent->id;
+  co_return co_await tenant_list(s, ctx, *f);
 }
 
 asio::awaitable<response> ancestors(services& s, request_context& ctx) {

@@ -74,6 +74,12 @@ asio::awaitable<response> list(services& s, request_context& ctx) {
   user_filter f;
   f.search = ctx.query("search").value_or("");
   if (ctx.query("is_active")) f.is_active = *active;
+  f.ordering = ctx.query("ordering").value_or("email");
+  if (f.ordering != "email" && f.ordering != "-email" && f.ordering != "name" &&
+      f.ordering != "-name" && f.ordering != "created_at" && f.ordering != "-created_at")
+    co_return error_response(errc::invalid_argument, "validation_error",
+                             "ordering must be email, name or created_at, optionally with -.",
+                             {{"ordering", "unknown ordering"}});
   f.page = paging->page;
   f.page_size = paging->page_size;
   if (!has_platform_role(*ctx.caller)) {
