@@ -57,6 +57,15 @@ asio::awaitable<response> login(services& s, request_context& ctx) {
   auto password = in.text("password", true, 1024);
   if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
 
+  // 20 failed logins an hour per account and per client address, by default.
+  const std::string account = "account:" + normalize_email(*username);
+  const std::string address = "address:" + ctx.remote_address;
+  if (s.limits && s.limits->login_failures.enabled()) {
+    const auto now = rate_limiter::clock::now();
+    for (const auto& key : {account, address})
+      if (auto d = s.limits->login_failures.peek(key, now); !d.allowed) co_return rate_limited(d);
+  }
+
   // Read the credentials through the writer, verify off every I/O and writer thread.
   command lookup = lookup_credentials{*username};
   response_renderer credentials_of = [email = *username](const command_effect& effect) {
@@ -74,7 +83,14 @@ asio::awaitable<response> login(services& s, request_context& ctx) {
                                  : dummy_password_hash(s.settings.password_params);
   auto verify = [hash, pw = *password] { return verify_password(hash, pw); };
   const bool valid = co_await run_on(s.cpu, std::move(verify));
-  if (!known || !valid) co_return error_response(bad_credentials());
+  if (!known || !valid) {
+    if (s.limits) {
+      const auto now = rate_limiter::clock::now();
+      s.limits->login_failures.take(account, now);
+      s.limits->login_failures.take(address, now);
+    }
+    co_return error_response(bad_credentials());
+  }
 
   const std::string refresh = new_secret_token("rt_");
   command start = start_session{user_id{credentials["user"].get<std::string>()},

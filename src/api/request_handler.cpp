@@ -39,7 +39,40 @@ result<principal> authenticate(const services& s, const request& req) {
   return principal{claims->subject, claims->platform_roles};
 }
 
+bool is_write(http::verb v) {
+  return v == http::verb::post || v == http::verb::put || v == http::verb::patch ||
+         v == http::verb::delete_;
+}
+
+// Counts the request against the caller's limits; the tighter decision is the answer.
+rate_decision count_request(services& s, const request& req, const std::string& who) {
+  const auto now = rate_limiter::clock::now();
+  rate_decision d = s.limits->requests.take(who, now);
+  if (d.allowed && is_write(req.method()) && s.limits->writes.enabled()) {
+    const rate_decision w = s.limits->writes.take(who, now);
+    if (!w.allowed || d.limit == 0 || w.remaining < d.remaining) d = w;
+  }
+  return d;
+}
+
+void set_rate_headers(response& res, const rate_decision& d) {
+  if (d.limit == 0) return;
+  res.set("RateLimit-Limit", std::to_string(d.limit));
+  res.set("RateLimit-Remaining", std::to_string(d.remaining));
+  res.set("RateLimit-Reset", std::to_string(d.reset.count()));
+}
+
 }  // namespace
+
+response rate_limited(const rate_decision& d) {
+  response res =
+      error_response(errc::rate_limited, "rate_limited",
+                     "Too many requests; retry after " + std::to_string(d.reset.count()) + " s.",
+                     {{"limit", d.limit}, {"retry_after", d.reset.count()}});
+  res.set(http::field::retry_after, std::to_string(d.reset.count()));
+  set_rate_headers(res, d);
+  return res;
+}
 
 router make_router(services& s) {
   router r;
@@ -78,12 +111,25 @@ request_handler make_request_handler(services& s, const router& routes) {
       co_return finish(std::move(res));
     }
     request_context ctx{req, std::move(remote), *target, match.params, std::nullopt, id};
+    std::optional<error> refused;
     if (match.found->rule == access::authenticated) {
       auto caller = authenticate(s, req);
-      if (!caller) co_return finish(error_response(caller.error()));
-      ctx.caller = std::move(*caller);
+      if (caller)
+        ctx.caller = std::move(*caller);
+      else
+        refused = caller.error();
     }
-    co_return finish(co_await match.found->handler(ctx));
+    // Operations endpoints (/healthz, /readyz, /metrics, the JWKS) are never limited.
+    rate_decision limit;
+    if (s.limits && target->encoded_path().starts_with("/v1/")) {
+      limit = count_request(
+          s, req, ctx.caller ? "user:" + ctx.caller->user_id : "address:" + ctx.remote_address);
+      if (!limit.allowed) co_return finish(rate_limited(limit));
+    }
+    if (refused) co_return finish(error_response(*refused));
+    response res = co_await match.found->handler(ctx);
+    set_rate_headers(res, limit);
+    co_return finish(std::move(res));
   };
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The route tables of the API, one function per resource family.
 
+#include "api/rate_limiter.hpp"
 #include "api/router.hpp"
 #include "api/services.hpp"
 
@@ -10,6 +11,9 @@ void add_system_routes(router& r, services& s);
 void add_auth_routes(router& r, services& s);
 void add_user_routes(router& r, services& s);
 void add_tenant_routes(router& r, services& s);
+
+// 429 rate_limited with Retry-After and RateLimit-* headers.
+response rate_limited(const rate_decision& d);
 
 // Every route above, and the request handler that authenticates, dispatches and answers.
 router make_router(services& s);

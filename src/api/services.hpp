@@ -10,6 +10,7 @@
 #include "api/asio.hpp"
 #include "api/jwt.hpp"
 #include "api/password_hash.hpp"
+#include "api/rate_limiter.hpp"
 #include "commands/command_processor.hpp"
 #include "projections/postgres_pool.hpp"
 #include "projections/projector.hpp"
@@ -21,6 +22,21 @@ struct api_settings {
   std::chrono::seconds refresh_ttl{std::chrono::hours(24 * 30)};
   password_hash_params password_params = password_hash_params::interactive();
   int max_depth = 10;
+  // 0 turns a limit off.
+  std::uint32_t requests_per_min = 100;
+  std::uint32_t writes_per_min = 30;
+  std::uint32_t login_failures_per_hour = 20;
+};
+
+// The rate limits of api.md, built from the settings.
+struct rate_limits {
+  explicit rate_limits(const api_settings& s)
+      : requests(s.requests_per_min, std::chrono::minutes(1)),
+        writes(s.writes_per_min, std::chrono::minutes(1)),
+        login_failures(s.login_failures_per_hour, std::chrono::hours(1)) {}
+  rate_limiter requests;        // per principal (or client address before login)
+  rate_limiter writes;          // POST, PUT, PATCH, DELETE per principal
+  rate_limiter login_failures;  // per account and per client address
 };
 
 struct services {
@@ -35,6 +51,7 @@ struct services {
   // Set once start-up work outside the writer and projector is done (the bootstrap admin);
   // /readyz waits for it. Null: nothing to wait for.
   const std::atomic<bool>* started = nullptr;
+  rate_limits* limits = nullptr;  // null: no rate limits
 };
 
 }  // namespace tenantry::api

@@ -79,6 +79,18 @@ std::expected<tenantryd_config, int> parse_config(int argc, char** argv) {
       ->envname("TENANTRY_PASSWORD_HASHING")
       ->check(CLI::IsMember({"interactive", "minimal"}))
       ->capture_default_str();
+  app.add_option("--rate-limit-requests-per-min", cfg.api.requests_per_min,
+                 "requests per minute per principal (0: off)")
+      ->envname("TENANTRY_RATE_LIMIT_REQUESTS_PER_MIN")
+      ->capture_default_str();
+  app.add_option("--rate-limit-writes-per-min", cfg.api.writes_per_min,
+                 "writes per minute per principal (0: off)")
+      ->envname("TENANTRY_RATE_LIMIT_WRITES_PER_MIN")
+      ->capture_default_str();
+  app.add_option("--rate-limit-login-failures-per-hour", cfg.api.login_failures_per_hour,
+                 "failed logins per hour per account and per client address (0: off)")
+      ->envname("TENANTRY_RATE_LIMIT_LOGIN_FAILURES_PER_HOUR")
+      ->capture_default_str();
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->envname("TENANTRY_LOG_LEVEL")
       ->capture_default_str();

@@ -54,6 +54,8 @@ int run(const tenantryd_config& cfg) {
   std::atomic<bool> bootstrapped{false};
   api::services services{writer, db, read_side, signer, verifier, cpu, cfg.api};
   services.started = &bootstrapped;
+  api::rate_limits limits(cfg.api);
+  services.limits = &limits;
   const api::router routes = api::make_router(services);
   api::http_server server(io, cfg.listen, api::make_request_handler(services, routes));
   server.start();

@@ -53,6 +53,10 @@ void server_process::start(std::map<std::string, std::string> extra_env) {
       {"TENANTRY_ADMIN_PASSWORD", admin_password},
       {"TENANTRY_PASSWORD_HASHING", "minimal"},
       {"TENANTRY_LOG_LEVEL", "warn"},
+      // Tests send many requests quickly; rate_limits_e2e_test.cpp sets its own limits.
+      {"TENANTRY_RATE_LIMIT_REQUESTS_PER_MIN", "0"},
+      {"TENANTRY_RATE_LIMIT_WRITES_PER_MIN", "0"},
+      {"TENANTRY_RATE_LIMIT_LOGIN_FAILURES_PER_HOUR", "0"},
   };
   for (auto& [k, v] : extra_env) env[k] = v;
   std::vector<std::string> entries;
