@@ -11,7 +11,9 @@ chown postgres:postgres "$VAR_DIR/postgres" "$PG_SOCKET_DIR"
 # postgres must be able to reach its data folder through every parent folder.
 d="$VAR_DIR"; while [ "$d" != "/" ]; do chmod o+x "$d" 2>/dev/null || true; d=$(dirname "$d"); done
 
-if [ ! -f "$PG_DATA/PG_VERSION" ]; then
+if pg_ready; then
+  : # ours from an earlier run, or another checkout's: use it
+elif [ ! -f "$PG_DATA/PG_VERSION" ]; then
   echo "infra: creating a private PostgreSQL cluster in $PG_DATA"
   mkdir -p "$PG_DATA" && chown postgres:postgres "$PG_DATA" && chmod 700 "$PG_DATA"
   pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
