@@ -12,6 +12,8 @@ if command -v ccache >/dev/null; then
   args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
   # ccache may cache precompiled-header builds only when told these are fine.
   export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
+  # Relative paths in the cache key: a fresh clone elsewhere (CI) reuses earlier builds.
+  export CCACHE_BASEDIR="$TENANTRY_ROOT"
 fi
 case "$flavour" in
   release) args+=(-DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF) ;;
