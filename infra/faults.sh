@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Fault injection (issue 3): kill -9 tenantryd under load, kill -9 the Kafka broker,
+# stop PostgreSQL and kill the projector during a catch-up, a second writer, deleting and
+# restoring subtrees, resource limits. Every command carries an Idempotency-Key and a
+# client-side id and is recorded as ok, failed or indeterminate; the scenarios then check
+# the event log (kcat, read_committed) and the read models (psql). Prints
+# `faults: N/N passed` last; non-zero if any scenario fails. See docs/reliability.md.
+#
+#   infra/faults.sh                  the full-size runs (about 15-20 minutes)
+#   infra/faults.sh --small          the small runs that ctest runs (label `faults`)
+#   options: --no-setup (skip deps, Kafka, PostgreSQL and the build: test.sh did them),
+#            --tenantryd PATH (default: build/release/src/tenantryd/tenantryd),
+#            --only 1,4 (some scenarios), --keep (keep topics, schemas and logs)
+#
+# Scenario 2 kills and restarts the shared Kafka broker, scenario 3 stops and restarts the
+# shared PostgreSQL: other tests using them at the same time may fail meanwhile. Both are
+# always running again when this script ends.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+source "$here/env.sh"
+
+setup=1
+tenantryd=""
+args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --small) args+=(--small) ;;
+    --no-setup) setup=0 ;;
+    --tenantryd) tenantryd="$2"; shift ;;
+    --only) args+=(--only "$2"); shift ;;
+    --keep) args+=(--keep) ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "infra/faults.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+if [ "$setup" = 1 ]; then
+  bash "$here/deps.sh"
+  bash "$here/kafka.sh"
+  bash "$here/postgres.sh"
+  bash "$here/build.sh" release --target tenantryd
+fi
+tenantryd="${tenantryd:-$TENANTRY_ROOT/build/release/src/tenantryd/tenantryd}"
+if [ ! -x "$tenantryd" ]; then
+  echo "infra/faults.sh: no tenantryd at $tenantryd (build it: infra/build.sh release)" >&2
+  exit 2
+fi
+
+export TENANTRY_VAR_DIR="$VAR_DIR" TENANTRY_PG_PORT="$PG_PORT"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0}"
+mkdir -p "$VAR_DIR/faults"
+flavour=full
+for a in "${args[@]}"; do [ "$a" = --small ] && flavour=small; done
+exec python3 "$here/faults/driver.py" --tenantryd "$tenantryd" \
+  --results "$VAR_DIR/faults/last-$flavour.json" "${args[@]}"
