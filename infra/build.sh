@@ -2,6 +2,7 @@
 # Configures and builds one flavour of tenantry into build/<flavour>:
 #   release  optimized tenantryd for infra/run.sh
 #   test     every target with -Werror, AddressSanitizer and UBSan, for infra/test.sh
+#   bench    release with the test and benchmark targets, for infra/bench.sh
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 flavour="${1:-release}"
@@ -18,6 +19,7 @@ fi
 case "$flavour" in
   release) args+=(-DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF) ;;
   test) args+=(-DCMAKE_BUILD_TYPE=Debug -DTENANTRY_WERROR=ON -DTENANTRY_SANITIZE=ON) ;;
+  bench) args+=(-DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=ON) ;;
   *) echo "infra/build.sh: unknown flavour $flavour" >&2; exit 2 ;;
 esac
 [ -f "$dir/build.ninja" ] || cmake "${args[@]}" >/dev/null
