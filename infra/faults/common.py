@@ -9,7 +9,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import random
 import signal
 import socket
 import struct
@@ -89,10 +88,13 @@ def kafka_ready(env: Env, timeout: float = 3) -> bool:
 
 
 def kafka_pid(env: Env) -> int | None:
+    """The pid of the broker infra/kafka.sh started from this var/ folder (None when that
+    is not running, e.g. when the port is served by another checkout's broker)."""
     try:
         pid = int((env.var_dir / "kafka" / "kafka.pid").read_text().strip())
-        os.kill(pid, 0)
-        return pid
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        props = str(env.var_dir / "kafka" / "server.properties")
+        return pid if "kafka.Kafka" in cmdline and props in cmdline else None
     except (OSError, ValueError):
         return None
 
@@ -134,6 +136,9 @@ def stop_postgres_immediate(env: Env) -> None:
          str(env.var_dir / "postgres" / "data"), "-m", "immediate", "-w", "stop"],
         check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
+    if pg_ready(env):
+        raise RuntimeError(f"PostgreSQL still answers on port {env.pg_port} after stopping the "
+                           f"cluster in {env.var_dir}/postgres/data: it is not this checkout's")
 
 
 def restart_postgres(env: Env) -> float:
@@ -322,12 +327,6 @@ def read_log(env: Env, topic: str, timeout: float = 600) -> list[Event]:
     return events
 
 
-def log_end_offset(env: Env, topic: str) -> int:
-    """The offset after the last committed record (kcat -Q is not enough for LSO: read)."""
-    ev = read_log(env, topic)
-    return ev[-1].offset + 1 if ev else 0
-
-
 # --------------------------------------------------------------------------- fold of the log
 
 
@@ -446,6 +445,11 @@ class Server:
             "TENANTRY_PASSWORD_HASHING": "minimal",
             "TENANTRY_ACCESS_TOKEN_TTL": "86400",
             "TENANTRY_LOG_LEVEL": "info",
+            # One principal drives every load here: per-principal rate limits (100
+            # requests/min, 30 writes/min by default) would turn it into 429s.
+            "TENANTRY_RATE_LIMIT_REQUESTS_PER_MIN": "0",
+            "TENANTRY_RATE_LIMIT_WRITES_PER_MIN": "0",
+            "TENANTRY_RATE_LIMIT_LOGIN_FAILURES_PER_HOUR": "0",
         })
         e.setdefault("ASAN_OPTIONS", "detect_leaks=0:abort_on_error=0")
         e.update(self.extra)
@@ -481,6 +485,23 @@ class Server:
                 pass
             time.sleep(0.1)
         raise RuntimeError(f"{self.label}: tenantryd not ready within {timeout:.0f} s; "
+                           f"see {self.log_path}")
+
+    def wait_writer(self, timeout: float = 90) -> None:
+        """Waits until the writer accepts commands (/readyz says writer=ready); the
+        projector may still be catching up (under heavy load it can lag far behind)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc is None or self.proc.poll() is not None:
+                raise RuntimeError(f"{self.label}: tenantryd exited during start-up; "
+                                   f"see {self.log_path}")
+            try:
+                if self.readyz()[1].get("writer") == "ready":
+                    return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError(f"{self.label}: the writer not ready within {timeout:.0f} s; "
                            f"see {self.log_path}")
 
     def readyz(self) -> tuple[int, dict]:
@@ -827,12 +848,3 @@ def check_read_model(checks: Checks, env: Env, schema: str, events: list[Event],
     d = diff_tenants(expected, actual)
     checks.check(f"{label} equals the fold of the log ({len(expected)} tenants)", not d,
                  "; ".join(d))
-
-
-def wait_all(threads) -> None:
-    for t in threads:
-        t.join()
-
-
-def rnd() -> random.Random:
-    return random.Random()

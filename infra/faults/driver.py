@@ -9,6 +9,8 @@ import argparse
 import importlib
 import json
 import os
+import shutil
+import signal
 import sys
 import time
 import traceback
@@ -27,6 +29,35 @@ SCENARIOS = {
     5: "s5_delete_restore",
     6: "s6_limits",
 }
+
+
+def run_scenario(env: Env, n: int) -> dict:
+    module = importlib.import_module(SCENARIOS[n])
+    checks = Checks(f"{n}")
+    log(f"===== scenario {n}: {module.TITLE}")
+    t0 = time.monotonic()
+    try:
+        ensure_shared_services(env)
+        module.run(env, checks)
+    except Exception as e:  # noqa: BLE001 - a crashed scenario fails, the run goes on
+        checks.check("scenario ran to completion", False, f"{e!r}")
+        traceback.print_exc()
+    finally:
+        for server in env.servers:  # whatever a failed scenario left running
+            if server.alive():
+                server.kill9()
+        env.servers.clear()
+        try:
+            ensure_shared_services(env)
+        except Exception as e:  # noqa: BLE001
+            checks.check("Kafka and PostgreSQL running afterwards", False, repr(e))
+    secs = time.monotonic() - t0
+    failed = [name for name, ok, _ in checks.items if not ok]
+    log(f"===== scenario {n}: {'PASSED' if checks.passed else 'FAILED'} in {secs:.0f} s"
+        + (f" (failed: {'; '.join(failed)})" if failed else ""))
+    return {"scenario": n, "title": module.TITLE, "passed": checks.passed,
+            "seconds": round(secs, 1), "figures": checks.figures,
+            "checks": [{"name": a, "ok": b, "detail": c} for a, b, c in checks.items]}
 
 
 def main() -> int:
@@ -58,39 +89,23 @@ def main() -> int:
     log(f"faults: {'small' if args.small else 'full'} run {run_id} of scenarios {chosen} with "
         f"{env.tenantryd}; logs in {work_dir}")
 
+    # ctest's timeout (or Ctrl-C) must still restart Kafka and PostgreSQL and clean up.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     results = []
-    for n in chosen:
-        module = importlib.import_module(SCENARIOS[n])
-        checks = Checks(f"{n}")
-        log(f"===== scenario {n}: {module.TITLE}")
-        t0 = time.monotonic()
-        try:
-            ensure_shared_services(env)
-            module.run(env, checks)
-        except Exception as e:  # noqa: BLE001 - a crashed scenario fails, the run goes on
-            checks.check("scenario ran to completion", False, f"{e!r}")
-            traceback.print_exc()
-        finally:
-            for server in env.servers:  # whatever a failed scenario left running
-                if server.alive():
-                    server.kill9()
-            env.servers.clear()
-            try:
-                ensure_shared_services(env)
-            except Exception as e:  # noqa: BLE001
-                checks.check("Kafka and PostgreSQL running afterwards", False, repr(e))
-        secs = time.monotonic() - t0
-        failed = [name for name, ok, _ in checks.items if not ok]
-        log(f"===== scenario {n}: {'PASSED' if checks.passed else 'FAILED'} in {secs:.0f} s"
-            + (f" (failed: {'; '.join(failed)})" if failed else ""))
-        results.append({"scenario": n, "title": module.TITLE, "passed": checks.passed,
-                        "seconds": round(secs, 1), "figures": checks.figures,
-                        "checks": [{"name": a, "ok": b, "detail": c} for a, b, c in checks.items]})
-
-    if not env.keep:
-        delete_topics(env, env.created_topics)
-        for s in env.created_schemas:
-            drop_schema(env, s)
+    try:
+        for n in chosen:
+            results.append(run_scenario(env, n))
+    finally:
+        for server in env.servers:
+            if server.alive():
+                server.kill9()
+        ensure_shared_services(env)
+        if not env.keep:
+            delete_topics(env, env.created_topics)
+            for s in env.created_schemas:
+                drop_schema(env, s)
+            if results and all(r["passed"] for r in results):
+                shutil.rmtree(work_dir, ignore_errors=True)  # logs kept only for failures
     if args.results:
         Path(args.results).write_text(json.dumps({"run": run_id, "small": args.small,
                                                   "results": results}, indent=2))

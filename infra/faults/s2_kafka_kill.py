@@ -30,7 +30,8 @@ def run(env: Env, checks: Checks) -> None:
         time.sleep(3 if env.small else 8)
         pid = kafka_pid(env)
         if pid is None:
-            raise RuntimeError("no Kafka broker pid in var/kafka/kafka.pid")
+            raise RuntimeError("the broker on the Kafka port is not the one infra/kafka.sh "
+                               "started from this checkout (var/kafka/kafka.pid)")
         before = ledger.counts()
         log(f"s2: kill -9 Kafka (pid {pid}) after {sum(before.values())} commands; "
             f"down for {down_for:.0f} s")

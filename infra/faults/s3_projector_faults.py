@@ -91,8 +91,12 @@ def build_backlog(env: Env, server: Server, seconds: float, workers: int, bulk: 
         return c
 
     rng = random.Random()
-    orgs = [send("create", "POST", "/v1/tenants", {"name": f"s3 bulk {i}"}).response.json["id"]
-            for i in range(4)]
+    orgs = []
+    for i in range(4):
+        c = send("create", "POST", "/v1/tenants", {"name": f"s3 bulk {i}"})
+        if c.outcome != OK:
+            raise RuntimeError(f"cannot create an organization: {c.attempts[-3:]}")
+        orgs.append(c.response.json["id"])
     level = {o: 1 for o in orgs}
     pending = bulk - len(orgs)
     with ThreadPoolExecutor(workers) as pool:
@@ -130,9 +134,9 @@ def run(env: Env, checks: Checks) -> None:
     a = Server(env, "s3_writer", topic, env.schema("s3a"))
     a.start()
     if env.small:
-        ledger = build_backlog(env, a, 2, 16, bulk=600, cycles=1)
+        ledger = build_backlog(env, a, 2, 16, bulk=900, cycles=1)
     else:
-        ledger = build_backlog(env, a, 20, 64, bulk=6000, cycles=4)
+        ledger = build_backlog(env, a, 20, 64, bulk=6000, cycles=2)
     events = read_log(env, topic)
     end = events[-1].offset + 1
     counts = ledger.counts()
@@ -173,7 +177,7 @@ def run(env: Env, checks: Checks) -> None:
     rounds: list[dict] = []
     plan = ["pg", "kill"] * faults_each
     b = None
-    max_rounds = len(plan) + 2
+    max_rounds = 2 * len(plan) + 2
     try:
         while plan:
             if len(rounds) >= max_rounds:
