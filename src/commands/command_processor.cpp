@@ -284,6 +284,13 @@ void command_processor::process(std::deque<command_request>& batch) {
                        "The event log did not confirm the change; retry with the same "
                        "Idempotency-Key.");
       for (auto& p : answered) p.request.done(command_reply{std::unexpected(answer), false, -1});
+      // Commands queued while that commit was failing must not wait out the outage.
+      std::deque<command_request> queued;
+      {
+        std::lock_guard lock(mutex_);
+        queued.swap(queue_);
+      }
+      reject_all(queued, answer);
       if (!fenced) recover();
       return;
     }

@@ -100,8 +100,11 @@ TEST_F(TenantryCli, RebuildWithoutYesOutsideATerminalChangesNothing) {
 }
 
 TEST(TenantryCliWithoutServices, ExitsNonZeroWithAMessageWhenPostgresIsUnreachable) {
+  // infra/test.sh exports TENANTRY_DATABASE_URL, which (a known CLI11 quirk here) would
+  // take precedence over the flag; unset it so the flag names the unreachable server.
   const auto run = run_tenantry(
-      "projections checksum --database-url postgresql://tenantry@127.0.0.1:1/tenantry");
+      "projections checksum --database-url postgresql://tenantry@127.0.0.1:1/tenantry",
+      "-u TENANTRY_DATABASE_URL");
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_EQ(run.out, "");
   EXPECT_TRUE(run.err.starts_with("tenantry: The database is unavailable")) << run.err;

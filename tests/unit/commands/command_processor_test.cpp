@@ -16,11 +16,12 @@ class counting_appender final : public event_appender {
   explicit counting_appender(memory_event_log& log) : log_(log) {}
   result<std::vector<std::int64_t>> append(const std::vector<recorded_event>& batch) override {
     ++transactions;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // a commit takes time
+    std::this_thread::sleep_for(commit_time);  // a commit takes time
     return log_.append(batch);
   }
   result<void> recover() override { return log_.recover(); }
   std::atomic<int> transactions{0};
+  std::chrono::milliseconds commit_time{2};
 
  private:
   memory_event_log& log_;
@@ -155,6 +156,20 @@ TEST_F(CommandProcessor, FailedCommitIsExecutedAfreshOnRetry) {
   ASSERT_TRUE(retry.response);
   EXPECT_FALSE(retry.replayed);
   EXPECT_EQ(log.events().size(), 1u);
+}
+
+TEST_F(CommandProcessor, CommandsQueuedDuringAFailingCommitAreAnswered503) {
+  auto writer = start_writer();
+  appender.commit_time = std::chrono::milliseconds(200);
+  log.fail_next_append("append_failed");
+  auto failing = send(*writer, create_tenant{"First", {}, "", {}});
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // its commit is under way
+  auto queued = send(*writer, create_tenant{"Queued", {}, "", {}});
+  ASSERT_FALSE(failing.get().response);
+  auto r = queued.get();
+  ASSERT_FALSE(r.response) << "a command queued behind a failed commit must not wait it out";
+  EXPECT_EQ(r.response.error().category, errc::unavailable);
+  EXPECT_TRUE(log.events().empty());
 }
 
 TEST_F(CommandProcessor, FencedWriterStopsWriting) {
