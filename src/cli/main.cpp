@@ -153,17 +153,20 @@ int run(int argc, char** argv) {
   CLI::App* projections = app.add_subcommand("projections", "the PostgreSQL read models");
   projections->require_subcommand(1);
 
-  auto database_options = [&](CLI::App* cmd) {
-    cmd->add_option("--database-url", o.database_url, "PostgreSQL connection URL")
+  // Each subcommand binds variables of its own: two options with an envname bound to one
+  // variable let the environment overwrite the flag of the other subcommand.
+  options for_checksum;
+  auto database_options = [&](CLI::App* cmd, options& target) {
+    cmd->add_option("--database-url", target.database_url, "PostgreSQL connection URL")
         ->envname("TENANTRY_DATABASE_URL")
         ->capture_default_str();
-    cmd->add_option("--schema", o.schema, "schema of the read models")
+    cmd->add_option("--schema", target.schema, "schema of the read models")
         ->envname("TENANTRY_DB_SCHEMA")
         ->capture_default_str();
   };
   CLI::App* checksum = projections->add_subcommand(
       "checksum", "print a SHA-256 digest of every read-model table and a total");
-  database_options(checksum);
+  database_options(checksum, for_checksum);
 
   CLI::App* rebuild = projections->add_subcommand(
       "rebuild",
@@ -175,7 +178,7 @@ int run(int argc, char** argv) {
   rebuild->add_option("--topic", o.topic, "the event topic")
       ->envname("TENANTRY_TOPIC")
       ->capture_default_str();
-  database_options(rebuild);
+  database_options(rebuild, o);
   rebuild->add_flag("--yes,-y", o.yes, "switch without asking");
   rebuild->add_flag("--drop-old", o.drop_old, "drop the replaced schema after the switch");
   rebuild
@@ -195,7 +198,7 @@ int run(int argc, char** argv) {
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(o.log_level));
 
-  if (checksum->parsed()) return run_checksum(o);
+  if (checksum->parsed()) return run_checksum(for_checksum);
   return run_rebuild(o);
 }
 

@@ -100,15 +100,25 @@ TEST_F(TenantryCli, RebuildWithoutYesOutsideATerminalChangesNothing) {
 }
 
 TEST(TenantryCliWithoutServices, ExitsNonZeroWithAMessageWhenPostgresIsUnreachable) {
-  // infra/test.sh exports TENANTRY_DATABASE_URL, which (a known CLI11 quirk here) would
-  // take precedence over the flag; unset it so the flag names the unreachable server.
-  const auto run = run_tenantry(
-      "projections checksum --database-url postgresql://tenantry@127.0.0.1:1/tenantry",
-      "-u TENANTRY_DATABASE_URL");
+  // Without TENANTRY_DATABASE_URL (infra/test.sh exports it): the flag alone decides.
+  const auto run =
+      run_tenantry("projections checksum --database-url postgresql://tenantry@127.0.0.1:1/tenantry",
+                   "-u TENANTRY_DATABASE_URL");
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_EQ(run.out, "");
   EXPECT_TRUE(run.err.starts_with("tenantry: The database is unavailable")) << run.err;
   EXPECT_TRUE(run.err.ends_with("(database_unavailable)\n")) << run.err;
+}
+
+TEST(TenantryCliSettings, FlagsWinOverTheEnvironment) {
+  const std::string env =
+      "TENANTRY_DATABASE_URL='" + database_url() + "' TENANTRY_DB_SCHEMA=from_env";
+  const auto checksum = run_tenantry(
+      "projections checksum --database-url postgresql://tenantry@127.0.0.1:1/tenantry", env);
+  EXPECT_EQ(checksum.exit_code, 1);
+  EXPECT_NE(checksum.err.find("(database_unavailable)"), std::string::npos) << checksum.err;
+  const auto schema = run_tenantry("projections checksum --schema from_flag", env);
+  EXPECT_NE(schema.err.find("There is no schema from_flag"), std::string::npos) << schema.err;
 }
 
 TEST(TenantryCliWithoutServices, RejectsBadUsage) {
