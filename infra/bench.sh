@@ -79,12 +79,16 @@ run_id="$(date +%m%d%H%M%S)$$"
 topic_base="tenantry_bench_$run_id"
 schema_base="bench_$run_id"
 kafka_pid="$(cat "$KAFKA_DIR/kafka.pid" 2>/dev/null || echo 0)"
+pg_pid="$(head -1 "$PG_DATA/postmaster.pid" 2>/dev/null || echo 0)"
+# Whose CPU time each benchmark reports besides its own (PostgreSQL: the postmaster and
+# its backends).
+watch=(--watch "kafka=$kafka_pid" --watch "postgres=$pg_pid")
 admin_email="bench@example.com"
 admin_password="bench-password-$run_id"
 topics=() schemas=() server_pid="" port="" token=""
 started_at=$(date +%s)
 
-psql_bench() { psql -X -q -v ON_ERROR_STOP=1 "$TENANTRY_DATABASE_URL" "$@"; }
+psql_bench() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 "$TENANTRY_DATABASE_URL" "$@"; }
 log() { echo "bench: $*" >&2; }
 now() { date +%s.%N; }
 calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
@@ -97,6 +101,13 @@ put_figure() {  # part name value unit
 
 stop_server() {
   [ -n "$server_pid" ] || return 0
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    local code=0
+    wait "$server_pid" 2>/dev/null || code=$?
+    log "tenantryd had exited (status $code) before the end of its benchmarks"
+    server_pid=""
+    return 1
+  fi
   kill -TERM "$server_pid" 2>/dev/null || true
   for _ in $(seq 1 300); do
     kill -0 "$server_pid" 2>/dev/null || break
@@ -108,7 +119,7 @@ stop_server() {
 }
 
 cleanup() {
-  stop_server
+  stop_server || true
   [ "$keep" = 1 ] && return 0
   if [ ${#topics[@]} -gt 0 ]; then "$bench" drop-topics "${topics[@]}" || true; fi
   for s in "${schemas[@]}"; do psql_bench -c "DROP SCHEMA IF EXISTS $s CASCADE" || true; done
@@ -125,7 +136,7 @@ start_server() {  # topic schema label
     "TENANTRY_TRANSACTIONAL_ID=$topic-writer" "TENANTRY_DB_SCHEMA=$schema"
     "TENANTRY_SIGNING_KEY=$out/run/signing-key.pem" "TENANTRY_ADMIN_EMAIL=$admin_email"
     "TENANTRY_ADMIN_PASSWORD=$admin_password" "TENANTRY_PASSWORD_HASHING=minimal"
-    "TENANTRY_LOG_LEVEL=warn" "TENANTRY_ACCESS_TOKEN_TTL=86400")
+    "TENANTRY_LOG_LEVEL=${BENCH_LOG_LEVEL:-warn}" "TENANTRY_ACCESS_TOKEN_TTL=86400")
   # Rate limits would measure the limiter: switch off every one this build knows.
   limits=$("$tenantryd" --help 2>/dev/null | grep -oE 'TENANTRY_RATE_LIMIT_[A-Z0-9_]+' | sort -u || true)
   for v in $limits; do env_args+=("$v=0"); done
@@ -154,7 +165,7 @@ run_wrk() {  # name script seconds connections
   local name="$1" script="$2" seconds="$3" connections="$4"
   log "wrk $name: $connections connections, ${seconds} s"
   BENCH_OUT="$parts/$name.json" BENCH_LUA_DIR="$here/bench" BENCH_TOKEN="$token" \
-    "$bench" --watch "tenantryd=$server_pid" --watch "kafka=$kafka_pid" \
+    "$bench" --watch "tenantryd=$server_pid" "${watch[@]}" \
     cpu --label "$name" --out "$parts/${name}_cpu.json" -- \
     wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s -s "$here/bench/$script" \
     "http://127.0.0.1:$port" >"$logs/$name.txt" 2>&1
@@ -171,12 +182,12 @@ bench_commands() {
     "$BENCH_CONNECTIONS"
   # The same events again, in the same transactions: librdkafka alone, then the adapter.
   log "raw_produce and adapter_append: the commands' events re-produced"
-  "$bench" --watch "kafka=$kafka_pid" produce --from "$topic" --to "${topic}_raw" --via raw \
+  "$bench" "${watch[@]}" produce --from "$topic" --to "${topic}_raw" --via raw \
     >"$parts/raw_produce.json"
-  "$bench" --watch "kafka=$kafka_pid" produce --from "$topic" --to "${topic}_adapter" \
+  "$bench" "${watch[@]}" produce --from "$topic" --to "${topic}_adapter" \
     --via adapter >"$parts/adapter_append.json"
   # And in transactions as large as the connections can fill (each has one command in flight).
-  "$bench" --watch "kafka=$kafka_pid" produce --from "$topic" --to "${topic}_full" --via raw \
+  "$bench" "${watch[@]}" produce --from "$topic" --to "${topic}_full" --via raw \
     --batch "$BENCH_CONNECTIONS" >"$parts/raw_produce_full.json"
   if want freshness; then bench_freshness; fi
   stop_server
@@ -213,7 +224,7 @@ bench_load() {
   data_topic="${topic_base}_data"
   topics+=("$data_topic")
   log "load: $BENCH_EVENTS events, $tenants tenants into $data_topic"
-  "$bench" --watch "kafka=$kafka_pid" load --topic "$data_topic" --trees "$BENCH_TREES" \
+  "$bench" "${watch[@]}" load --topic "$data_topic" --trees "$BENCH_TREES" \
     --per-tree "$BENCH_PER_TREE" --depth "$BENCH_DEPTH" --events "$BENCH_EVENTS" \
     >"$parts/load.json"
 }
@@ -224,7 +235,7 @@ bench_projection() {
   local copy_schema="${schema_base}_copy" dir="$out/run/copy" t0 seconds rows
   schemas+=("$data_schema" "$copy_schema")
   log "projection: $data_topic into schema $data_schema"
-  "$bench" --watch "kafka=$kafka_pid" project --topic "$data_topic" --schema "$data_schema" \
+  "$bench" "${watch[@]}" project --topic "$data_topic" --schema "$data_schema" \
     >"$parts/projection.json"
   mkdir -p "$dir"
   "$bench" migrate --schema "$copy_schema"
@@ -255,7 +266,8 @@ bench_rebuild() {
     "$bench" rebuild --topic "$data_topic" --mode "$mode" >"$parts/rebuild_$mode.json"
   done
   log "rebuild: the writer's start-up replay"
-  "$bench" rebuild --topic "$data_topic" --mode writer --tenants "$tenants" >"$parts/rebuild.json"
+  "$bench" rebuild --topic "$data_topic" --mode writer --tenants "$tenants" \
+    >"$parts/rebuild.json"
 }
 
 bench_reads() {

@@ -117,7 +117,19 @@ def build_backlog(env: Env, server: Server, seconds: float, workers: int, bulk: 
     rows = fold_tenants(events)
     rows.pop("_orphans", None)
     live = [t for t, r in rows.items() if not r["is_deleted"] and not r["id"] in orgs]
-    for t in rng.sample(live, min(len(live) // 20, 100)):
+    # Tenants of which no ancestor is picked too: a recursive delete of an ancestor would
+    # make theirs a (correct) 404.
+    picked = set(rng.sample(live, min(len(live) // 20, 100)))
+
+    def ancestor_picked(t: str) -> bool:
+        p = rows[t].get("parent_id")
+        while p:
+            if p in picked:
+                return True
+            p = rows.get(p, {}).get("parent_id")
+        return False
+
+    for t in [t for t in picked if not ancestor_picked(t)]:
         d = send("delete", "DELETE", f"/v1/tenants/{t}?recursive=true")
         if d.outcome == OK and rng.random() < 0.7:
             send("restore", "POST", f"/v1/tenants/{t}/restore")

@@ -2,9 +2,7 @@
 
 #include <dirent.h>
 #include <malloc.h>
-#include <pwd.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -85,19 +83,23 @@ double process_seconds(int pid) {
   return (utime + stime) / ticks_per_second;
 }
 
-std::map<int, double> postgres_processes() {
-  std::map<int, double> out;
-  const passwd* pw = getpwnam("postgres");
-  if (!pw) return out;
+// Every process's parent, from /proc/<pid>/stat (field 4).
+std::map<int, int> parents() {
+  std::map<int, int> out;
   DIR* dir = opendir("/proc");
   if (!dir) return out;
   while (const dirent* e = readdir(dir)) {
     const std::string name = e->d_name;
     if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
-    struct stat st {};
-    if (stat(("/proc/" + name).c_str(), &st) != 0 || st.st_uid != pw->pw_uid) continue;
-    const int pid = std::stoi(name);
-    if (const double s = process_seconds(pid); s >= 0) out[pid] = s;
+    std::ifstream in("/proc/" + name + "/stat");
+    std::string text;
+    if (!std::getline(in, text)) continue;
+    const auto paren = text.rfind(')');
+    if (paren == std::string::npos) continue;
+    std::istringstream fields(text.substr(paren + 2));
+    std::string state;
+    int ppid = 0;
+    if (fields >> state >> ppid) out[std::stoi(name)] = ppid;
   }
   closedir(dir);
   return out;
@@ -129,8 +131,14 @@ cpu_meter::snapshot cpu_meter::take() const {
   s.idle = (idle + iowait) / ticks_per_second;
   s.self = rusage_seconds(RUSAGE_SELF);
   s.children = rusage_seconds(RUSAGE_CHILDREN);
-  for (const auto& [name, pid] : watched_) s.watched[name] = std::max(0.0, process_seconds(pid));
-  s.postgres = postgres_processes();
+  const std::map<int, int> parent = watched_.empty() ? std::map<int, int>() : parents();
+  for (const auto& [name, pid] : watched_) {
+    process_times& times = s.watched[name];
+    if (const double own = process_seconds(pid); own >= 0) times[pid] = own;
+    for (const auto& [child, ppid] : parent)
+      if (ppid == pid)
+        if (const double t = process_seconds(child); t >= 0) times[child] = t;
+  }
   return s;
 }
 
@@ -145,13 +153,16 @@ void cpu_meter::stop(figures& out, const std::string& label) const {
     accounted += seconds;
     out.add(prefix + name, seconds / wall, "cores");
   };
-  for (const auto& [name, seconds] : end.watched) put(name, seconds - started_.watched.at(name));
-  double postgres = 0;  // processes that exited meanwhile are lost; new ones count whole
-  for (const auto& [pid, seconds] : end.postgres) {
-    const auto before = started_.postgres.find(pid);
-    postgres += seconds - (before == started_.postgres.end() ? 0 : before->second);
+  // Processes that exited meanwhile are lost; those that started meanwhile count whole.
+  for (const auto& [name, times] : end.watched) {
+    const process_times& before = started_.watched.at(name);
+    double seconds = 0;
+    for (const auto& [pid, t] : times) {
+      const auto b = before.find(pid);
+      seconds += t - (b == before.end() ? 0 : b->second);
+    }
+    put(name, seconds);
   }
-  put("postgres", postgres);
   put("bench", end.self - started_.self);
   if (end.children > started_.children) put("wrk", end.children - started_.children);
   const double busy = end.busy - started_.busy;

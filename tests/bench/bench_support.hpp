@@ -38,8 +38,8 @@ struct memory_usage {
 memory_usage current_memory();
 
 // Where the CPU time went between start() and stop(), in cores (CPU seconds per second):
-// each watched process, PostgreSQL (every process of the postgres user), this process,
-// its finished children (wrk), everything else, and what stayed idle.
+// each watched process with its child processes (PostgreSQL: watch the postmaster),
+// this process, its finished children (wrk), everything else, and what stayed idle.
 class cpu_meter {
  public:
   explicit cpu_meter(std::map<std::string, int> watched = {});
@@ -48,12 +48,12 @@ class cpu_meter {
   void stop(figures& out, const std::string& label) const;
 
  private:
+  using process_times = std::map<int, double>;  // pid -> CPU seconds
   struct snapshot {
     steady::time_point at;
     double busy = 0, idle = 0;  // machine-wide, seconds
     double self = 0, children = 0;
-    std::map<std::string, double> watched;
-    std::map<int, double> postgres;  // pid -> seconds
+    std::map<std::string, process_times> watched;  // the process and its children
   };
   snapshot take() const;
 
