@@ -82,9 +82,73 @@ struct refresh_session {
   timestamp expires_at;
 };
 
+// Custom roles of a tenant (`role` is the role's id; names are unique per tenant).
+struct define_role {
+  std::string tenant_ref;
+  std::string name;
+  std::string description;
+  std::vector<std::string> permissions;
+};
+
+struct change_role {
+  std::string tenant_ref;
+  std::string role;
+  std::string name;
+  std::string description;
+  std::vector<std::string> permissions;
+  std::optional<std::int64_t> expected_version;
+};
+
+struct delete_role {
+  std::string tenant_ref;
+  std::string role;
+};
+
+struct assign_role {
+  std::string tenant_ref;
+  std::string principal_type;  // "user" or "group"
+  std::string principal_ref;
+  std::string role;  // a built-in name, or a custom role's id or name
+  std::optional<timestamp> expires_at;
+};
+
+struct revoke_role_assignment {
+  std::string tenant_ref;
+  std::string assignment;
+};
+
+struct add_member {
+  std::string tenant_ref;
+  std::string user_ref;
+  std::vector<std::string> roles;
+};
+
+struct change_member {
+  std::string tenant_ref;
+  std::string user_ref;
+  std::vector<std::string> roles;
+  std::optional<std::int64_t> expected_version;
+};
+
+struct remove_member {
+  std::string tenant_ref;
+  std::string user_ref;
+};
+
 using command =
     std::variant<create_tenant, update_tenant, move_tenant, change_tenant_lifecycle, delete_tenant,
-                 restore_tenant, register_user, lookup_credentials, start_session, refresh_session>;
+                 restore_tenant, register_user, lookup_credentials, start_session, refresh_session,
+                 define_role, change_role, delete_role, assign_role, revoke_role_assignment,
+                 add_member, change_member, remove_member>;
+
+// Who sends a command and what it needs: the writer checks it against its own state
+// (the API checked it against the read models first, which may lag by a few ms).
+struct command_authorization {
+  std::string user_id;
+  std::vector<std::string> platform_roles;
+  std::string permission;
+  std::optional<std::string> tenant_ref;  // none: the platform level
+};
 
 // What decide() may use besides the state: the time and fresh ids are injected so that
 // aggregates stay pure and tests deterministic.

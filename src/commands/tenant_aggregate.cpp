@@ -52,6 +52,14 @@ tenant_id tenant_directory::root_of(const tenant_state& t) const {
   return p->id;
 }
 
+std::vector<std::string> tenant_directory::path_ids(const tenant_state& t) const {
+  std::vector<std::string> out;
+  for (const tenant_state* p = &t; p; p = p->parent ? find(*p->parent) : nullptr)
+    out.push_back(p->id.value);
+  std::ranges::reverse(out);
+  return out;
+}
+
 bool tenant_directory::is_ancestor_or_self(const tenant_state& ancestor,
                                            const tenant_state& t) const {
   for (const tenant_state* p = &t; p; p = p->parent ? find(*p->parent) : nullptr)
@@ -156,7 +164,8 @@ auto validation(std::string field, std::string problem) {
               {{field, problem}});
 }
 
-// The live tenant a command names, or the error to answer.
+}  // namespace
+
 result<const tenant_state*> live_tenant(const tenant_directory& dir, std::string_view ref,
                                         std::optional<std::int64_t> expected_version) {
   const tenant_state* t = dir.resolve(ref);
@@ -176,6 +185,8 @@ result<void> require_active(const tenant_directory& dir, const tenant_state& t) 
                     "; only active tenants accept this change.");
   return {};
 }
+
+namespace {
 
 // The parent a create or move names: live and active, or a clear error.
 result<const tenant_state*> usable_parent(const tenant_directory& dir, std::string_view ref) {

@@ -47,6 +47,8 @@ class tenant_directory {
   bool is_ancestor_or_self(const tenant_state& ancestor, const tenant_state& t) const;
   // Levels below `t` to its deepest live descendant (0 for a leaf).
   int height(const tenant_state& t) const;
+  // The ids from the root down to `t` itself.
+  std::vector<std::string> path_ids(const tenant_state& t) const;
   // `t` and its live descendants, each parent before its children.
   std::vector<const tenant_state*> live_subtree(const tenant_state& t) const;
 
@@ -57,6 +59,12 @@ class tenant_directory {
   std::unordered_map<tenant_id, tenant_state> by_id_;
   std::unordered_map<std::string, tenant_id> by_slug_;
 };
+
+// The live tenant a command names (404 otherwise), at `expected_version` if one is given.
+result<const tenant_state*> live_tenant(const tenant_directory& dir, std::string_view ref,
+                                        std::optional<std::int64_t> expected_version);
+// 409 tenant_not_active unless the tenant and all its ancestors are active.
+result<void> require_active(const tenant_directory& dir, const tenant_state& t);
 
 using tenant_command = std::variant<create_tenant, update_tenant, move_tenant,
                                     change_tenant_lifecycle, delete_tenant, restore_tenant>;

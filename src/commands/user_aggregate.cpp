@@ -26,6 +26,10 @@ const user_state* user_directory::find_by_email(std::string_view email) const {
   return it == by_email_.end() ? nullptr : find(it->second);
 }
 
+const user_state* user_directory::resolve(std::string_view ref) const {
+  return looks_like_uuid(ref) ? find(user_id{std::string(ref)}) : find_by_email(ref);
+}
+
 const session_state* user_directory::find_session(const session_id& id) const {
   const auto it = sessions_.find(id);
   return it == sessions_.end() ? nullptr : &it->second;

@@ -41,6 +41,8 @@ class user_directory {
  public:
   const user_state* find(const user_id& id) const;
   const user_state* find_by_email(std::string_view email) const;
+  // A ref is an id (UUID-shaped) or an email.
+  const user_state* resolve(std::string_view ref) const;
   const session_state* find_session(const session_id& id) const;
   // The session whose current or any earlier refresh token has this hash.
   const session_state* session_by_token(std::string_view hash) const;

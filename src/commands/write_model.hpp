@@ -6,6 +6,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "commands/access_directory.hpp"
 #include "commands/tenant_aggregate.hpp"
 #include "commands/user_aggregate.hpp"
 #include "events/envelope.hpp"
@@ -23,6 +24,11 @@ class write_model {
  public:
   tenant_directory tenants;
   user_directory users;
+  access_directory access;
+
+  // The caller's right to a command, decided on this state: 404 where it may not even
+  // see the tenant, 403 where it may see it but not do this.
+  result<void> authorize(const command_authorization& a, timestamp now) const;
 
   // The aggregate's current version (0 when it does not exist yet).
   std::int64_t version_of(const event& e) const;

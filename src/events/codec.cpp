@@ -78,6 +78,55 @@ void write(json& j, const session_revoked& e) {
   j["reason"] = e.reason;
 }
 
+void write(json& j, const role_defined& e) {
+  j["id"] = e.id.value;
+  j["tenant"] = e.tenant.value;
+  j["name"] = e.name;
+  j["description"] = e.description;
+  j["permissions"] = e.permissions;
+}
+
+void write(json& j, const role_changed& e) {
+  j["id"] = e.id.value;
+  j["name"] = e.name;
+  j["description"] = e.description;
+  j["permissions"] = e.permissions;
+}
+
+void write(json& j, const role_deleted& e) {
+  j["id"] = e.id.value;
+}
+
+void write(json& j, const role_assigned& e) {
+  j["id"] = e.id.value;
+  j["tenant"] = e.tenant.value;
+  j["principal_type"] = e.principal_type;
+  j["principal_id"] = e.principal_id;
+  j["role"] = e.role;
+  j["expires_at"] = e.expires_at ? json(format_rfc3339(*e.expires_at)) : json(nullptr);
+}
+
+void write(json& j, const role_assignment_revoked& e) {
+  j["id"] = e.id.value;
+  j["reason"] = e.reason;
+}
+
+void write(json& j, const member_added& e) {
+  j["id"] = e.id.value;
+  j["tenant"] = e.tenant.value;
+  j["user"] = e.user.value;
+  j["roles"] = e.roles;
+}
+
+void write(json& j, const member_changed& e) {
+  j["id"] = e.id.value;
+  j["roles"] = e.roles;
+}
+
+void write(json& j, const member_removed& e) {
+  j["id"] = e.id.value;
+}
+
 // ---- decoding: never throws; remembers the first field that does not fit ----------------
 
 class field_reader {
@@ -133,6 +182,19 @@ class field_reader {
       out = *t;
     else
       mistyped(key, "an RFC 3339 timestamp");
+  }
+
+  // Present, and either null or an RFC 3339 string.
+  void nullable_time(const char* key, std::optional<timestamp>& out) {
+    const json* v = require(key);
+    if (!v) return;
+    out.reset();
+    if (v->is_null()) return;
+    if (!v->is_string()) return mistyped(key, "an RFC 3339 timestamp or null");
+    if (auto t = parse_rfc3339(v->get_ref<const std::string&>()))
+      out = *t;
+    else
+      mistyped(key, "an RFC 3339 timestamp or null");
   }
 
   void text_list(const char* key, std::vector<std::string>& out) {
@@ -232,6 +294,55 @@ void read(field_reader& r, session_refreshed& e) {
 void read(field_reader& r, session_revoked& e) {
   r.id("id", e.id);
   r.text("reason", e.reason);
+}
+
+void read(field_reader& r, role_defined& e) {
+  r.id("id", e.id);
+  r.id("tenant", e.tenant);
+  r.text("name", e.name);
+  r.text("description", e.description);
+  r.text_list("permissions", e.permissions);
+}
+
+void read(field_reader& r, role_changed& e) {
+  r.id("id", e.id);
+  r.text("name", e.name);
+  r.text("description", e.description);
+  r.text_list("permissions", e.permissions);
+}
+
+void read(field_reader& r, role_deleted& e) {
+  r.id("id", e.id);
+}
+
+void read(field_reader& r, role_assigned& e) {
+  r.id("id", e.id);
+  r.id("tenant", e.tenant);
+  r.text("principal_type", e.principal_type);
+  r.text("principal_id", e.principal_id);
+  r.text("role", e.role);
+  r.nullable_time("expires_at", e.expires_at);
+}
+
+void read(field_reader& r, role_assignment_revoked& e) {
+  r.id("id", e.id);
+  r.text("reason", e.reason);
+}
+
+void read(field_reader& r, member_added& e) {
+  r.id("id", e.id);
+  r.id("tenant", e.tenant);
+  r.id("user", e.user);
+  r.text_list("roles", e.roles);
+}
+
+void read(field_reader& r, member_changed& e) {
+  r.id("id", e.id);
+  r.text_list("roles", e.roles);
+}
+
+void read(field_reader& r, member_removed& e) {
+  r.id("id", e.id);
 }
 
 std::unexpected<error> invalid_event(std::string_view type, std::string message,

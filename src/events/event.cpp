@@ -29,6 +29,15 @@ TENANTRY_EVENT_TRAITS(user_registered, "tenantry.user.registered.v1", "user");
 TENANTRY_EVENT_TRAITS(session_started, "tenantry.session.started.v1", "session");
 TENANTRY_EVENT_TRAITS(session_refreshed, "tenantry.session.refreshed.v1", "session");
 TENANTRY_EVENT_TRAITS(session_revoked, "tenantry.session.revoked.v1", "session");
+TENANTRY_EVENT_TRAITS(role_defined, "tenantry.role.defined.v1", "role");
+TENANTRY_EVENT_TRAITS(role_changed, "tenantry.role.changed.v1", "role");
+TENANTRY_EVENT_TRAITS(role_deleted, "tenantry.role.deleted.v1", "role");
+TENANTRY_EVENT_TRAITS(role_assigned, "tenantry.role_assignment.created.v1", "role_assignment");
+TENANTRY_EVENT_TRAITS(role_assignment_revoked, "tenantry.role_assignment.revoked.v1",
+                      "role_assignment");
+TENANTRY_EVENT_TRAITS(member_added, "tenantry.member.added.v1", "membership");
+TENANTRY_EVENT_TRAITS(member_changed, "tenantry.member.changed.v1", "membership");
+TENANTRY_EVENT_TRAITS(member_removed, "tenantry.member.removed.v1", "membership");
 
 #undef TENANTRY_EVENT_TRAITS
 

@@ -4,6 +4,7 @@
 #include <string_view>
 #include <variant>
 
+#include "events/access_events.hpp"
 #include "events/tenant_events.hpp"
 #include "events/user_events.hpp"
 
@@ -12,11 +13,12 @@ namespace tenantry {
 using event = std::variant<tenant_created, tenant_updated, tenant_moved, tenant_suspended,
                            tenant_resumed, tenant_activated, tenant_deactivated, tenant_deleted,
                            tenant_restored, user_registered, session_started, session_refreshed,
-                           session_revoked>;
+                           session_revoked, role_defined, role_changed, role_deleted, role_assigned,
+                           role_assignment_revoked, member_added, member_changed, member_removed>;
 
 // CloudEvents type, e.g. "tenantry.tenant.suspended.v1".
 std::string_view event_type(const event& e);
-// "tenant", "user" or "session".
+// "tenant", "user", "session", "role", "role_assignment" or "membership".
 std::string_view aggregate_type(const event& e);
 // The id of the aggregate the event belongs to (the CloudEvents subject).
 const std::string& aggregate_id(const event& e);

@@ -17,6 +17,9 @@ struct strong_id {
 using tenant_id = strong_id<struct tenant_id_tag>;
 using user_id = strong_id<struct user_id_tag>;
 using session_id = strong_id<struct session_id_tag>;
+using role_id = strong_id<struct role_id_tag>;  // a custom role; built-in roles go by name
+using assignment_id = strong_id<struct assignment_id_tag>;
+using membership_id = strong_id<struct membership_id_tag>;
 
 // A new random UUIDv7 (RFC 9562): 48-bit Unix milliseconds, then random bits.
 std::string new_uuid_v7();

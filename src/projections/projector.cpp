@@ -7,6 +7,7 @@
 #include <pqxx/result>
 #include <pqxx/transaction>
 
+#include "projections/access_projection.hpp"
 #include "projections/event_archive.hpp"
 #include "projections/migrations.hpp"
 #include "projections/postgres_error.hpp"
@@ -57,6 +58,7 @@ projector::projector(event_subscriber& log, std::string database_url, std::strin
   options_.batch_size = std::max<std::size_t>(options_.batch_size, 1);
   projections_.push_back(std::make_unique<tenant_projection>());
   projections_.push_back(std::make_unique<user_projection>());
+  projections_.push_back(std::make_unique<access_projection>());
 }
 
 projector::~projector() = default;

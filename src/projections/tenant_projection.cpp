@@ -149,10 +149,7 @@ void tenant_projection::apply(pqxx::transaction_base& tx, const recorded_event& 
                  },
                  [&](const tenant_deleted& d) { apply_delete(tx, e, d); },
                  [&](const tenant_restored& r) { apply_restore(tx, e, r); },
-                 [&](const user_registered&) {},
-                 [&](const session_started&) {},
-                 [&](const session_refreshed&) {},
-                 [&](const session_revoked&) {},
+                 [&](const auto&) {},  // events of other aggregates
              },
              e.data);
 }

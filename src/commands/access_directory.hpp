@@ -1,0 +1,103 @@
+#pragma once
+// The write model of access inside tenants (custom roles, role assignments, memberships)
+// and its rules. Pure: no I/O, no clock; the tenants and users it refers to come from
+// their own directories.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "commands/access_policy.hpp"
+#include "commands/command.hpp"
+#include "commands/tenant_aggregate.hpp"
+#include "commands/user_aggregate.hpp"
+#include "events/event.hpp"
+#include "events/result.hpp"
+
+namespace tenantry {
+
+struct role_state {
+  role_id id;
+  tenant_id tenant;
+  std::string name;
+  std::string description;
+  std::vector<std::string> permissions;
+  bool deleted = false;
+  std::int64_t version = 0;
+  timestamp created_at{};
+  timestamp updated_at{};
+};
+
+struct assignment_state {
+  assignment_id id;
+  tenant_id tenant;
+  std::string principal_type;
+  std::string principal_id;
+  std::string role;
+  std::optional<timestamp> expires_at;
+  bool revoked = false;
+  std::int64_t version = 0;
+  timestamp created_at{};
+  timestamp updated_at{};
+};
+
+struct membership_state {
+  membership_id id;
+  tenant_id tenant;
+  user_id user;
+  std::vector<std::string> roles;
+  bool removed = false;
+  std::int64_t version = 0;
+  timestamp created_at{};
+  timestamp updated_at{};
+};
+
+class access_directory {
+ public:
+  const role_state* find_role(const role_id& id) const;
+  const assignment_state* find_assignment(const assignment_id& id) const;
+  const membership_state* find_membership(const membership_id& id) const;
+  // The user's current membership of the tenant, if any.
+  const membership_state* membership(const tenant_id& tenant, const user_id& user) const;
+  std::size_t member_count(const tenant_id& tenant) const;
+  // The live custom roles defined on the tenant itself.
+  std::vector<const role_state*> roles_of(const tenant_id& tenant) const;
+
+  // A role usable on `t`: a built-in name, or a live custom role (by id or name) defined
+  // on `t` or one of its ancestors. Returns the role's key (name or id).
+  std::optional<std::string> usable_role(const tenant_directory& tenants, const tenant_state& t,
+                                         std::string_view ref) const;
+  std::vector<std::string> role_permissions(std::string_view role) const;
+  std::string role_name(std::string_view role) const;
+  // Held by a live membership or a live, unexpired assignment.
+  bool role_in_use(const role_id& id, timestamp now) const;
+
+  // Every role the user holds, on any tenant, with its permissions.
+  std::vector<access_binding> bindings_of(const user_id& user) const;
+
+  // The tenant an access event belongs to (for partition keys).
+  std::optional<tenant_id> tenant_of(const event& e) const;
+  std::int64_t version_of(const event& e) const;
+
+  void evolve(const event& e, std::int64_t version, timestamp at);
+
+ private:
+  std::unordered_map<role_id, role_state> roles_;
+  std::unordered_map<assignment_id, assignment_state> assignments_;
+  std::unordered_map<membership_id, membership_state> memberships_;
+  std::unordered_map<std::string, std::vector<assignment_id>> assignments_by_principal_;
+  std::unordered_map<user_id, std::vector<membership_id>> memberships_by_user_;
+  std::unordered_map<tenant_id, std::size_t> member_counts_;
+};
+
+using access_command = std::variant<define_role, change_role, delete_role, assign_role,
+                                    revoke_role_assignment, add_member, change_member,
+                                    remove_member>;
+
+result<std::vector<event>> decide(const access_directory& state, const tenant_directory& tenants,
+                                  const user_directory& users, const access_command& command,
+                                  const decide_context& ctx);
+
+}  // namespace tenantry

@@ -1,0 +1,105 @@
+#include "commands/access_policy.hpp"
+
+#include <algorithm>
+
+namespace tenantry {
+namespace {
+
+bool contains(std::span<const std::string_view> list, std::string_view item) {
+  return std::ranges::find(list, item) != list.end();
+}
+
+struct description {
+  std::string_view permission, text;
+};
+
+constexpr description descriptions[] = {
+    {"tenant.read", "See the tenant and its subtree."},
+    {"tenant.update", "Rename the tenant, change its description, move it."},
+    {"tenant.create_child", "Create tenants below it."},
+    {"tenant.delete", "Delete and restore the tenant and its subtree."},
+    {"member.read", "See the tenant's members and their users."},
+    {"member.manage", "Add, change and remove members."},
+    {"invitation.manage", "Invite users, revoke invitations."},
+    {"role.read", "See roles and role assignments."},
+    {"role.manage", "Define, change and delete custom roles."},
+    {"role.assign", "Assign and revoke roles."},
+    {"group.manage", "Create groups and manage their members."},
+    {"site.read", "See sites and domains."},
+    {"site.manage", "Create, change and delete sites and domains."},
+    {"quota.read", "See quotas and usage."},
+    {"quota.manage", "Set quotas."},
+    {"config.read", "See configuration and feature flags."},
+    {"config.manage", "Change configuration and feature flags."},
+    {"document.read", "Read documents."},
+    {"document.manage", "Create, change and delete documents."},
+    {"token.manage", "Create and revoke API tokens."},
+    {"audit.read", "Read the audit trail."},
+};
+
+}  // namespace
+
+bool is_tenant_permission(std::string_view permission) {
+  return contains(tenant_permissions, permission);
+}
+
+bool is_read_permission(std::string_view permission) {
+  return permission.ends_with(".read");
+}
+
+std::string_view describe_permission(std::string_view permission) {
+  for (const auto& d : descriptions)
+    if (d.permission == permission) return d.text;
+  return {};
+}
+
+bool is_builtin_tenant_role(std::string_view role) {
+  return contains(builtin_tenant_roles, role);
+}
+
+std::vector<std::string> builtin_role_permissions(std::string_view role) {
+  std::vector<std::string> out;
+  for (std::string_view p : tenant_permissions)
+    if (role == "tenant_admin" || (role == "member" && is_read_permission(p)) ||
+        (role == "viewer" && p == "tenant.read"))
+      out.emplace_back(p);
+  return out;
+}
+
+bool platform_role_grants(std::string_view platform_role, std::string_view permission) {
+  if (platform_role == "super_admin" || platform_role == "system_admin" ||
+      platform_role == "platform_admin")
+    return true;
+  if (platform_role == "platform_operator")
+    return permission == tenant_lifecycle || is_read_permission(permission);
+  return false;
+}
+
+access_decision check_access(const access_facts& facts, std::span<const std::string> tenant_path,
+                             std::string_view permission, timestamp now) {
+  access_decision d;
+  for (const auto& role : facts.platform_roles)
+    if (platform_role_grants(role, permission))
+      d.because.push_back({{"kind", "platform_role"}, {"role", role}});
+  if (!tenant_path.empty() && is_tenant_permission(permission)) {
+    for (const access_binding& b : facts.bindings) {
+      if (b.expires_at && *b.expires_at <= now) continue;
+      const auto on_path = std::ranges::find(tenant_path, b.tenant_id);
+      if (on_path == tenant_path.end()) continue;
+      if (std::ranges::find(b.permissions, permission) == b.permissions.end()) continue;
+      nlohmann::json why = {{"kind", b.source == "membership" ? "membership" : "role_assignment"},
+                            {"id", b.source_id},
+                            {"role", b.role_name.empty() ? b.role : b.role_name},
+                            {"role_id", b.role},
+                            {"tenant_id", b.tenant_id},
+                            {"inherited", on_path + 1 != tenant_path.end()}};
+      if (b.group_id) why["group_id"] = *b.group_id;
+      if (b.expires_at) why["expires_at"] = format_rfc3339(*b.expires_at);
+      d.because.push_back(std::move(why));
+    }
+  }
+  d.allowed = !d.because.empty();
+  return d;
+}
+
+}  // namespace tenantry

@@ -1,0 +1,75 @@
+#pragma once
+// The authorization model, as one pure function: which permissions exist, what each
+// built-in role holds, and whether a principal may do something on a tenant (and why).
+// The writer evaluates it on its write model, the read side on facts read from
+// PostgreSQL: one rule, two sources of facts.
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "events/clock.hpp"
+
+namespace tenantry {
+
+// The permissions a tenant role can hold (`GET /v1/permissions`).
+inline constexpr std::string_view tenant_permissions[] = {
+    "tenant.read",     "tenant.update",   "tenant.create_child", "tenant.delete",
+    "member.read",     "member.manage",   "invitation.manage",   "role.read",
+    "role.manage",     "role.assign",     "group.manage",        "site.read",
+    "site.manage",     "quota.read",      "quota.manage",        "config.read",
+    "config.manage",   "document.read",   "document.manage",     "token.manage",
+    "audit.read"};
+
+// Operations only platform roles hold; no tenant role can be given them.
+inline constexpr std::string_view tenant_lifecycle = "platform.tenant_lifecycle";
+inline constexpr std::string_view manage_root_tenants = "platform.manage_tenants";
+inline constexpr std::string_view manage_users = "platform.manage_users";
+
+bool is_tenant_permission(std::string_view permission);
+bool is_read_permission(std::string_view permission);
+std::string_view describe_permission(std::string_view permission);
+
+// tenant_admin, member, viewer.
+inline constexpr std::string_view builtin_tenant_roles[] = {"tenant_admin", "member", "viewer"};
+bool is_builtin_tenant_role(std::string_view role);
+std::vector<std::string> builtin_role_permissions(std::string_view role);
+
+// Whether a platform role holds `permission` (tenant or platform-only) everywhere.
+bool platform_role_grants(std::string_view platform_role, std::string_view permission);
+
+// A role a principal holds on one tenant, through a membership or an assignment (to the
+// user, or to a group it belongs to).
+struct access_binding {
+  std::string source;  // "membership", "assignment"
+  std::string source_id;
+  std::string role;       // built-in name or custom role id
+  std::string role_name;  // for explanations
+  std::string tenant_id;
+  std::optional<std::string> group_id;  // set when held through a group
+  std::optional<timestamp> expires_at;
+  std::vector<std::string> permissions;
+};
+
+struct access_facts {
+  std::vector<std::string> platform_roles;
+  std::vector<access_binding> bindings;
+};
+
+struct access_decision {
+  bool allowed = false;
+  // What decided, e.g. [{"kind":"role","role":"tenant_admin","tenant_id":...,"via":...}].
+  nlohmann::json because = nlohmann::json::array();
+};
+
+// May the principal use `permission` on the tenant whose path (root first, the tenant
+// itself last) is `tenant_path`? An empty path asks for the platform level: only
+// platform roles decide there. Expired bindings count for nothing.
+access_decision check_access(const access_facts& facts, std::span<const std::string> tenant_path,
+                             std::string_view permission, timestamp now);
+
+}  // namespace tenantry
