@@ -67,9 +67,16 @@ std::optional<timestamp> parse_rfc3339(std::string_view s) {
   const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month(mo),
                                         std::chrono::day(d)};
   if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
-  return timestamp{std::chrono::sys_days{ymd}} + std::chrono::hours{h} +
-         std::chrono::minutes{mi - offset_minutes} + std::chrono::seconds{sec} +
-         std::chrono::milliseconds{millis};
+  const timestamp t = timestamp{std::chrono::sys_days{ymd}} + std::chrono::hours{h} +
+                      std::chrono::minutes{mi - offset_minutes} + std::chrono::seconds{sec} +
+                      std::chrono::milliseconds{millis};
+  // Only times format_rfc3339 can write back: an offset or a leap second may not carry one
+  // out of the years 0000-9999 ("9999-12-31T23:59:59-01:00" is in the year 10000).
+  using std::chrono::year;
+  constexpr timestamp first{std::chrono::sys_days{year{0} / 1 / 1}};
+  constexpr timestamp end{std::chrono::sys_days{year{10000} / 1 / 1}};
+  if (t < first || t >= end) return std::nullopt;
+  return t;
 }
 
 }  // namespace tenantry
