@@ -3,6 +3,7 @@
 #   release  optimized tenantryd for infra/run.sh
 #   test     every target with -Werror, AddressSanitizer and UBSan, for infra/test.sh
 #   bench    release with the test and benchmark targets, for infra/bench.sh
+#   fuzz     only the libFuzzer targets of tests/fuzz (clang 16, ASan + UBSan), for infra/fuzz.sh
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 flavour="${1:-release}"
@@ -20,6 +21,8 @@ case "$flavour" in
   release) args+=(-DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF) ;;
   test) args+=(-DCMAKE_BUILD_TYPE=Debug -DTENANTRY_WERROR=ON -DTENANTRY_SANITIZE=ON) ;;
   bench) args+=(-DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=ON) ;;
+  fuzz) args+=(-DCMAKE_CXX_COMPILER=clang++-16 -DCMAKE_BUILD_TYPE=RelWithDebInfo
+               -DTENANTRY_FUZZ_ONLY=ON -DTENANTRY_WERROR=ON) ;;
   *) echo "infra/build.sh: unknown flavour $flavour" >&2; exit 2 ;;
 esac
 [ -f "$dir/build.ninja" ] || cmake "${args[@]}" >/dev/null

@@ -3,7 +3,8 @@
 set -euo pipefail
 
 packages=(
-  g++ cmake ninja-build clang-format clang libclang-rt-14-dev pkg-config
+  g++ cmake ninja-build clang-format clang libclang-rt-14-dev clang-16 libclang-rt-16-dev
+  pkg-config
   libboost1.81-dev libboost-url1.81-dev librdkafka-dev libpqxx-dev nlohmann-json3-dev
   libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libsodium-dev
   libssl-dev postgresql-15 kcat wrk openjdk-17-jre-headless maven

@@ -1,0 +1,161 @@
+// Request bodies -> command fields, decoded the way the route handlers do it
+// (src/api/tenant_routes.cpp, user_routes.cpp, auth_routes.cpp): parse_json_object, one
+// body_reader per route with that route's fields and limits, then finish(), whose error
+// becomes the response. The decoding lives inside the handlers' coroutines, so the table
+// below repeats their fields and limits: keep it in step when a route changes.
+//
+// Input: a request body (Content-Type: application/json).
+// Checks: nothing throws; a field read as a string keeps to its limit; finish() fails
+// exactly when a field was bad, and its error renders; a tenant's name always yields a
+// valid slug, also when numbered (the write model derives slugs from names).
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "api/json_input.hpp"
+#include "commands/command.hpp"
+#include "commands/slug.hpp"
+
+namespace tenantry::api {
+namespace {
+
+void check(bool ok, const char* what) {
+  if (ok) return;
+  std::fprintf(stderr, "command_body_fuzz: check failed: %s\n", what);
+  std::abort();
+}
+
+void check_within(const std::optional<std::string>& value, std::size_t max, const char* what) {
+  check(!value || value->size() <= max, what);
+}
+
+// The error a handler would answer with; it must render as JSON.
+void render(const result<void>& finished) {
+  if (finished) return;
+  check(finished.error().category == errc::invalid_argument, "finish() fails with 400");
+  check(!finished.error().details.empty(), "a validation error names its fields");
+  const nlohmann::json body{{"error", finished.error().code},
+                            {"message", finished.error().message},
+                            {"details", finished.error().details}};
+  (void)body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void check_slugs(const std::string& name) {
+  const std::string slug = slugify(name);
+  check(is_valid_slug(slug), "slugify(name) is a valid slug");
+  for (int n : {2, 10, 2147483647})
+    check(is_valid_slug(numbered_slug(slug, n)), "numbered_slug(slugify(name), n) is valid");
+}
+
+// POST /v1/tenants
+void create_tenant_body(const nlohmann::json& body) {
+  body_reader in(body);
+  create_tenant c;
+  c.name = in.text("name", true, 200).value_or("");
+  c.slug = in.text("slug", false, 100);
+  c.description = in.text("description", false, 2000).value_or("");
+  c.parent = in.nullable_text("parent", 100).value_or(std::nullopt);
+  check(c.name.size() <= 200 && c.description.size() <= 2000, "create_tenant limits");
+  check_within(c.slug, 100, "create_tenant slug limit");
+  check_within(c.parent, 100, "create_tenant parent limit");
+  const auto finished = in.finish();
+  render(finished);
+  if (finished) {
+    check(body.contains("name") && body["name"].is_string(), "a created tenant has a name");
+    check_slugs(c.name);
+  }
+}
+
+// PATCH /v1/tenants/{ref}
+void update_tenant_body(const nlohmann::json& body) {
+  body_reader in(body);
+  update_tenant c{"ref", in.text("name", false, 200), in.text("description", false, 2000),
+                  in.text("slug", false, 100), std::nullopt};
+  check_within(c.name, 200, "update_tenant name limit");
+  check_within(c.description, 2000, "update_tenant description limit");
+  check_within(c.slug, 100, "update_tenant slug limit");
+  render(in.finish());
+  if (c.name) check_slugs(*c.name);
+}
+
+// POST /v1/tenants/{ref}/suspend, resume, activate, deactivate (the body is optional)
+void lifecycle_body(const nlohmann::json& body) {
+  body_reader in(body);
+  change_tenant_lifecycle c{"ref", lifecycle_action::suspend,
+                            in.text("reason", false, 1000).value_or(""), std::nullopt};
+  check(c.reason.size() <= 1000, "lifecycle reason limit");
+  render(in.finish());
+}
+
+// POST /v1/tenants/{ref}/move: "parent" must be present, a ref or null.
+void move_tenant_body(const nlohmann::json& body) {
+  body_reader in(body);
+  auto parent = in.nullable_text("parent", 100);
+  if (!in.has("parent")) return;  // the handler answers 400 before finish()
+  const auto finished = in.finish();
+  render(finished);
+  if (!finished) return;
+  move_tenant c{"ref", parent.value_or(std::nullopt), std::nullopt};
+  check(c.parent.has_value() == body["parent"].is_string(), "move parent: a ref or null");
+  check_within(c.parent, 100, "move parent limit");
+}
+
+// POST /v1/users (the handler then checks the password's length and the roles)
+void register_user_body(const nlohmann::json& body) {
+  body_reader in(body);
+  auto email = in.text("email", true, 254);
+  auto password = in.text("password", true, 1024);
+  auto name = in.text("name", false, 200);
+  auto roles = in.text_list("platform_roles", 4);
+  const auto finished = in.finish();
+  render(finished);
+  if (!finished) return;
+  check(email && password, "required fields are there once finish() succeeded");
+  check(email->size() <= 254 && password->size() <= 1024, "register_user limits");
+  check_within(name, 200, "register_user name limit");
+  check(!roles || roles->size() <= 4, "at most 4 platform roles");
+}
+
+// POST /v1/auth/token and /v1/auth/token/refresh
+void auth_bodies(const nlohmann::json& body) {
+  body_reader login(body);
+  auto username = login.text("username", true, 254);
+  auto password = login.text("password", true, 1024);
+  const auto logged_in = login.finish();
+  render(logged_in);
+  if (logged_in) check(username && password, "login fields are there once finish() succeeded");
+
+  body_reader refresh(body);
+  auto presented = refresh.text("refresh", true, 256);
+  const auto refreshed = refresh.finish();
+  render(refreshed);
+  if (refreshed) check(presented && presented->size() <= 256, "refresh token limit");
+}
+
+}  // namespace
+}  // namespace tenantry::api
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace tenantry::api;
+  request req{http::verb::post, "/v1/tenants", 11};
+  req.set(http::field::content_type, "application/json");
+  req.body().assign(reinterpret_cast<const char*>(data), size);
+
+  // The lifecycle routes take an empty body as {}; the others refuse it.
+  auto body = parse_json_object(req, /*allow_empty=*/true);
+  if (!body) {
+    check(body.error().category == tenantry::errc::invalid_argument, "a bad body is a 400");
+    return 0;
+  }
+  check(body->is_object(), "parse_json_object gives an object");
+  create_tenant_body(*body);
+  update_tenant_body(*body);
+  lifecycle_body(*body);
+  move_tenant_body(*body);
+  register_user_body(*body);
+  auth_bodies(*body);
+  return 0;
+}
