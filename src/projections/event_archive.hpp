@@ -5,14 +5,16 @@
 #include <string>
 #include <vector>
 
+#include <pqxx/dbtransaction>
 #include <pqxx/transaction_base>
 
 #include "events/envelope.hpp"
 
 namespace tenantry {
 
-// Writes the batch in one statement; a position already archived is left as it is.
-void archive_events(pqxx::transaction_base& tx, const std::vector<stored_event>& batch);
+// Writes the batch with COPY; should a position or event id be archived already, the
+// whole batch goes again through an INSERT that leaves existing rows as they are.
+void archive_events(pqxx::dbtransaction& tx, const std::vector<stored_event>& batch);
 
 // The archived events of one aggregate (by subject), oldest first, up to and including
 // position `up_to`.

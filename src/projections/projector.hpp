@@ -23,7 +23,13 @@ namespace tenantry {
 
 struct projector_options {
   std::string name = "read_models";  // its row in projection_offsets
-  std::size_t batch_size = 1000;
+  // Events per transaction at most. A poll takes what is there, so live traffic still
+  // makes small batches; a projector catching up writes this many at a time.
+  std::size_t batch_size = 10000;
+  // Commit without waiting for the WAL flush (synchronous_commit = off). Safe here: the
+  // offset commits with the rows, so a commit lost in a PostgreSQL crash only makes the
+  // projector apply those events again from the log (docs/projections.md).
+  bool asynchronous_commit = true;
   std::chrono::milliseconds poll_wait{50};
   std::chrono::milliseconds min_backoff{100};  // after a failure, doubling up to max_backoff
   std::chrono::milliseconds max_backoff{5000};

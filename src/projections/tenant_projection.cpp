@@ -32,15 +32,31 @@ const std::string kInsertCreated =
     " AS x(id, slug, name, description, parent_id, anchor, rel, version, at)"
     " LEFT JOIN tenants a ON a.id = x.anchor";
 
+// A slug change: run on its own, in log order, so that slugs stay unique at every step.
 const std::string kUpdate = "tenant_update";
 const std::string kUpdateSql =
     "UPDATE tenants SET name = coalesce($2, name), description = coalesce($3, description),"
     " slug = coalesce($4, slug), version = $5, updated_at = $6::timestamptz WHERE id = $1::uuid";
 
+// What a run of updates, lifecycle changes and deletes set on existing rows, one row per
+// tenant; a NULL leaves its column as it is.
+const std::string kApplyChanges =
+    "UPDATE tenants t SET name = coalesce(x.name, t.name),"
+    " description = coalesce(x.description, t.description), status = coalesce(x.status, t.status),"
+    " is_deleted = t.is_deleted OR x.deleted,"
+    " deleted_at = CASE WHEN x.deleted THEN x.deleted_at ELSE t.deleted_at END,"
+    " deletion_id = CASE WHEN x.deleted THEN x.deletion_id ELSE t.deletion_id END,"
+    " version = x.version, updated_at = x.at"
+    " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::boolean[],"
+    " $6::timestamptz[], $7::text[], $8::bigint[], $9::timestamptz[])"
+    " AS x(id, name, description, status, deleted, deleted_at, deletion_id, version, at)"
+    " WHERE t.id = x.id";
+
 // Rewrites path and level of the moved tenant's whole subtree under the new parent's path.
+// A subtree is a range of the path's text (migration 0003); <@ states the meaning.
 const std::string kMove = "tenant_move";
 const std::string kMoveSql =
-    "WITH src AS (SELECT path AS old FROM tenants WHERE id = $1::uuid),"
+    "WITH src AS (SELECT path AS old, path::text AS old_text FROM tenants WHERE id = $1::uuid),"
     " dst AS (SELECT coalesce((SELECT path FROM tenants WHERE id = $2::uuid), ''::ltree) AS base)"
     " UPDATE tenants t SET"
     " path = dst.base || subpath(t.path, nlevel(src.old) - 1),"
@@ -48,39 +64,34 @@ const std::string kMoveSql =
     " parent_id = CASE WHEN t.id = $1::uuid THEN $2::uuid ELSE t.parent_id END,"
     " version = CASE WHEN t.id = $1::uuid THEN $3::bigint ELSE t.version END,"
     " updated_at = CASE WHEN t.id = $1::uuid THEN $4::timestamptz ELSE t.updated_at END"
-    " FROM src, dst WHERE t.path <@ src.old";
+    " FROM src, dst WHERE t.path::text ~>=~ src.old_text AND t.path::text ~<~ (src.old_text || '/')"
+    " AND t.path <@ src.old";
 
-// Sets the status of $1 (when $2 is not NULL; with version $3 and time $4) and recomputes
-// effective_status for its whole subtree in one statement: the worst status on each
-// row's path from the root (inactive before suspended before active). Only the few
-// non-active tenants above and below $1 are collected ("marks"), so the cost is one
-// index scan of the subtree plus the rows whose effective status really changes.
-const std::string kStatus = "tenant_status";
-const std::string kStatusSql =
-    "WITH me AS MATERIALIZED (SELECT path FROM tenants WHERE id = $1::uuid),"
-    " marks AS MATERIALIZED (SELECT c.path, c.status FROM ("
-    " SELECT n.path, CASE WHEN n.id = $1::uuid THEN coalesce($2::text, n.status)"
-    " ELSE n.status END AS status"
-    " FROM tenants n, me WHERE n.path @> me.path OR n.path <@ me.path) c"
-    " WHERE c.status <> 'active'),"
-    " x AS (SELECT s.ctid AS tid, s.effective_status AS old,"
-    " (SELECT CASE WHEN bool_or(m.status = 'inactive') THEN 'inactive'"
-    " WHEN bool_or(m.status = 'suspended') THEN 'suspended' ELSE 'active' END"
-    " FROM marks m WHERE m.path @> s.path) AS effective"
-    " FROM me, tenants s WHERE s.path <@ me.path)"
-    " UPDATE tenants d SET effective_status = x.effective,"
-    " status = CASE WHEN d.id = $1::uuid THEN coalesce($2::text, d.status) ELSE d.status END,"
-    " version = CASE WHEN d.id = $1::uuid THEN coalesce($3::bigint, d.version)"
-    " ELSE d.version END,"
-    " updated_at = CASE WHEN d.id = $1::uuid THEN coalesce($4::timestamptz, d.updated_at)"
-    " ELSE d.updated_at END"
-    " FROM x WHERE d.ctid = x.tid"
-    " AND ((d.id = $1::uuid AND $2::text IS NOT NULL) OR x.old IS DISTINCT FROM x.effective)";
+// The effective status of every row in the subtrees of $1: the worse of its parent's
+// effective status and its own status (inactive before suspended before active), walked
+// down from each root by parent_id. A root inherits its parent's stored value, which is
+// current unless that parent lies in another root's subtree: then the walk from the
+// higher root reaches the row too, and its result (the lowest root level) wins. Only rows
+// whose value changes are written.
+const std::string kEffectiveStatus = "tenant_effective_status";
+const std::string kEffectiveStatusSql =
+    "WITH RECURSIVE walk(id, tid, old, effective, root_level) AS ("
+    " SELECT t.id, t.ctid, t.effective_status, CASE"
+    " WHEN 'inactive' IN (p.effective_status, t.status) THEN 'inactive'"
+    " WHEN 'suspended' IN (p.effective_status, t.status) THEN 'suspended' ELSE 'active' END,"
+    " t.level FROM tenants t LEFT JOIN tenants p ON p.id = t.parent_id"
+    " WHERE t.id = ANY($1::uuid[])"
+    " UNION ALL"
+    " SELECT c.id, c.ctid, c.effective_status, CASE"
+    " WHEN 'inactive' IN (w.effective, c.status) THEN 'inactive'"
+    " WHEN 'suspended' IN (w.effective, c.status) THEN 'suspended' ELSE 'active' END,"
+    " w.root_level FROM walk w JOIN tenants c ON c.parent_id = w.id),"
+    " best AS (SELECT DISTINCT ON (id) tid, old, effective FROM walk ORDER BY id, root_level)"
+    " UPDATE tenants d SET effective_status = best.effective FROM best"
+    " WHERE d.ctid = best.tid AND best.old IS DISTINCT FROM best.effective";
 
-const std::string kDelete = "tenant_delete";
-const std::string kDeleteSql =
-    "UPDATE tenants SET is_deleted = true, deleted_at = $2::timestamptz, deletion_id = $3,"
-    " version = $4, updated_at = $2::timestamptz WHERE id = $1::uuid";
+const std::string kStatuses = "tenant_statuses";
+const std::string kStatusesSql = "SELECT id::text, status FROM tenants WHERE id = ANY($1::uuid[])";
 
 const std::string kCurrentPath = "tenant_current_path";
 const std::string kCurrentPathSql = "SELECT path::text FROM tenants WHERE id = $1::uuid";
@@ -107,20 +118,22 @@ const std::string kRebase = "tenant_rebase";
 const std::string kRebaseSql =
     "UPDATE tenants SET path = $2::ltree || subpath(path, nlevel($1::ltree)),"
     " level = nlevel($2::ltree) + nlevel(path) - nlevel($1::ltree)"
-    " WHERE path <@ $1::ltree AND path <> $1::ltree";
+    " WHERE path::text ~>=~ $1::ltree::text AND path::text ~<~ ($1::ltree::text || '/')"
+    " AND path <@ $1::ltree AND path <> $1::ltree";
 
 std::optional<std::string> id_text(const std::optional<tenant_id>& id) {
   if (!id) return std::nullopt;
   return id->value;
 }
 
-void recompute_effective_status(pqxx::transaction_base& tx, const std::string& id) {
-  const std::optional<std::string> unchanged;
-  tx.exec_prepared(kStatus, id, unchanged, std::optional<std::int64_t>(), unchanged);
-}
-
 bool ends_with_label(const std::string& path, const std::string& label) {
   return path == label || (path.size() > label.size() && path.ends_with("." + label));
+}
+
+// Recomputes effective_status for the subtrees of `ids`.
+void recompute_effective_status(pqxx::transaction_base& tx, const std::vector<std::string>& ids) {
+  if (ids.empty()) return;
+  tx.exec_prepared(kEffectiveStatus, array_literal(ids));
 }
 
 }  // namespace
@@ -128,26 +141,49 @@ bool ends_with_label(const std::string& path, const std::string& label) {
 void tenant_projection::prepare(pqxx::connection& conn) {
   conn.prepare(kUpdate, kUpdateSql);
   conn.prepare(kMove, kMoveSql);
-  conn.prepare(kStatus, kStatusSql);
-  conn.prepare(kDelete, kDeleteSql);
+  conn.prepare(kEffectiveStatus, kEffectiveStatusSql);
+  conn.prepare(kStatuses, kStatusesSql);
   conn.prepare(kCurrentPath, kCurrentPathSql);
   conn.prepare(kRestore, kRestoreSql);
   conn.prepare(kRebase, kRebaseSql);
 }
 
+void tenant_projection::reset() {
+  created_.clear();
+  changes_.clear();
+  change_at_.clear();
+  status_changed_.clear();
+  status_changed_set_.clear();
+}
+
+tenant_projection::pending_change& tenant_projection::change_of(const std::string& id,
+                                                                const recorded_event& e) {
+  auto [it, inserted] = change_at_.try_emplace(id, changes_.size());
+  if (inserted) changes_.emplace_back(id, pending_change{});
+  pending_change& c = changes_[it->second].second;
+  c.version = e.meta.aggregate_version;
+  c.updated_at = timestamp_param(e.meta.time);
+  return c;
+}
+
 void tenant_projection::apply(pqxx::transaction_base& tx, const recorded_event& e) {
-  if (const auto* c = std::get_if<tenant_created>(&e.data)) {
-    created_.push_back({*c, e.meta.aggregate_version, e.meta.time});
-    return;
-  }
   std::visit(overloaded{
-                 [&](const tenant_created&) {},
+                 [&](const tenant_created& c) {
+                   created_.push_back({c, e.meta.aggregate_version, e.meta.time});
+                 },
                  [&](const tenant_updated& u) { apply_update(tx, e, u); },
                  [&](const tenant_moved& m) { apply_move(tx, e, m); },
                  [&]<class Tag>(const tenant_lifecycle_event<Tag>& l) {
-                   apply_status(tx, e, l.id, *status_after(e.data));
+                   change_of(l.id.value, e).status = status_after(e.data);
+                   if (status_changed_set_.insert(l.id.value).second)
+                     status_changed_.push_back(l.id.value);
                  },
-                 [&](const tenant_deleted& d) { apply_delete(tx, e, d); },
+                 [&](const tenant_deleted& d) {
+                   pending_change& c = change_of(d.id.value, e);
+                   c.deleted = true;
+                   c.deleted_at = timestamp_param(e.meta.time);
+                   c.deletion_id = d.deletion_id;
+                 },
                  [&](const tenant_restored& r) { apply_restore(tx, e, r); },
                  [&](const auto&) {},  // events of other aggregates
              },
@@ -155,6 +191,27 @@ void tenant_projection::apply(pqxx::transaction_base& tx, const recorded_event& 
 }
 
 void tenant_projection::flush(pqxx::transaction_base& tx) {
+  flush_creations(tx);
+  // A tenant suspended and resumed within the run ends where it started: its subtree's
+  // effective status stays, so only the tenants whose status really changed are walked.
+  std::vector<std::string> walk;
+  if (!status_changed_.empty()) {
+    std::unordered_map<std::string, std::string> before;
+    for (const auto& row : tx.exec_prepared(kStatuses, array_literal(status_changed_)))
+      before.emplace(row[0].as<std::string>(), row[1].as<std::string>());
+    for (const std::string& id : status_changed_) {
+      const auto was = before.find(id);
+      const std::optional<std::string>& now = changes_[change_at_.at(id)].second.status;
+      if (was == before.end() || was->second != now) walk.push_back(id);
+    }
+    status_changed_.clear();
+    status_changed_set_.clear();
+  }
+  flush_changes(tx);
+  recompute_effective_status(tx, walk);
+}
+
+void tenant_projection::flush_creations(pqxx::transaction_base& tx) {
   if (created_.empty()) return;
   std::vector<std::pair<std::string, std::optional<std::string>>> links;
   links.reserve(created_.size());
@@ -181,8 +238,36 @@ void tenant_projection::flush(pqxx::transaction_base& tx) {
   created_.clear();
 }
 
+void tenant_projection::flush_changes(pqxx::transaction_base& tx) {
+  if (changes_.empty()) return;
+  using column = std::vector<std::optional<std::string>>;
+  column id, name, description, status, deleted, deleted_at, deletion_id, version, at;
+  for (const auto& [tenant, c] : changes_) {
+    id.push_back(tenant);
+    name.push_back(c.name);
+    description.push_back(c.description);
+    status.push_back(c.status);
+    deleted.push_back(c.deleted ? "true" : "false");
+    deleted_at.push_back(c.deleted ? std::optional(c.deleted_at) : std::nullopt);
+    deletion_id.push_back(c.deleted ? std::optional(c.deletion_id) : std::nullopt);
+    version.push_back(std::to_string(c.version));
+    at.push_back(c.updated_at);
+  }
+  tx.exec_params(kApplyChanges, array_literal(id), array_literal(name), array_literal(description),
+                 array_literal(status), array_literal(deleted), array_literal(deleted_at),
+                 array_literal(deletion_id), array_literal(version), array_literal(at));
+  changes_.clear();
+  change_at_.clear();
+}
+
 void tenant_projection::apply_update(pqxx::transaction_base& tx, const recorded_event& e,
                                      const tenant_updated& u) {
+  if (!u.slug) {
+    pending_change& c = change_of(u.id.value, e);
+    if (u.name) c.name = u.name;
+    if (u.description) c.description = u.description;
+    return;
+  }
   flush(tx);
   tx.exec_prepared(kUpdate, u.id.value, u.name, u.description, u.slug, e.meta.aggregate_version,
                    timestamp_param(e.meta.time));
@@ -193,21 +278,7 @@ void tenant_projection::apply_move(pqxx::transaction_base& tx, const recorded_ev
   flush(tx);
   tx.exec_prepared(kMove, m.id.value, id_text(m.to_parent), e.meta.aggregate_version,
                    timestamp_param(e.meta.time));
-  recompute_effective_status(tx, m.id.value);
-}
-
-void tenant_projection::apply_status(pqxx::transaction_base& tx, const recorded_event& e,
-                                     const tenant_id& id, const std::string& status) {
-  flush(tx);
-  tx.exec_prepared(kStatus, id.value, status, e.meta.aggregate_version,
-                   timestamp_param(e.meta.time));
-}
-
-void tenant_projection::apply_delete(pqxx::transaction_base& tx, const recorded_event& e,
-                                     const tenant_deleted& d) {
-  flush(tx);
-  tx.exec_prepared(kDelete, d.id.value, timestamp_param(e.meta.time), d.deletion_id,
-                   e.meta.aggregate_version);
+  recompute_effective_status(tx, {m.id.value});
 }
 
 // Folds the tenant's archived history (which includes this event) into its row, then
@@ -250,7 +321,7 @@ void tenant_projection::apply_restore(pqxx::transaction_base& tx, const recorded
     if (old_path != new_path && ends_with_label(old_path, label))
       tx.exec_prepared(kRebase, old_path, new_path);
   }
-  recompute_effective_status(tx, row->id);
+  recompute_effective_status(tx, {row->id});
 }
 
 }  // namespace tenantry

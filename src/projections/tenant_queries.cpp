@@ -24,7 +24,10 @@ const std::string kFindBySlug =
     kColumns + " FROM tenants t WHERE t.slug = $1 AND ($2::boolean OR NOT t.is_deleted)";
 
 // Every filter is a parameter; a NULL one drops out when the plan is made for the values.
-// `within` becomes anchored lqueries ("<path>.*"), answered by the gist index on path.
+// `within` keeps the rows in the subtrees of the given tenants: each subtree is a range
+// of the path's text (migration 0003), so the index on it finds them; <@ states the meaning.
+// The range's bounds come from another row, so the planner cannot see how narrow it is;
+// LATERAL ... OFFSET 0 makes it scan that range per given tenant instead of the table.
 const std::string kListFrom =
     " FROM tenants t"
     " WHERE ($1::uuid IS NULL OR t.parent_id = $1::uuid)"
@@ -32,8 +35,10 @@ const std::string kListFrom =
     " AND ($3::text IS NULL OR t.status = $3::text)"
     " AND ($4::boolean OR NOT t.is_deleted)"
     " AND ($5::text IS NULL OR lower(t.name) LIKE lower($5::text) OR t.slug LIKE lower($5::text))"
-    " AND ($6::uuid[] IS NULL OR t.path ? ARRAY(SELECT (w.path::text || '.*')::lquery"
-    " FROM tenants w WHERE w.id = ANY($6::uuid[])))"
+    " AND ($6::uuid[] IS NULL OR t.id IN (SELECT s.id FROM tenants w CROSS JOIN LATERAL"
+    " (SELECT s.id FROM tenants s WHERE s.path::text ~>=~ w.path::text"
+    " AND s.path::text ~<~ (w.path::text || '/') AND s.path <@ w.path OFFSET 0) s"
+    " WHERE w.id = ANY($6::uuid[])))"
     " AND (NOT $7::boolean OR t.parent_id IS NULL)";
 const std::string kListCount = "SELECT count(*)" + kListFrom;
 const std::string kListPage = kColumns + kListFrom;
@@ -44,14 +49,18 @@ const std::string kOrderByNameDesc = " ORDER BY lower(t.name) DESC, t.id DESC";
 const std::string kOrderByCreated = " ORDER BY t.created_at, t.id";
 const std::string kOrderByCreatedDesc = " ORDER BY t.created_at DESC, t.id DESC";
 
-const std::string kAncestors = kColumns +
-                               " FROM tenants c JOIN tenants t ON t.path @> c.path AND t.id <> c.id"
-                               " WHERE c.id = $1::uuid ORDER BY nlevel(t.path)";
+// The ancestors are the ids the path spells out (labels are ids without dashes).
+const std::string kAncestors =
+    kColumns +
+    " FROM tenants c JOIN tenants t"
+    " ON t.id = ANY(string_to_array(c.path::text, '.')::uuid[]) AND t.path @> c.path"
+    " AND t.id <> c.id WHERE c.id = $1::uuid ORDER BY nlevel(t.path)";
 
 // Sorting by path puts every parent before its children (siblings in id order).
 const std::string kSubtree =
     kColumns +
-    " FROM tenants r JOIN tenants t ON t.path <@ r.path"
+    " FROM tenants r JOIN tenants t ON t.path::text ~>=~ r.path::text"
+    " AND t.path::text ~<~ (r.path::text || '/') AND t.path <@ r.path"
     " WHERE r.id = $1::uuid AND (t.id = r.id OR NOT t.is_deleted)"
     " AND ($2::integer < 0 OR nlevel(t.path) <= nlevel(r.path) + $2::integer)"
     " ORDER BY t.path";

@@ -136,7 +136,8 @@ int run_project(const common_options& common, const project_options& o) {
     const auto started = steady::now();
     auto last_event_at = started;
     for (;;) {
-      auto batch = (*sub)->poll(o.batch_size, std::chrono::milliseconds(events ? 1000 : 10000));
+      auto batch = (*sub)->poll(o.batch_size > 0 ? o.batch_size : projector_options{}.batch_size,
+                                std::chrono::milliseconds(events ? 1000 : 10000));
       if (!batch) {
         spdlog::critical("project: poll: {}", batch.error().message);
         return 1;
@@ -170,7 +171,7 @@ int run_project(const common_options& common, const project_options& o) {
   spdlog::set_default_logger(logger);
 
   projector_options options;
-  options.batch_size = o.batch_size;
+  if (o.batch_size > 0) options.batch_size = o.batch_size;
   projector p(**log, common.database_url, o.schema, options);
   cpu_meter cpu(parse_watch_list(common.watch));
   cpu.start();

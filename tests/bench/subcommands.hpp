@@ -30,7 +30,7 @@ int run_load(const common_options& common, const load_options& o);
 struct project_options {
   std::string topic;
   std::string schema;
-  std::size_t batch_size = 1000;  // the projector's default
+  std::size_t batch_size = 0;  // 0: the projector's default
 };
 int run_project(const common_options& common, const project_options& o);
 int run_migrate(const common_options& common, const std::string& schema);

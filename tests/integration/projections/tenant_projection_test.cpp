@@ -82,6 +82,61 @@ TEST(TenantProjection, ResultDoesNotDependOnBatchSize) {
   EXPECT_EQ(one_by_one.count("SELECT count(*) FROM tenants"), 8);
 }
 
+// Within a batch, changes to existing rows are merged per tenant and the effective status
+// is recomputed once at the end: every mix must still give what one event at a time gives.
+TEST(TenantProjection, MergedChangesEqualOneEventAtATime) {
+  memory_event_log log;
+  event_script script(log);
+  const auto a = script.create("A");
+  const auto b = script.create("B", a);
+  const auto c = script.create("C", b);
+  const auto d = script.create("D", c);
+  const auto x = script.create("X");
+  script.update(b, "B1");
+  script.update(b, std::nullopt, "b described");
+  script.suspend(b);  // suspended and resumed again: nothing below changes
+  script.resume(b);
+  script.suspend(c);      // stays suspended
+  script.deactivate(a);   // above a suspended one: both change in the same batch
+  script.create("E", d);  // born under an inactive ancestor
+  script.update(c, std::nullopt, std::nullopt, "c-new");  // a slug change frees "c"...
+  const auto c2 = script.create("C", x);                  // ...and a creation takes it
+  script.suspend(x);
+  script.update(x, "X1");
+  script.remove(d, "del-1", d);
+  script.activate(a);
+  script.move(c, b, x);  // a move between merged changes
+  script.resume(c);
+  script.suspend(c2);
+  script.remove(c2, "del-2", c2);
+
+  schema_under_test one_by_one;
+  schema_under_test all_at_once;
+  schema_under_test in_threes;
+  {
+    projector_options single;
+    single.batch_size = 1;
+    projector_options three;
+    three.batch_size = 3;
+    running_projector p1(log, one_by_one.name(), single);
+    running_projector p2(log, all_at_once.name());
+    running_projector p3(log, in_threes.name(), three);
+    p1.await(script.last_offset());
+    p2.await(script.last_offset());
+    p3.await(script.last_offset());
+  }
+  const auto expected = dump_tenants(one_by_one.conn());
+  EXPECT_EQ(dump_tenants(all_at_once.conn()), expected);
+  EXPECT_EQ(dump_tenants(in_threes.conn()), expected);
+  const tenant_row leaf = get(all_at_once.conn(), d);
+  EXPECT_TRUE(leaf.is_deleted);
+  EXPECT_EQ(leaf.effective_status, "suspended");  // under X, suspended
+  EXPECT_EQ(get(all_at_once.conn(), b).name, "B1");
+  EXPECT_EQ(get(all_at_once.conn(), b).description, "b described");
+  EXPECT_EQ(get(all_at_once.conn(), b).effective_status, "active");
+  EXPECT_EQ(get(all_at_once.conn(), "c-new").status, "active");
+}
+
 TEST(TenantProjection, UpdateChangesOnlyTheFieldsItCarries) {
   schema_under_test schema;
   memory_event_log log;
