@@ -27,7 +27,8 @@ asio::awaitable<command_reply> send_command(services& s, const request_context& 
                           std::move(key),
                           std::move(hash),
                           std::move(render),
-                          {}};
+                          {},
+                          ctx.authorizations};
   std::function<void(std::function<void(command_reply)>)> submit =
       [&s, request = std::move(request)](std::function<void(command_reply)> done) mutable {
         request.done = std::move(done);

@@ -10,6 +10,8 @@
 
 #include "api/http_server.hpp"
 #include "api/jwt.hpp"
+#include "commands/command.hpp"
+#include "projections/access_queries.hpp"
 
 namespace tenantry::api {
 
@@ -27,6 +29,11 @@ struct request_context {
   std::vector<std::string> params;  // the {placeholders} of the route, in order
   std::optional<principal> caller;  // set for every non-public route
   std::string request_id;
+  // What the writer must check before it decides this request's command (the route's
+  // guard, plus what a handler adds, e.g. a move's new parent).
+  std::vector<command_authorization> authorizations;
+  // A read's tenant, as the route guard found and authorized it.
+  std::optional<tenant_path> tenant;
 
   // The decoded value of query parameter `name`, if present.
   std::optional<std::string> query(std::string_view name) const;

@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 #include <boost/url/parse.hpp>
 
+#include "api/authorization.hpp"
+#include "api/command_execution.hpp"
 #include "api/responses.hpp"
 #include "api/routes.hpp"
 
@@ -62,6 +64,31 @@ void set_rate_headers(response& res, const rate_decision& d) {
   res.set("RateLimit-Reset", std::to_string(d.reset.count()));
 }
 
+// The route's guard: platform guards and reads are judged here, on the read side; writes
+// carry their check to the writer, which judges them on its own, always current, state.
+asio::awaitable<result<void>> enforce(services& s, request_context& ctx, const guard& g) {
+  using scope = guard::scope;
+  if (g.where == scope::platform) {
+    if (auto ok = authorize_on_platform(ctx, g.permission); !ok) co_return ok;
+    ctx.authorizations.push_back(writer_check(*ctx.caller, g.permission, std::nullopt));
+  } else if (g.where == scope::tenant) {
+    if (ctx.params.empty())
+      co_return fail(errc::internal, "internal", "A tenant route without a {ref}.");
+    if (is_write(ctx.req.method())) {
+      ctx.authorizations.push_back(writer_check(*ctx.caller, g.permission, ctx.params[0]));
+      co_return result<void>{};
+    }
+    // A read that follows a change waits for it before deciding who may see what.
+    if (auto ok = co_await await_consistency(s, ctx); !ok) co_return ok;
+    std::string permission = g.permission;
+    std::string ref = ctx.params[0];
+    auto allowed = co_await authorize_on_tenant(s, ctx, std::move(permission), std::move(ref));
+    if (!allowed) co_return std::unexpected(allowed.error());
+    ctx.tenant = std::move(*allowed);
+  }
+  co_return result<void>{};
+}
+
 }  // namespace
 
 response rate_limited(const rate_decision& d) {
@@ -80,6 +107,7 @@ router make_router(services& s) {
   add_auth_routes(r, s);
   add_user_routes(r, s);
   add_tenant_routes(r, s);
+  add_access_routes(r, s);
   return r;
 }
 
@@ -110,9 +138,9 @@ request_handler make_request_handler(services& s, const router& routes) {
       res.set(http::field::allow, match.allowed);
       co_return finish(std::move(res));
     }
-    request_context ctx{req, std::move(remote), *target, match.params, std::nullopt, id};
+    request_context ctx{req, std::move(remote), *target, match.params, std::nullopt, id, {}, {}};
     std::optional<error> refused;
-    if (match.found->rule == access::authenticated) {
+    if (match.found->rule.where != guard::scope::anyone) {
       auto caller = authenticate(s, req);
       if (caller)
         ctx.caller = std::move(*caller);
@@ -127,6 +155,8 @@ request_handler make_request_handler(services& s, const router& routes) {
       if (!limit.allowed) co_return finish(rate_limited(limit));
     }
     if (refused) co_return finish(error_response(*refused));
+    if (auto allowed = co_await enforce(s, ctx, match.found->rule); !allowed)
+      co_return finish(error_response(allowed.error()));
     response res = co_await match.found->handler(ctx);
     set_rate_headers(res, limit);
     co_return finish(std::move(res));

@@ -39,8 +39,8 @@ bool matches(std::string_view pattern, std::string_view path, std::vector<std::s
 
 }  // namespace
 
-void router::add(http::verb method, std::string pattern, access rule, route_handler handler) {
-  routes_.push_back(route{method, std::move(pattern), rule, std::move(handler)});
+void router::add(http::verb method, std::string pattern, guard rule, route_handler handler) {
+  routes_.push_back(route{method, std::move(pattern), std::move(rule), std::move(handler)});
 }
 
 router::match router::find(http::verb method, std::string_view path) const {

@@ -11,6 +11,7 @@ void add_system_routes(router& r, services& s);
 void add_auth_routes(router& r, services& s);
 void add_user_routes(router& r, services& s);
 void add_tenant_routes(router& r, services& s);
+void add_access_routes(router& r, services& s);
 
 // 429 rate_limited with Retry-After and RateLimit-* headers.
 response rate_limited(const rate_decision& d);

@@ -3,6 +3,7 @@
 #include <unordered_map>
 
 #include "api/access.hpp"
+#include "api/authorization.hpp"
 #include "api/command_execution.hpp"
 #include "api/json_input.hpp"
 #include "api/listing.hpp"
@@ -45,11 +46,9 @@ command_response no_content(const command_effect&) {
   return {204, ""};
 }
 
-// The tenant a read names, if the caller may see it; 404 alike for missing and hidden.
-asio::awaitable<result<tenant_row>> visible_tenant(services& s, const request_context& ctx,
+// The tenant a read names. The route's guard let the caller read it; 404 when missing.
+asio::awaitable<result<tenant_row>> visible_tenant(services& s, const request_context&,
                                                    const std::string& ref, bool include_deleted) {
-  if (!has_platform_role(*ctx.caller))
-    co_return fail(errc::not_found, "not_found", "No tenant '" + ref + "' exists.");
   auto find = [ref, include_deleted](pqxx::connection& c) {
     return find_tenant(c, ref, include_deleted);
   };
@@ -67,9 +66,8 @@ struct mutation {
 
 enum class body_rule { required, optional, none };
 
-result<mutation> begin_mutation(const request_context& ctx, bool allowed, std::string_view what,
-                                body_rule rule) {
-  if (auto ok = require(allowed, what); !ok) return std::unexpected(ok.error());
+// The caller's right is the route guard's, checked by the writer.
+result<mutation> begin_mutation(const request_context& ctx, body_rule rule) {
   auto version = if_match(ctx);
   if (!version) return std::unexpected(version.error());
   if (rule == body_rule::none) return mutation{*version, nlohmann::json::object()};
@@ -87,9 +85,14 @@ result<bool> include_deleted_param(const request_context& ctx) {
   return include;
 }
 
+// Where a tenant goes needs tenant.create_child there, or for a root a platform role.
+command_authorization placement_check(const principal& caller,
+                                      const std::optional<std::string>& parent) {
+  return parent ? writer_check(caller, "tenant.create_child", *parent)
+                : writer_check(caller, std::string(manage_root_tenants), std::nullopt);
+}
+
 asio::awaitable<response> create(services& s, request_context& ctx) {
-  if (auto ok = require(may_manage_tenants(*ctx.caller), "create tenants"); !ok)
-    co_return error_response(ok.error());
   auto body = parse_json_object(ctx.req);
   if (!body) co_return error_response(body.error());
   body_reader in(*body);
@@ -99,6 +102,7 @@ asio::awaitable<response> create(services& s, request_context& ctx) {
   c.description = in.text("description", false, max_description).value_or("");
   c.parent = in.nullable_text("parent", max_ref).value_or(std::nullopt);
   if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
+  ctx.authorizations.push_back(placement_check(*ctx.caller, c.parent));
   response_renderer render = render_tenant(201);
   response res = co_await execute(s, ctx, std::move(c), std::move(render));
   if (res.result() == http::status::created) {
@@ -154,12 +158,22 @@ asio::awaitable<response> list(services& s, request_context& ctx) {
   auto f = read_tenant_filter(ctx);
   if (!f) co_return error_response(f.error());
   const paging p{f->page, f->page_size};
-  // Without a platform role a caller sees only tenants where it holds a role: none yet.
-  if (!has_platform_role(*ctx.caller))
+  // Without a platform role a caller sees the subtrees of the tenants where it may read.
+  std::vector<std::string> roles = ctx.caller->platform_roles;
+  auto facts = co_await facts_of(s, ctx.caller->user_id, std::move(roles));
+  if (!facts) co_return error_response(facts.error());
+  f->within = readable_roots(*facts, "tenant.read", s.clock());
+  if (f->within && f->within->empty())
     co_return json_response(200, page_envelope(ctx, p, 0, nlohmann::json::array()));
   std::optional<std::string> parent = ctx.query("parent_id");
   if (!parent) parent = ctx.query("parent");
   if (parent) {
+    std::string permission = "tenant.read";
+    std::string ref = *parent;
+    auto allowed = co_await authorize_on_tenant(s, ctx, std::move(permission), std::move(ref));
+    if (!allowed && allowed.error().category != errc::not_found)
+      co_return error_response(allowed.error());
+    if (!allowed) co_return json_response(200, page_envelope(ctx, p, 0, nlohmann::json::array()));
     auto found = co_await visible_tenant(s, ctx, *parent, f->include_deleted);
     if (!found && found.error().category != errc::not_found)
       co_return error_response(found.error());
@@ -181,8 +195,7 @@ asio::awaitable<response> get(services& s, request_context& ctx) {
 }
 
 asio::awaitable<response> update(services& s, request_context& ctx) {
-  auto m =
-      begin_mutation(ctx, may_manage_tenants(*ctx.caller), "change tenants", body_rule::required);
+  auto m = begin_mutation(ctx, body_rule::required);
   if (!m) co_return error_response(m.error());
   body_reader in(m->body);
   update_tenant c{ctx.params[0], in.text("name", false, max_name),
@@ -195,8 +208,7 @@ asio::awaitable<response> update(services& s, request_context& ctx) {
 
 route_handler lifecycle(services& s, lifecycle_action action) {
   return [&s, action](request_context& ctx) -> asio::awaitable<response> {
-    auto m = begin_mutation(ctx, may_change_lifecycle(*ctx.caller), "change a tenant's lifecycle",
-                            body_rule::optional);
+    auto m = begin_mutation(ctx, body_rule::optional);
     if (!m) co_return error_response(m.error());
     body_reader in(m->body);
     change_tenant_lifecycle c{ctx.params[0], action, in.text("reason", false, 1000).value_or(""),
@@ -208,8 +220,7 @@ route_handler lifecycle(services& s, lifecycle_action action) {
 }
 
 asio::awaitable<response> move(services& s, request_context& ctx) {
-  auto m =
-      begin_mutation(ctx, may_manage_tenants(*ctx.caller), "move tenants", body_rule::required);
+  auto m = begin_mutation(ctx, body_rule::required);
   if (!m) co_return error_response(m.error());
   body_reader in(m->body);
   auto parent = in.nullable_text("parent", max_ref);
@@ -219,12 +230,13 @@ asio::awaitable<response> move(services& s, request_context& ctx) {
                              {{"parent", "is required"}});
   if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
   move_tenant c{ctx.params[0], parent.value_or(std::nullopt), m->expected_version};
+  ctx.authorizations.push_back(placement_check(*ctx.caller, c.parent));
   response_renderer render = render_tenant_by_ref(ctx.params[0], 200);
   co_return co_await execute(s, ctx, std::move(c), std::move(render));
 }
 
 asio::awaitable<response> remove(services& s, request_context& ctx) {
-  auto m = begin_mutation(ctx, may_manage_tenants(*ctx.caller), "delete tenants", body_rule::none);
+  auto m = begin_mutation(ctx, body_rule::none);
   if (!m) co_return error_response(m.error());
   auto recursive = bool_param(ctx, "recursive", false);
   if (!recursive) co_return error_response(recursive.error());
@@ -233,7 +245,7 @@ asio::awaitable<response> remove(services& s, request_context& ctx) {
 }
 
 asio::awaitable<response> restore(services& s, request_context& ctx) {
-  auto m = begin_mutation(ctx, may_manage_tenants(*ctx.caller), "restore tenants", body_rule::none);
+  auto m = begin_mutation(ctx, body_rule::none);
   if (!m) co_return error_response(m.error());
   command cmd = restore_tenant{ctx.params[0], m->expected_version};
   response_renderer render = render_tenant(200);
@@ -257,8 +269,18 @@ asio::awaitable<response> ancestors(services& s, request_context& ctx) {
   auto select = [id = t->id](pqxx::connection& c) { return list_ancestors(c, id); };
   auto rows = co_await query(s.db, std::move(select));
   if (!rows) co_return error_response(rows.error());
+  // Only the ancestors the caller may read itself: a child's admin does not learn about
+  // the organization above it.
+  std::vector<std::string> roles = ctx.caller->platform_roles;
+  auto facts = co_await facts_of(s, ctx.caller->user_id, std::move(roles));
+  if (!facts) co_return error_response(facts.error());
   nlohmann::json results = nlohmann::json::array();
-  for (const auto& row : *rows) results.push_back(tenant_json(row));
+  std::vector<std::string> path;
+  for (const auto& row : *rows) {
+    path.push_back(row.id);
+    if (check_access(*facts, path, "tenant.read", s.clock()).allowed)
+      results.push_back(tenant_json(row));
+  }
   co_return json_response(200, nlohmann::json{{"count", results.size()}, {"results", results}});
 }
 
@@ -290,21 +312,30 @@ asio::awaitable<response> hierarchy(services& s, request_context& ctx) {
 void add_tenant_routes(router& r, services& s) {
   using v = http::verb;
   auto bind = [&s](auto fn) { return [&s, fn](request_context& ctx) { return fn(s, ctx); }; };
-  const auto auth = access::authenticated;
-  r.add(v::post, "/v1/tenants", auth, bind(create));
-  r.add(v::get, "/v1/tenants", auth, bind(list));
-  r.add(v::get, "/v1/tenants/{ref}", auth, bind(get));
-  r.add(v::patch, "/v1/tenants/{ref}", auth, bind(update));
-  r.add(v::delete_, "/v1/tenants/{ref}", auth, bind(remove));
-  r.add(v::post, "/v1/tenants/{ref}/suspend", auth, lifecycle(s, lifecycle_action::suspend));
-  r.add(v::post, "/v1/tenants/{ref}/resume", auth, lifecycle(s, lifecycle_action::resume));
-  r.add(v::post, "/v1/tenants/{ref}/activate", auth, lifecycle(s, lifecycle_action::activate));
-  r.add(v::post, "/v1/tenants/{ref}/deactivate", auth, lifecycle(s, lifecycle_action::deactivate));
-  r.add(v::post, "/v1/tenants/{ref}/move", auth, bind(move));
-  r.add(v::post, "/v1/tenants/{ref}/restore", auth, bind(restore));
-  r.add(v::get, "/v1/tenants/{ref}/children", auth, bind(children));
-  r.add(v::get, "/v1/tenants/{ref}/ancestors", auth, bind(ancestors));
-  r.add(v::get, "/v1/tenants/{ref}/hierarchy", auth, bind(hierarchy));
+  const auto lifecycle_guard = on_tenant(std::string(tenant_lifecycle));
+  // Creating: tenant.create_child on the body's parent; a root needs a platform role.
+  r.add(v::post, "/v1/tenants",
+        guard(guard::scope::tenant_in_body, "tenant.create_child", "parent",
+              std::string(manage_root_tenants)),
+        bind(create));
+  r.add(v::get, "/v1/tenants", access::authenticated, bind(list));  // filtered to what it may read
+  r.add(v::get, "/v1/tenants/{ref}", on_tenant("tenant.read"), bind(get));
+  r.add(v::patch, "/v1/tenants/{ref}", on_tenant("tenant.update"), bind(update));
+  r.add(v::delete_, "/v1/tenants/{ref}", on_tenant("tenant.delete"), bind(remove));
+  r.add(v::post, "/v1/tenants/{ref}/suspend", lifecycle_guard,
+        lifecycle(s, lifecycle_action::suspend));
+  r.add(v::post, "/v1/tenants/{ref}/resume", lifecycle_guard,
+        lifecycle(s, lifecycle_action::resume));
+  r.add(v::post, "/v1/tenants/{ref}/activate", lifecycle_guard,
+        lifecycle(s, lifecycle_action::activate));
+  r.add(v::post, "/v1/tenants/{ref}/deactivate", lifecycle_guard,
+        lifecycle(s, lifecycle_action::deactivate));
+  // And tenant.create_child on the new parent (a platform role for a root).
+  r.add(v::post, "/v1/tenants/{ref}/move", on_tenant("tenant.update"), bind(move));
+  r.add(v::post, "/v1/tenants/{ref}/restore", on_tenant("tenant.delete"), bind(restore));
+  r.add(v::get, "/v1/tenants/{ref}/children", on_tenant("tenant.read"), bind(children));
+  r.add(v::get, "/v1/tenants/{ref}/ancestors", on_tenant("tenant.read"), bind(ancestors));
+  r.add(v::get, "/v1/tenants/{ref}/hierarchy", on_tenant("tenant.read"), bind(hierarchy));
 }
 
 }  // namespace tenantry::api

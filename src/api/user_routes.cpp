@@ -1,6 +1,7 @@
 // /v1/users: registration through the writer, reads from the users read model.
 
 #include "api/access.hpp"
+#include "api/authorization.hpp"
 #include "api/command_execution.hpp"
 #include "api/json_input.hpp"
 #include "api/listing.hpp"
@@ -16,8 +17,6 @@ constexpr std::size_t min_password = 8;
 constexpr std::size_t max_password = 1024;
 
 asio::awaitable<response> create(services& s, request_context& ctx) {
-  if (auto ok = require(may_manage_users(*ctx.caller), "create users"); !ok)
-    co_return error_response(ok.error());
   auto body = parse_json_object(ctx.req);
   if (!body) co_return error_response(body.error());
   body_reader in(*body);
@@ -52,13 +51,35 @@ asio::awaitable<response> create(services& s, request_context& ctx) {
   co_return co_await execute(s, ctx, std::move(c), std::move(render));
 }
 
-// Users are visible to themselves and to platform roles; to anyone else 404.
+// Whether the caller may see user `id`: itself, with a platform role, or with member.read
+// on a tenant the user is a member of.
+asio::awaitable<result<bool>> may_see_user(services& s, const request_context& ctx,
+                                           const std::string& id) {
+  if (id == ctx.caller->user_id || has_platform_role(*ctx.caller)) co_return true;
+  auto select = [id](pqxx::connection& c) { return membership_paths(c, id); };
+  auto paths = co_await query(s.db, std::move(select));
+  if (!paths) co_return std::unexpected(paths.error());
+  if (paths->empty()) co_return false;
+  std::vector<std::string> roles = ctx.caller->platform_roles;
+  auto facts = co_await facts_of(s, ctx.caller->user_id, std::move(roles));
+  if (!facts) co_return std::unexpected(facts.error());
+  for (const tenant_path& t : *paths)
+    if (!t.is_deleted && check_access(*facts, t.path, "member.read", s.clock()).allowed)
+      co_return true;
+  co_return false;
+}
+
+// Users are visible to themselves, to platform roles and to those who may read the
+// members of one of their tenants; to anyone else 404, as if missing.
 asio::awaitable<response> get(services& s, request_context& ctx, std::string ref) {
   if (auto ok = co_await await_consistency(s, ctx); !ok) co_return error_response(ok.error());
   auto find = [ref](pqxx::connection& c) { return find_user(c, ref); };
   auto row = co_await query(s.db, std::move(find));
   if (!row) co_return error_response(row.error());
-  if (!*row || (!has_platform_role(*ctx.caller) && (*row)->id != ctx.caller->user_id))
+  result<bool> visible = false;
+  if (*row) visible = co_await may_see_user(s, ctx, (*row)->id);
+  if (!visible) co_return error_response(visible.error());
+  if (!*visible)
     co_return error_response(errc::not_found, "not_found", "No user '" + ref + "' exists.");
   response res = json_response(200, user_json(**row));
   res.set(http::field::etag, "\"" + std::to_string((*row)->version) + "\"");
@@ -105,7 +126,8 @@ asio::awaitable<response> list(services& s, request_context& ctx) {
 void add_user_routes(router& r, services& s) {
   using v = http::verb;
   const auto auth = access::authenticated;
-  r.add(v::post, "/v1/users", auth, [&s](request_context& ctx) { return create(s, ctx); });
+  r.add(v::post, "/v1/users", on_platform(std::string(manage_users)),
+        [&s](request_context& ctx) { return create(s, ctx); });
   r.add(v::get, "/v1/users", auth, [&s](request_context& ctx) { return list(s, ctx); });
   r.add(v::get, "/v1/users/me", auth,
         [&s](request_context& ctx) { return get(s, ctx, ctx.caller->user_id); });

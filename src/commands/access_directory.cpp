@@ -147,8 +147,7 @@ std::int64_t access_directory::version_of(const event& e) const {
                              std::is_same_v<T, role_assignment_revoked>) {
           const assignment_state* a = find_assignment(ev.id);
           return a ? a->version : 0;
-        } else if constexpr (std::is_same_v<T, member_added> ||
-                             std::is_same_v<T, member_changed> ||
+        } else if constexpr (std::is_same_v<T, member_added> || std::is_same_v<T, member_changed> ||
                              std::is_same_v<T, member_removed>) {
           const membership_state* m = find_membership(ev.id);
           return m ? m->version : 0;
@@ -164,8 +163,8 @@ void access_directory::evolve(const event& e, std::int64_t version, timestamp at
       [&](const auto& ev) {
         using T = std::decay_t<decltype(ev)>;
         if constexpr (std::is_same_v<T, role_defined>) {
-          roles_[ev.id] = role_state{ev.id,    ev.tenant, ev.name, ev.description, ev.permissions,
-                                     false,    version,   at,      at};
+          roles_[ev.id] = role_state{
+              ev.id, ev.tenant, ev.name, ev.description, ev.permissions, false, version, at, at};
         } else if constexpr (std::is_same_v<T, role_changed>) {
           role_state& r = roles_.at(ev.id);
           r.name = ev.name;
@@ -179,9 +178,16 @@ void access_directory::evolve(const event& e, std::int64_t version, timestamp at
           r.version = version;
           r.updated_at = at;
         } else if constexpr (std::is_same_v<T, role_assigned>) {
-          assignments_[ev.id] =
-              assignment_state{ev.id,   ev.tenant, ev.principal_type, ev.principal_id, ev.role,
-                               ev.expires_at, false, version, at, at};
+          assignments_[ev.id] = assignment_state{ev.id,
+                                                 ev.tenant,
+                                                 ev.principal_type,
+                                                 ev.principal_id,
+                                                 ev.role,
+                                                 ev.expires_at,
+                                                 false,
+                                                 version,
+                                                 at,
+                                                 at};
           assignments_by_principal_[ev.principal_type + ":" + ev.principal_id].push_back(ev.id);
         } else if constexpr (std::is_same_v<T, role_assignment_revoked>) {
           assignment_state& a = assignments_.at(ev.id);
@@ -305,8 +311,8 @@ result<std::vector<event>> decide(const access_directory& dir, const tenant_dire
             if (!r) return std::unexpected(r.error());
             self = *r;
             if (c.expected_version && *c.expected_version != self->version)
-              return fail(errc::version_conflict, "version_conflict", "The role's version is stale.",
-                          {{"current_version", self->version}});
+              return fail(errc::version_conflict, "version_conflict",
+                          "The role's version is stale.", {{"current_version", self->version}});
           }
           if (c.description.size() > max_role_description)
             return validation("description", "must be at most 1000 bytes");
@@ -338,7 +344,8 @@ result<std::vector<event>> decide(const access_directory& dir, const tenant_dire
             return not_found("group '" + c.principal_ref + "'");
           }
           auto role = dir.usable_role(tenants, t, c.role);
-          if (!role) return validation("role", "no role '" + c.role + "' can be held on this tenant");
+          if (!role)
+            return validation("role", "no role '" + c.role + "' can be held on this tenant");
           if (c.expires_at && *c.expires_at <= ctx.now)
             return validation("expires_at", "must be in the future");
           return events{role_assigned{assignment_id{ctx.new_id()}, t.id, c.principal_type,
@@ -359,10 +366,11 @@ result<std::vector<event>> decide(const access_directory& dir, const tenant_dire
             if (m)
               return fail(errc::conflict, "already_member",
                           "The user is already a member of '" + t.slug + "'.");
-            auto roles = usable_roles(dir, tenants, t,
-                                      c.roles.empty() ? std::vector<std::string>{"member"} : c.roles);
+            auto roles = usable_roles(
+                dir, tenants, t, c.roles.empty() ? std::vector<std::string>{"member"} : c.roles);
             if (!roles) return std::unexpected(roles.error());
-            return events{member_added{membership_id{ctx.new_id()}, t.id, u->id, std::move(*roles)}};
+            return events{
+                member_added{membership_id{ctx.new_id()}, t.id, u->id, std::move(*roles)}};
           } else {
             if (!m) return not_found("member '" + c.user_ref + "' of '" + t.slug + "'");
             if constexpr (std::is_same_v<T, change_member>) {

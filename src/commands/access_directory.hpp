@@ -92,9 +92,9 @@ class access_directory {
   std::unordered_map<tenant_id, std::size_t> member_counts_;
 };
 
-using access_command = std::variant<define_role, change_role, delete_role, assign_role,
-                                    revoke_role_assignment, add_member, change_member,
-                                    remove_member>;
+using access_command =
+    std::variant<define_role, change_role, delete_role, assign_role, revoke_role_assignment,
+                 add_member, change_member, remove_member>;
 
 result<std::vector<event>> decide(const access_directory& state, const tenant_directory& tenants,
                                   const user_directory& users, const access_command& command,

@@ -18,11 +18,10 @@ namespace tenantry {
 
 // The permissions a tenant role can hold (`GET /v1/permissions`).
 inline constexpr std::string_view tenant_permissions[] = {
-    "tenant.read",     "tenant.update",   "tenant.create_child", "tenant.delete",
-    "member.read",     "member.manage",   "invitation.manage",   "role.read",
-    "role.manage",     "role.assign",     "group.manage",        "site.read",
-    "site.manage",     "quota.read",      "quota.manage",        "config.read",
-    "config.manage",   "document.read",   "document.manage",     "token.manage",
+    "tenant.read",   "tenant.update",     "tenant.create_child", "tenant.delete",   "member.read",
+    "member.manage", "invitation.manage", "role.read",           "role.manage",     "role.assign",
+    "group.manage",  "site.read",         "site.manage",         "quota.read",      "quota.manage",
+    "config.read",   "config.manage",     "document.read",       "document.manage", "token.manage",
     "audit.read"};
 
 // Operations only platform roles hold; no tenant role can be given them.

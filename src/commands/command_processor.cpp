@@ -29,41 +29,6 @@ error unavailable(std::string message, std::string code = "unavailable") {
   return error{errc::unavailable, std::move(code), std::move(message), nlohmann::json::object()};
 }
 
-// A tenant with members is not deleted without recursive=true (its members come back
-// with it on restore).
-result<std::vector<event>> decide_delete(const write_model& model, const delete_tenant& c,
-                                         const decide_context& ctx) {
-  auto decided = decide(model.tenants, tenant_command{c}, ctx);
-  if (!decided || c.recursive) return decided;
-  const tenant_state* t = model.tenants.resolve(c.ref);
-  if (t && model.access.member_count(t->id) > 0)
-    return fail(errc::conflict, "tenant_not_empty",
-                "Tenant '" + t->slug + "' has members; delete with recursive=true.",
-                {{"members", model.access.member_count(t->id)}});
-  return decided;
-}
-
-// Routes a command to the aggregate that decides it; lookups decide nothing.
-result<std::vector<event>> decide_any(const write_model& model, const command& cmd,
-                                      const decide_context& ctx) {
-  return std::visit(
-      [&](const auto& c) -> result<std::vector<event>> {
-        using T = std::decay_t<decltype(c)>;
-        if constexpr (std::is_same_v<T, lookup_credentials>)
-          return std::vector<event>{};
-        else if constexpr (std::is_same_v<T, register_user> || std::is_same_v<T, start_session> ||
-                           std::is_same_v<T, refresh_session>)
-          return decide(model.users, user_command{c}, ctx);
-        else if constexpr (std::is_constructible_v<access_command, T>)
-          return decide(model.access, model.tenants, model.users, access_command{c}, ctx);
-        else if constexpr (std::is_same_v<T, delete_tenant>)
-          return decide_delete(model, c, ctx);
-        else
-          return decide(model.tenants, tenant_command{c}, ctx);
-      },
-      cmd);
-}
-
 std::string stored_response(const command_response& r) {
   return nlohmann::json{{"status", r.status}, {"body", r.body}}.dump();
 }
@@ -252,12 +217,10 @@ void command_processor::process(std::deque<command_request>& batch) {
     } else if (seen) {
       reply.response = parse_stored_response(seen->response);
       reply.replayed = true;
-    } else if (auto allowed = request.authorization
-                                  ? model_->authorize(*request.authorization, now)
-                                  : result<void>{};
+    } else if (auto allowed = model_->authorize(request.authorizations, request.cmd, now);
                !allowed) {
       reply.response = std::unexpected(allowed.error());
-    } else if (auto decided = decide_any(*model_, request.cmd, ctx); !decided) {
+    } else if (auto decided = model_->decide(request.cmd, ctx); !decided) {
       reply.response = std::unexpected(decided.error());
     } else {
       for (auto& data : *decided) {

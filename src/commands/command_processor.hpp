@@ -48,7 +48,8 @@ struct command_request {
   std::string request_hash;                 // identifies the request for idempotency checks
   response_renderer render;                 // runs on the writer thread; its answer is what is kept
   std::function<void(command_reply)> done;  // called exactly once, from the writer thread
-  std::optional<command_authorization> authorization;  // checked before deciding; none: trusted
+  // Checked, every one, before deciding; none: a trusted caller (bootstrap, tests).
+  std::vector<command_authorization> authorizations;
 };
 
 struct writer_options {

@@ -26,9 +26,15 @@ class write_model {
   user_directory users;
   access_directory access;
 
+  // Routes the command to the rules that decide it: the events it produces, or why not.
+  // Lookups decide nothing.
+  result<std::vector<event>> decide(const command& cmd, const decide_context& ctx) const;
+
   // The caller's right to a command, decided on this state: 404 where it may not even
-  // see the tenant, 403 where it may see it but not do this.
-  result<void> authorize(const command_authorization& a, timestamp now) const;
+  // see the tenant, 403 where it may see it but not do this. A command that hands out
+  // roles may hand out only permissions the caller holds there itself.
+  result<void> authorize(const std::vector<command_authorization>& checks, const command& cmd,
+                         timestamp now) const;
 
   // The aggregate's current version (0 when it does not exist yet).
   std::int64_t version_of(const event& e) const;

@@ -69,9 +69,10 @@ const std::string kBindings =
     " LEFT JOIN roles cr ON cr.id::text = a.role AND NOT cr.is_deleted"
     " WHERE a.principal_type = 'user' AND a.principal_id = $1::uuid AND NOT a.is_revoked";
 
-const std::string kRoleColumns = "SELECT r.id::text, r.tenant_id::text, r.name, r.description,"
-                                 " r.permissions, r.version, " +
-                                 millis("r.created_at") + ", " + millis("r.updated_at");
+const std::string kRoleColumns =
+    "SELECT r.id::text, r.tenant_id::text, r.name, r.description,"
+    " r.permissions, r.version, " +
+    millis("r.created_at") + ", " + millis("r.updated_at");
 const std::string kRolesOn = kRoleColumns +
                              " FROM roles r WHERE r.tenant_id = ANY($1::uuid[])"
                              " AND NOT r.is_deleted ORDER BY lower(r.name), r.id";
@@ -228,9 +229,9 @@ member_page list_members(pqxx::connection& conn, const std::string& tenant_id,
   member_page out;
   out.count =
       tx.exec_params1("SELECT count(*)" + kMembersFrom, tenant_id, pattern)[0].as<std::int64_t>();
-  for (const auto& r : tx.exec_params(kMemberColumns + kMembersFrom +
-                                          " ORDER BY u.email LIMIT $3 OFFSET $4",
-                                      tenant_id, pattern, page_size, offset_of(page, page_size)))
+  for (const auto& r :
+       tx.exec_params(kMemberColumns + kMembersFrom + " ORDER BY u.email LIMIT $3 OFFSET $4",
+                      tenant_id, pattern, page_size, offset_of(page, page_size)))
     out.rows.push_back(read_member(r));
   tx.commit();
   return out;

@@ -28,7 +28,8 @@ void bootstrap_admin(command_processor& writer, const std::string& email,
                         [](const command_effect& e) {
                           return command_response{e.events.empty() ? 200u : 201u, ""};
                         },
-                        [&](command_reply r) { answer.set_value(std::move(r)); }});
+                        [&](command_reply r) { answer.set_value(std::move(r)); },
+                         {}});
     auto r = answer.get_future().get();
     if (!r.response) {
       spdlog::warn("bootstrap admin: {}; retrying", r.response.error().message);

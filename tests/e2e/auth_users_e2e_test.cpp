@@ -83,10 +83,11 @@ TEST_F(AuthAndUsers, UserWithoutPlatformRoleIsGated) {
   EXPECT_EQ(me.json()["email"], email);
   auto t = create_tenant(unique("Gated"));
   EXPECT_EQ(client().post("/v1/tenants", {{"name", "mine"}}, token).status, 403u);
+  // A tenant it may not read is hidden from it: 404, as if missing, for writes too.
   EXPECT_EQ(client()
                 .post("/v1/tenants/" + t["slug"].get<std::string>() + "/suspend", nullptr, token)
                 .status,
-            403u);
+            404u);
   EXPECT_EQ(client().get("/v1/tenants/" + t["slug"].get<std::string>(), token).status, 404u);
   EXPECT_EQ(client().get("/v1/tenants", token).json()["count"], 0);
   EXPECT_EQ(client().get("/v1/tenants?include_deleted=true", token).status, 403u);

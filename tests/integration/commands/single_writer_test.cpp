@@ -40,7 +40,8 @@ command_reply send(command_processor& w, command c) {
   std::promise<command_reply> answer;
   w.submit(command_request{std::move(c), "tester", "corr", "", "",
                            [](const command_effect&) { return command_response{200, ""}; },
-                           [&](command_reply r) { answer.set_value(std::move(r)); }});
+                           [&](command_reply r) { answer.set_value(std::move(r)); },
+                           {}});
   return answer.get_future().get();
 }
 

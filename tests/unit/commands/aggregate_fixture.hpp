@@ -33,20 +33,7 @@ class aggregate_test : public ::testing::Test {
     }
   }
 
-  result<std::vector<event>> when(const command& c) {
-    return std::visit(
-        [&](const auto& cmd) -> result<std::vector<event>> {
-          using T = std::decay_t<decltype(cmd)>;
-          if constexpr (std::is_same_v<T, register_user> || std::is_same_v<T, start_session> ||
-                        std::is_same_v<T, refresh_session>)
-            return decide(model.users, user_command{cmd}, ctx);
-          else if constexpr (std::is_same_v<T, lookup_credentials>)
-            return std::vector<event>{};
-          else
-            return decide(model.tenants, tenant_command{cmd}, ctx);
-        },
-        c);
-  }
+  result<std::vector<event>> when(const command& c) { return model.decide(c, ctx); }
 
   // Decides and, on success, applies: for building up state through the rules.
   std::vector<event> accept(const command& c) {

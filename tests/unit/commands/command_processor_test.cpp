@@ -52,7 +52,8 @@ class CommandProcessor : public ::testing::Test {
     auto future = promise->get_future();
     w.submit(command_request{std::move(c), "user-1", "corr", std::move(key), std::move(hash),
                              render_subject,
-                             [promise](command_reply r) { promise->set_value(std::move(r)); }});
+                             [promise](command_reply r) { promise->set_value(std::move(r)); },
+                             {}});
     return future;
   }
 };

@@ -38,6 +38,16 @@ std::vector<event> every_event() {
       session_started{session_id{"s-1"}, user_id{"u-1"}, "hash-1", kExpiry},
       session_refreshed{session_id{"s-1"}, "hash-2", kExpiry + 1h},
       session_revoked{session_id{"s-1"}, "logout"},
+      role_defined{role_id{"r-1"}, tenant_id{"t-1"}, "auditor", "Reads", {"audit.read"}},
+      role_defined{role_id{"r-2"}, tenant_id{"t-1"}, "nobody", "", {}},
+      role_changed{role_id{"r-1"}, "auditors", "", {"audit.read", "tenant.read"}},
+      role_deleted{role_id{"r-1"}},
+      role_assigned{assignment_id{"a-1"}, tenant_id{"t-1"}, "user", "u-1", "viewer", kExpiry},
+      role_assigned{assignment_id{"a-2"}, tenant_id{"t-1"}, "group", "g-1", "r-1", std::nullopt},
+      role_assignment_revoked{assignment_id{"a-1"}, "revoked"},
+      member_added{membership_id{"m-1"}, tenant_id{"t-1"}, user_id{"u-1"}, {"member"}},
+      member_changed{membership_id{"m-1"}, {"tenant_admin", "r-2"}},
+      member_removed{membership_id{"m-1"}},
   };
 }
 

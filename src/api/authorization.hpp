@@ -1,0 +1,40 @@
+#pragma once
+// Authorization on the read side: the caller's roles from the token and the access read
+// models, judged by the same policy the writer uses (commands/access_policy.hpp).
+// Writes are judged by the writer itself, on its own state (command_authorization).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/request_context.hpp"
+#include "api/services.hpp"
+#include "commands/access_policy.hpp"
+#include "projections/access_queries.hpp"
+
+namespace tenantry::api {
+
+access_binding binding_of(const binding_row& row);
+
+// The principal's platform roles and every role it holds on a tenant.
+asio::awaitable<result<access_facts>> facts_of(services& s, const std::string& user_id,
+                                               std::vector<std::string> platform_roles);
+
+// Whether the caller may use `permission` on the tenant `ref`: 404 when it may not read
+// the tenant (or there is none), 403 when it may read it but not do this.
+asio::awaitable<result<tenant_path>> authorize_on_tenant(services& s, const request_context& ctx,
+                                                         std::string permission, std::string ref);
+
+// 403 unless a platform role of the caller holds `permission`.
+result<void> authorize_on_platform(const request_context& ctx, std::string_view permission);
+
+// What the writer checks before it decides the request's command.
+command_authorization writer_check(const principal& caller, std::string permission,
+                                   std::optional<std::string> tenant_ref);
+
+// The tenants whose subtrees the caller may read with `permission`; nullopt when a
+// platform role lets it read everything.
+std::optional<std::vector<std::string>> readable_roots(const access_facts& facts,
+                                                       std::string_view permission, timestamp now);
+
+}  // namespace tenantry::api
