@@ -94,19 +94,22 @@ auto copy_tuple(const row_values& v, std::index_sequence<I...>) {
 }
 
 // COPY: the cheapest way into an indexed table (no per-row statement, multi-row inserts).
-void copy_rows(pqxx::transaction_base& tx, const std::vector<row_values>& rows) {
+// Rows are formatted one at a time, so a batch is never held twice.
+void copy_rows(pqxx::transaction_base& tx, const std::vector<stored_event>& batch) {
   pqxx::stream_to stream(tx, "events", kArchiveColumns);
-  for (const row_values& r : rows)
-    stream << copy_tuple(r, std::make_index_sequence<kColumnCount>());
+  for (const stored_event& e : batch)
+    stream << copy_tuple(archived_values(e), std::make_index_sequence<kColumnCount>());
   stream.complete();
 }
 
 // One INSERT from arrays that skips what is already there.
-void insert_missing_rows(pqxx::transaction_base& tx, const std::vector<row_values>& rows) {
+void insert_missing_rows(pqxx::transaction_base& tx, const std::vector<stored_event>& batch) {
   std::array<std::vector<std::optional<std::string>>, kColumnCount> columns;
-  for (auto& c : columns) c.reserve(rows.size());
-  for (const row_values& r : rows)
-    for (std::size_t i = 0; i < kColumnCount; ++i) columns[i].push_back(r[i]);
+  for (auto& c : columns) c.reserve(batch.size());
+  for (const stored_event& e : batch) {
+    row_values r = archived_values(e);
+    for (std::size_t i = 0; i < kColumnCount; ++i) columns[i].push_back(std::move(r[i]));
+  }
   tx.exec_params(kArchiveBatch, array_literal(columns[0]), array_literal(columns[1]),
                  array_literal(columns[2]), array_literal(columns[3]), array_literal(columns[4]),
                  array_literal(columns[5]), array_literal(columns[6]), array_literal(columns[7]),
@@ -118,21 +121,18 @@ void insert_missing_rows(pqxx::transaction_base& tx, const std::vector<row_value
 
 void archive_events(pqxx::dbtransaction& tx, const std::vector<stored_event>& batch) {
   if (batch.empty()) return;
-  std::vector<row_values> rows;
-  rows.reserve(batch.size());
-  for (const stored_event& e : batch) rows.push_back(archived_values(e));
   // Normally nothing of the batch is archived yet (the offset moves in the same
   // transaction), so COPY runs in a savepoint and the slower INSERT only follows a conflict.
   try {
     pqxx::subtransaction copy(tx, "archive_copy");
-    copy_rows(copy, rows);
+    copy_rows(copy, batch);
     copy.commit();
     return;
   } catch (const pqxx::unique_violation& e) {
     spdlog::warn("archive: part of the batch from offset {} is archived already; keeping it",
                  batch.front().offset);
   }
-  insert_missing_rows(tx, rows);
+  insert_missing_rows(tx, batch);
 }
 
 std::vector<stored_event> archived_history(pqxx::transaction_base& tx, const std::string& subject,

@@ -1,6 +1,8 @@
 #include "projections/projector.hpp"
 
 #include <algorithm>
+#include <optional>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 #include <pqxx/nontransaction>
@@ -48,6 +50,70 @@ void sleep_for(std::chrono::milliseconds d, const std::stop_token& stop) {
   std::unique_lock lock(m);
   cv.wait_for(lock, stop, d, [] { return false; });
 }
+
+// Polls the log and decodes on a thread of its own, one batch ahead of the transaction
+// in progress, so that consuming and decoding overlap with PostgreSQL's work.
+class batch_prefetch {
+ public:
+  struct batch {
+    result<std::vector<stored_event>> events;
+    std::vector<result<recorded_event>> decoded;
+  };
+
+  batch_prefetch(event_subscription& source, std::size_t max, std::chrono::milliseconds wait)
+      : source_(source), max_(max), wait_(wait), thread_([this] { fetch(); }) {}
+  ~batch_prefetch() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    changed_.notify_all();
+    thread_.join();
+  }
+  batch_prefetch(const batch_prefetch&) = delete;
+  batch_prefetch& operator=(const batch_prefetch&) = delete;
+
+  // The next poll's outcome; nullopt when `stop` was requested first.
+  std::optional<batch> next(const std::stop_token& stop) {
+    std::unique_lock lock(mutex_);
+    std::condition_variable_any& cv = changed_;
+    if (!cv.wait(lock, stop, [&] { return ready_.has_value(); })) return std::nullopt;
+    std::optional<batch> out = std::move(ready_);
+    ready_.reset();
+    cv.notify_all();
+    return out;
+  }
+
+ private:
+  void fetch() {
+    for (;;) {
+      batch b{source_.poll(max_, wait_), {}};
+      if (b.events) {
+        b.decoded.reserve(b.events->size());
+        for (const stored_event& s : *b.events) {
+          b.decoded.push_back(decode(s));
+          if (b.decoded.back()) b.decoded.back()->offset = s.offset;
+        }
+      }
+      const bool failed = !b.events;
+      std::unique_lock lock(mutex_);
+      changed_.wait(lock, [&] { return stopping_ || !ready_.has_value(); });
+      if (stopping_) return;
+      ready_ = std::move(b);
+      changed_.notify_all();
+      if (failed) return;  // the subscription is broken; the session starts over
+    }
+  }
+
+  event_subscription& source_;
+  const std::size_t max_;
+  const std::chrono::milliseconds wait_;
+  std::mutex mutex_;
+  std::condition_variable_any changed_;
+  std::optional<batch> ready_;
+  bool stopping_ = false;
+  std::thread thread_;  // last: starts once everything above is ready
+};
 
 }  // namespace
 
@@ -125,23 +191,35 @@ result<void> projector::session(std::stop_token stop, bool& progressed) {
 
     auto subscription = log_.subscribe(next);
     if (!subscription) return std::unexpected(subscription.error());
+    auto prefetch =
+        std::make_unique<batch_prefetch>(**subscription, options_.batch_size, options_.poll_wait);
     while (!stop.stop_requested()) {
-      auto batch = (*subscription)->poll(options_.batch_size, options_.poll_wait);
-      if (!batch) return std::unexpected(batch.error());
-      std::erase_if(*batch, [&](const stored_event& e) { return e.offset < next; });
-      if (batch->empty()) {
+      std::optional<batch_prefetch::batch> polled = prefetch->next(stop);
+      if (!polled) break;
+      if (!polled->events) return std::unexpected(polled->events.error());
+      std::vector<stored_event>& batch = *polled->events;
+      // Events below `next` (applied already) come first in a batch: drop them.
+      const auto keep = std::find_if(batch.begin(), batch.end(),
+                                     [&](const stored_event& e) { return e.offset >= next; });
+      const auto skipped = keep - batch.begin();
+      batch.erase(batch.begin(), keep);
+      polled->decoded.erase(polled->decoded.begin(), polled->decoded.begin() + skipped);
+      if (batch.empty()) {
         caught_up_.store(true);
         continue;
       }
       bool moved = false;
-      next = apply_batch(conn, *batch, next, moved);
+      next = apply_batch(conn, batch, polled->decoded, next, moved);
       publish(next);
       progressed = true;
       if (moved) {
         spdlog::debug("projector {}: another projector moved the offset; resuming from {}",
                       options_.name, next);
+        prefetch.reset();
         subscription = log_.subscribe(next);
         if (!subscription) return std::unexpected(subscription.error());
+        prefetch = std::make_unique<batch_prefetch>(**subscription, options_.batch_size,
+                                                    options_.poll_wait);
       }
     }
     return {};
@@ -152,6 +230,7 @@ result<void> projector::session(std::stop_token stop, bool& progressed) {
 }
 
 std::int64_t projector::apply_batch(pqxx::connection& conn, const std::vector<stored_event>& batch,
+                                    const std::vector<result<recorded_event>>& decoded,
                                     std::int64_t expected_next, bool& moved) {
   using clock = std::chrono::steady_clock;
   const auto started = clock::now();
@@ -163,15 +242,14 @@ std::int64_t projector::apply_batch(pqxx::connection& conn, const std::vector<st
   }
   archive_events(tx, batch);
   const auto archived = clock::now();
-  for (const stored_event& s : batch) {
-    result<recorded_event> e = decode(s);
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const result<recorded_event>& e = decoded[i];
     if (!e) {
       // Archived as it came; a later version (with an upcaster) can rebuild from there.
       spdlog::error("projector {}: cannot decode {} at offset {}: {}; archived only", options_.name,
-                    s.type, s.offset, e.error().message);
+                    batch[i].type, batch[i].offset, e.error().message);
       continue;
     }
-    e->offset = s.offset;
     for (auto& p : projections_) p->apply(tx, *e);
   }
   for (auto& p : projections_) p->flush(tx);

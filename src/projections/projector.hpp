@@ -1,7 +1,8 @@
 #pragma once
 // The projector: follows the event log and applies each batch to the read models in one
 // PostgreSQL transaction that also archives the events and stores the next offset, so a
-// crash anywhere neither repeats nor loses an event. Run it on its own thread (jthread).
+// crash anywhere neither repeats nor loses an event. Run it on its own thread (jthread);
+// it polls and decodes the next batch on a second thread while PostgreSQL applies one.
 
 #include <atomic>
 #include <chrono>
@@ -24,8 +25,10 @@ namespace tenantry {
 struct projector_options {
   std::string name = "read_models";  // its row in projection_offsets
   // Events per transaction at most. A poll takes what is there, so live traffic still
-  // makes small batches; a projector catching up writes this many at a time.
-  std::size_t batch_size = 10000;
+  // makes small batches; a projector catching up writes this many at a time. Bigger
+  // batches merge more changes of the same tenants (docs/performance.md); each event in
+  // flight costs a few KiB, and two batches are in flight (one applied, one prefetched).
+  std::size_t batch_size = 20000;
   // Commit without waiting for the WAL flush (synchronous_commit = off). Safe here: the
   // offset commits with the rows, so a commit lost in a PostgreSQL crash only makes the
   // projector apply those events again from the log (docs/projections.md).
@@ -60,9 +63,11 @@ class projector {
 
  private:
   result<void> session(std::stop_token stop, bool& progressed);
-  // Applies one batch in one transaction; returns the next offset. When another
-  // projector moved the stored offset, applies nothing and returns the stored one.
+  // Applies one batch (its events and what they decoded to) in one transaction; returns
+  // the next offset. When another projector moved the stored offset, applies nothing and
+  // returns the stored one.
   std::int64_t apply_batch(pqxx::connection& conn, const std::vector<stored_event>& batch,
+                           const std::vector<result<recorded_event>>& decoded,
                            std::int64_t expected_next, bool& moved);
   void publish(std::int64_t next);
 
