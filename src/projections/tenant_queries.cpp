@@ -1,6 +1,7 @@
 #include "projections/tenant_queries.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include <pqxx/nontransaction>
 #include <pqxx/result>
@@ -65,6 +66,16 @@ const std::string kSubtree =
     " AND ($2::integer < 0 OR nlevel(t.path) <= nlevel(r.path) + $2::integer)"
     " ORDER BY t.path";
 
+// Lookups whose plan does not depend on the values run as prepared statements of the
+// connection, parsed and planned once instead of on every request (the list queries stay
+// unnamed: their plans are made for the filters each request sets).
+template <class... Args>
+pqxx::result exec_prepared_on(pqxx::connection& conn, pqxx::transaction_base& tx,
+                              const std::string& name, const std::string& sql, Args&&... args) {
+  conn.prepare(name, sql);  // registers the definition once; the server sees it at first use
+  return tx.exec_prepared(name, std::forward<Args>(args)...);
+}
+
 const std::string& order_clause(const std::string& ordering) {
   if (ordering == "-name") return kOrderByNameDesc;
   if (ordering == "created_at") return kOrderByCreated;
@@ -102,10 +113,12 @@ std::optional<tenant_row> find_tenant(pqxx::connection& conn, std::string_view r
                                       bool include_deleted) {
   pqxx::nontransaction tx(conn);
   if (const auto id = canonical_uuid(ref)) {
-    const pqxx::result r = tx.exec_params(kFindById, *id, include_deleted);
+    const pqxx::result r =
+        exec_prepared_on(conn, tx, "tenant_find_by_id", kFindById, *id, include_deleted);
     if (!r.empty()) return read_tenant(r[0]);
   }
-  const pqxx::result r = tx.exec_params(kFindBySlug, std::string(ref), include_deleted);
+  const pqxx::result r = exec_prepared_on(conn, tx, "tenant_find_by_slug", kFindBySlug,
+                                          std::string(ref), include_deleted);
   if (r.empty()) return std::nullopt;
   return read_tenant(r[0]);
 }
@@ -155,14 +168,14 @@ std::vector<tenant_row> list_ancestors(pqxx::connection& conn, const std::string
   const auto uuid = canonical_uuid(id);
   if (!uuid) return {};
   pqxx::nontransaction tx(conn);
-  return read_tenants(tx.exec_params(kAncestors, *uuid));
+  return read_tenants(exec_prepared_on(conn, tx, "tenant_ancestors", kAncestors, *uuid));
 }
 
 std::vector<tenant_row> subtree(pqxx::connection& conn, const std::string& id, int max_depth) {
   const auto uuid = canonical_uuid(id);
   if (!uuid) return {};
   pqxx::nontransaction tx(conn);
-  return read_tenants(tx.exec_params(kSubtree, *uuid, max_depth));
+  return read_tenants(exec_prepared_on(conn, tx, "tenant_subtree", kSubtree, *uuid, max_depth));
 }
 
 }  // namespace tenantry
