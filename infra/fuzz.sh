@@ -40,6 +40,19 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 
 [ "$build" = 1 ] && bash "$here/build.sh" fuzz
+# infra/test.sh builds build/fuzz in the background and says how it went in this file.
+if [ "$build" = 0 ] && [ -n "${TENANTRY_FUZZ_BUILD_STATUS:-}" ]; then
+  for _ in $(seq 1 900); do
+    [ "$(cat "$TENANTRY_FUZZ_BUILD_STATUS" 2>/dev/null)" = running ] || break
+    sleep 1
+  done
+  state="$(cat "$TENANTRY_FUZZ_BUILD_STATUS" 2>/dev/null || echo missing)"
+  if [ "$state" != ok ]; then
+    echo "fuzz: the fuzz build is $state; see $VAR_DIR/fuzz-build.log" >&2
+    tail -20 "$VAR_DIR/fuzz-build.log" >&2 || true
+    exit 1
+  fi
+fi
 
 # The longest input each target tries: request bodies and Kafka records well beyond their
 # seeds; request lines and tokens (at most 8 KiB) at the sizes clients really send.

@@ -66,7 +66,7 @@ response_renderer render_member(unsigned status, std::string tenant_ref, std::st
 // Access inside a deleted tenant is hidden with it (a restore brings it back).
 result<void> live_tenant(const request_context& ctx) {
   if (ctx.tenant && !ctx.tenant->is_deleted) return {};
-  return fail(errc::not_found, "not_found", "No tenant '" + ctx.params[0] + "' exists.");
+  return tenant_not_found(ctx.params[0]);
 }
 
 response with_etag(response res, std::int64_t version) {
@@ -111,16 +111,15 @@ asio::awaitable<response> check(services& s, request_context& ctx) {
     std::string ref = object_id;
     auto tenant = co_await authorize_on_tenant(s, ctx, std::move(needed), std::move(ref));
     if (!tenant) co_return error_response(tenant.error());
-    if (tenant->is_deleted)
-      co_return error_response(errc::not_found, "not_found",
-                               "No tenant '" + object_id + "' exists.");
+    if (tenant->is_deleted) co_return error_response(tenant_not_found(object_id).error());
     path = tenant->path;
   } else if (!self && !has_platform_role(*ctx.caller)) {
     co_return error_response(errc::permission_denied, "permission_denied",
                              "Only platform roles may check another principal's platform access.");
   }
   if (!*user)
-    co_return error_response(errc::not_found, "not_found", "No user '" + who + "' exists.");
+    co_return error_response(errc::not_found, "not_found", "No user '" + who + "' exists.",
+                             {{"resource", "user"}});
   std::vector<std::string> roles = (*user)->platform_roles;
   auto facts = co_await facts_of(s, (*user)->id, std::move(roles));
   if (!facts) co_return error_response(facts.error());
@@ -184,7 +183,9 @@ asio::awaitable<response> get_role(services& s, request_context& ctx) {
   };
   auto row = co_await query(s.db, std::move(select));
   if (!row) co_return error_response(row.error());
-  if (!*row) co_return error_response(errc::not_found, "not_found", "No role '" + ref + "' here.");
+  if (!*row)
+    co_return error_response(errc::not_found, "not_found", "No role '" + ref + "' here.",
+                             {{"resource", "role"}});
   co_return with_etag(json_response(200, role_json(**row)), (*row)->version);
 }
 
@@ -304,7 +305,8 @@ asio::awaitable<response> get_member(services& s, request_context& ctx) {
   if (!row) co_return error_response(row.error());
   if (!*row)
     co_return error_response(errc::not_found, "not_found",
-                             "No member '" + ctx.params[1] + "' of this tenant.");
+                             "No member '" + ctx.params[1] + "' of this tenant.",
+                             {{"resource", "member"}});
   co_return with_etag(json_response(200, member_json(**row)), (*row)->version);
 }
 

@@ -26,9 +26,7 @@ asio::awaitable<result<access_facts>> facts_of(services& s, const std::string& u
 
 asio::awaitable<result<tenant_path>> authorize_on_tenant(services& s, const request_context& ctx,
                                                          std::string permission, std::string ref) {
-  auto hidden = [&ref] {
-    return fail(errc::not_found, "not_found", "No tenant '" + ref + "' exists.");
-  };
+  auto hidden = [&ref] { return tenant_not_found(ref); };
   auto find = [ref](pqxx::connection& c) { return find_tenant_path(c, ref); };
   auto tenant = co_await query(s.db, std::move(find));
   if (!tenant) co_return std::unexpected(tenant.error());

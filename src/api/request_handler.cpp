@@ -76,15 +76,26 @@ asio::awaitable<result<void>> enforce(services& s, request_context& ctx, const g
       co_return fail(errc::internal, "internal", "A tenant route without a {ref}.");
     if (is_write(ctx.req.method())) {
       ctx.authorizations.push_back(writer_check(*ctx.caller, g.permission, ctx.params[0]));
-      co_return result<void>{};
+    } else {
+      // A read that follows a change waits for it before deciding who may see what.
+      if (auto ok = co_await await_consistency(s, ctx); !ok) co_return ok;
+      std::string permission = g.permission;
+      std::string ref = ctx.params[0];
+      auto allowed = co_await authorize_on_tenant(s, ctx, std::move(permission), std::move(ref));
+      if (!allowed) co_return std::unexpected(allowed.error());
+      ctx.tenant = std::move(*allowed);
     }
-    // A read that follows a change waits for it before deciding who may see what.
-    if (auto ok = co_await await_consistency(s, ctx); !ok) co_return ok;
-    std::string permission = g.permission;
-    std::string ref = ctx.params[0];
-    auto allowed = co_await authorize_on_tenant(s, ctx, std::move(permission), std::move(ref));
-    if (!allowed) co_return std::unexpected(allowed.error());
-    ctx.tenant = std::move(*allowed);
+  }
+  // The tenant the body names (a create's or a move's parent), judged by the writer.
+  if (!g.body_field.empty() && is_write(ctx.req.method())) {
+    const auto body = nlohmann::json::parse(ctx.req.body(), nullptr, false);
+    const auto field = body.is_object() ? body.find(g.body_field) : body.end();
+    if (!body.is_object() || field == body.end() || field->is_null())
+      ctx.authorizations.push_back(writer_check(*ctx.caller, g.root_permission, std::nullopt));
+    else if (field->is_string())
+      ctx.authorizations.push_back(
+          writer_check(*ctx.caller, g.body_permission, field->get<std::string>()));
+    // Anything else is the handler's 400.
   }
   co_return result<void>{};
 }
@@ -108,6 +119,7 @@ router make_router(services& s) {
   add_user_routes(r, s);
   add_tenant_routes(r, s);
   add_access_routes(r, s);
+  add_openapi_routes(r);
   return r;
 }
 

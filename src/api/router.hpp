@@ -19,29 +19,36 @@ enum class access {
   authenticated,  // any valid access token; the handler filters what it shows
 };
 
-// The permission a route needs: the one table of tenantry's authorization (every route
-// declares one; routes.hpp's tables are the list). Default deny: a tenant or platform
-// guard lets through only a caller whose roles or grants hold the permission.
+// The permission a route needs: the one table of tenantry's authorization. Every route
+// declares one (the add_*_routes functions are the table); the served OpenAPI document
+// shows each as `x-tenantry-guard`. Default deny: a tenant or platform guard lets through
+// only a caller whose roles hold the permission.
 struct guard {
   enum class scope {
-    anyone,          // public
-    authenticated,   // any valid token; the handler shows only what the caller may see
-    platform,        // `permission` held through a platform role
-    tenant,          // `permission` on the tenant of the path's first {ref}
-    tenant_in_body,  // `permission` on the tenant the body's `body_field` names; without
-                     // one, `platform_permission` (e.g. creating a root tenant)
+    anyone,         // public
+    authenticated,  // any valid token; the handler shows only what the caller may see
+    platform,       // `permission` held through a platform role
+    tenant,         // `permission` on the tenant of the path's first {ref}
+    body_only,      // no path tenant: only the body requirement below
   };
   scope where = scope::authenticated;
   std::string permission;
+  // Also needed when set: `body_permission` on the tenant the body's `body_field` names,
+  // or, when the field is null or absent, `root_permission` (a platform permission).
   std::string body_field;
-  std::string platform_permission;
+  std::string body_permission;
+  std::string root_permission;
 
   guard(access a) : where(a == access::anyone ? scope::anyone : scope::authenticated) {}
-  guard(scope w, std::string p, std::string field = {}, std::string platform = {})
-      : where(w),
-        permission(std::move(p)),
-        body_field(std::move(field)),
-        platform_permission(std::move(platform)) {}
+  guard(scope w, std::string p) : where(w), permission(std::move(p)) {}
+
+  // E.g. a move: tenant.create_child on the new parent, a platform role for a root.
+  guard and_body_tenant(std::string field, std::string permission_there, std::string for_root) && {
+    body_field = std::move(field);
+    body_permission = std::move(permission_there);
+    root_permission = std::move(for_root);
+    return std::move(*this);
+  }
 };
 
 inline guard on_platform(std::string permission) {
@@ -49,6 +56,10 @@ inline guard on_platform(std::string permission) {
 }
 inline guard on_tenant(std::string permission) {
   return guard(guard::scope::tenant, std::move(permission));
+}
+inline guard on_body_tenant(std::string field, std::string permission, std::string for_root) {
+  return guard(guard::scope::body_only, {})
+      .and_body_tenant(std::move(field), std::move(permission), std::move(for_root));
 }
 
 struct route {

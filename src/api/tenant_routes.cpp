@@ -54,7 +54,7 @@ asio::awaitable<result<tenant_row>> visible_tenant(services& s, const request_co
   };
   auto row = co_await query(s.db, std::move(find));
   if (!row) co_return std::unexpected(row.error());
-  if (!*row) co_return fail(errc::not_found, "not_found", "No tenant '" + ref + "' exists.");
+  if (!*row) co_return tenant_not_found(ref);
   co_return std::move(**row);
 }
 
@@ -85,13 +85,6 @@ result<bool> include_deleted_param(const request_context& ctx) {
   return include;
 }
 
-// Where a tenant goes needs tenant.create_child there, or for a root a platform role.
-command_authorization placement_check(const principal& caller,
-                                      const std::optional<std::string>& parent) {
-  return parent ? writer_check(caller, "tenant.create_child", *parent)
-                : writer_check(caller, std::string(manage_root_tenants), std::nullopt);
-}
-
 asio::awaitable<response> create(services& s, request_context& ctx) {
   auto body = parse_json_object(ctx.req);
   if (!body) co_return error_response(body.error());
@@ -102,7 +95,6 @@ asio::awaitable<response> create(services& s, request_context& ctx) {
   c.description = in.text("description", false, max_description).value_or("");
   c.parent = in.nullable_text("parent", max_ref).value_or(std::nullopt);
   if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
-  ctx.authorizations.push_back(placement_check(*ctx.caller, c.parent));
   response_renderer render = render_tenant(201);
   response res = co_await execute(s, ctx, std::move(c), std::move(render));
   if (res.result() == http::status::created) {
@@ -230,7 +222,6 @@ asio::awaitable<response> move(services& s, request_context& ctx) {
                              {{"parent", "is required"}});
   if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
   move_tenant c{ctx.params[0], parent.value_or(std::nullopt), m->expected_version};
-  ctx.authorizations.push_back(placement_check(*ctx.caller, c.parent));
   response_renderer render = render_tenant_by_ref(ctx.params[0], 200);
   co_return co_await execute(s, ctx, std::move(c), std::move(render));
 }
@@ -313,10 +304,9 @@ void add_tenant_routes(router& r, services& s) {
   using v = http::verb;
   auto bind = [&s](auto fn) { return [&s, fn](request_context& ctx) { return fn(s, ctx); }; };
   const auto lifecycle_guard = on_tenant(std::string(tenant_lifecycle));
+  const std::string to_root(manage_root_tenants);
   // Creating: tenant.create_child on the body's parent; a root needs a platform role.
-  r.add(v::post, "/v1/tenants",
-        guard(guard::scope::tenant_in_body, "tenant.create_child", "parent",
-              std::string(manage_root_tenants)),
+  r.add(v::post, "/v1/tenants", on_body_tenant("parent", "tenant.create_child", to_root),
         bind(create));
   r.add(v::get, "/v1/tenants", access::authenticated, bind(list));  // filtered to what it may read
   r.add(v::get, "/v1/tenants/{ref}", on_tenant("tenant.read"), bind(get));
@@ -330,8 +320,9 @@ void add_tenant_routes(router& r, services& s) {
         lifecycle(s, lifecycle_action::activate));
   r.add(v::post, "/v1/tenants/{ref}/deactivate", lifecycle_guard,
         lifecycle(s, lifecycle_action::deactivate));
-  // And tenant.create_child on the new parent (a platform role for a root).
-  r.add(v::post, "/v1/tenants/{ref}/move", on_tenant("tenant.update"), bind(move));
+  r.add(v::post, "/v1/tenants/{ref}/move",
+        on_tenant("tenant.update").and_body_tenant("parent", "tenant.create_child", to_root),
+        bind(move));
   r.add(v::post, "/v1/tenants/{ref}/restore", on_tenant("tenant.delete"), bind(restore));
   r.add(v::get, "/v1/tenants/{ref}/children", on_tenant("tenant.read"), bind(children));
   r.add(v::get, "/v1/tenants/{ref}/ancestors", on_tenant("tenant.read"), bind(ancestors));

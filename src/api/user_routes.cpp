@@ -80,7 +80,8 @@ asio::awaitable<response> get(services& s, request_context& ctx, std::string ref
   if (*row) visible = co_await may_see_user(s, ctx, (*row)->id);
   if (!visible) co_return error_response(visible.error());
   if (!*visible)
-    co_return error_response(errc::not_found, "not_found", "No user '" + ref + "' exists.");
+    co_return error_response(errc::not_found, "not_found", "No user '" + ref + "' exists.",
+                             {{"resource", "user"}});
   response res = json_response(200, user_json(**row));
   res.set(http::field::etag, "\"" + std::to_string((*row)->version) + "\"");
   co_return res;

@@ -229,8 +229,10 @@ auto validation(std::string field, std::string problem) {
               {{field, problem}});
 }
 
-auto not_found(std::string what) {
-  return fail(errc::not_found, "not_found", "No " + what + " exists.");
+// details.resource tells which object is missing: user, role, role_assignment, member.
+auto not_found(std::string resource, std::string what) {
+  return fail(errc::not_found, "not_found", "No " + what + " exists.",
+              {{"resource", std::move(resource)}});
 }
 
 // The live, active tenant an access command names.
@@ -272,7 +274,8 @@ result<void> check_role_name(const access_directory& dir, const tenant_state& t,
 result<const role_state*> own_role(const access_directory& dir, const tenant_state& t,
                                    const std::string& ref) {
   const role_state* r = dir.find_role(role_id{ref});
-  if (!r || r->deleted || r->tenant != t.id) return not_found("role '" + ref + "' on this tenant");
+  if (!r || r->deleted || r->tenant != t.id)
+    return not_found("role", "role '" + ref + "' on this tenant");
   return r;
 }
 
@@ -338,10 +341,10 @@ result<std::vector<event>> decide(const access_directory& dir, const tenant_dire
           std::string principal;
           if (c.principal_type == "user") {
             const user_state* u = users.resolve(c.principal_ref);
-            if (!u) return not_found("user '" + c.principal_ref + "'");
+            if (!u) return not_found("user", "user '" + c.principal_ref + "'");
             principal = u->id.value;
           } else {
-            return not_found("group '" + c.principal_ref + "'");
+            return not_found("group", "group '" + c.principal_ref + "'");
           }
           auto role = dir.usable_role(tenants, t, c.role);
           if (!role)
@@ -353,14 +356,15 @@ result<std::vector<event>> decide(const access_directory& dir, const tenant_dire
         } else if constexpr (std::is_same_v<T, revoke_role_assignment>) {
           const assignment_state* a = dir.find_assignment(assignment_id{c.assignment});
           if (!a || a->tenant != t.id)
-            return not_found("role assignment '" + c.assignment + "' on this tenant");
+            return not_found("role_assignment",
+                             "role assignment '" + c.assignment + "' on this tenant");
           if (a->revoked)
             return fail(errc::conflict, "invalid_state_transition",
                         "The role assignment is already revoked.");
           return events{role_assignment_revoked{a->id, "revoked"}};
         } else {
           const user_state* u = users.resolve(c.user_ref);
-          if (!u) return not_found("user '" + c.user_ref + "'");
+          if (!u) return not_found("user", "user '" + c.user_ref + "'");
           const membership_state* m = dir.membership(t.id, u->id);
           if constexpr (std::is_same_v<T, add_member>) {
             if (m)
@@ -372,7 +376,7 @@ result<std::vector<event>> decide(const access_directory& dir, const tenant_dire
             return events{
                 member_added{membership_id{ctx.new_id()}, t.id, u->id, std::move(*roles)}};
           } else {
-            if (!m) return not_found("member '" + c.user_ref + "' of '" + t.slug + "'");
+            if (!m) return not_found("member", "member '" + c.user_ref + "' of '" + t.slug + "'");
             if constexpr (std::is_same_v<T, change_member>) {
               if (c.expected_version && *c.expected_version != m->version)
                 return fail(errc::version_conflict, "version_conflict",

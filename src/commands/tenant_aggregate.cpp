@@ -155,10 +155,6 @@ namespace {
 constexpr std::size_t max_name_length = 200;
 constexpr std::size_t max_description_length = 2000;
 
-auto not_found(std::string_view ref) {
-  return fail(errc::not_found, "not_found", "No tenant '" + std::string(ref) + "' exists.");
-}
-
 auto validation(std::string field, std::string problem) {
   return fail(errc::invalid_argument, "validation_error", field + ": " + problem,
               {{field, problem}});
@@ -166,10 +162,15 @@ auto validation(std::string field, std::string problem) {
 
 }  // namespace
 
+std::unexpected<error> tenant_not_found(std::string_view ref) {
+  return fail(errc::not_found, "not_found", "No tenant '" + std::string(ref) + "' exists.",
+              {{"resource", "tenant"}, {"ref", std::string(ref)}});
+}
+
 result<const tenant_state*> live_tenant(const tenant_directory& dir, std::string_view ref,
                                         std::optional<std::int64_t> expected_version) {
   const tenant_state* t = dir.resolve(ref);
-  if (!t || t->deleted) return not_found(ref);
+  if (!t || t->deleted) return tenant_not_found(ref);
   if (expected_version && *expected_version != t->version)
     return fail(errc::version_conflict, "version_conflict",
                 "The tenant is at version " + std::to_string(t->version) + ", not " +
@@ -357,7 +358,7 @@ result<events> decide_delete(const tenant_directory& dir, const delete_tenant& c
 result<events> decide_restore(const tenant_directory& dir, const restore_tenant& c,
                               const decide_context&) {
   const tenant_state* t = dir.resolve(c.ref);
-  if (!t) return not_found(c.ref);
+  if (!t) return tenant_not_found(c.ref);
   if (c.expected_version && *c.expected_version != t->version)
     return fail(errc::version_conflict, "version_conflict", "The tenant's version is stale.",
                 {{"current_version", t->version}});

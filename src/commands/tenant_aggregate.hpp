@@ -60,6 +60,9 @@ class tenant_directory {
   std::unordered_map<std::string, tenant_id> by_slug_;
 };
 
+// 404 not_found for a tenant that is missing, deleted or hidden from the caller (all alike),
+// with details {"resource": "tenant", "ref": ...}.
+std::unexpected<error> tenant_not_found(std::string_view ref);
 // The live tenant a command names (404 otherwise), at `expected_version` if one is given.
 result<const tenant_state*> live_tenant(const tenant_directory& dir, std::string_view ref,
                                         std::optional<std::int64_t> expected_version);

@@ -117,13 +117,13 @@ result<void> write_model::authorize(const std::vector<command_authorization>& ch
       // it anyway: then 404 before anything else, as for a hidden one.
       if (!t) {
         if (check_access(facts, {}, a.permission, now).allowed) continue;
-        return fail(errc::not_found, "not_found", "No tenant '" + *a.tenant_ref + "' exists.");
+        return tenant_not_found(*a.tenant_ref);
       }
       path = tenants.path_ids(*t);
     }
     if (!check_access(facts, path, a.permission, now).allowed) {
       if (a.tenant_ref && !check_access(facts, path, "tenant.read", now).allowed)
-        return fail(errc::not_found, "not_found", "No tenant '" + *a.tenant_ref + "' exists.");
+        return tenant_not_found(*a.tenant_ref);
       return fail(errc::permission_denied, "permission_denied",
                   "You lack the permission " + a.permission + " here.",
                   {{"permission", a.permission}});

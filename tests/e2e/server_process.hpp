@@ -24,6 +24,9 @@ class server_process {
   unsigned short port() const { return port_; }
   const std::string& topic() const { return topic_; }
   const std::string& schema() const { return schema_; }
+  // The Ed25519 key (PKCS#8 PEM) tenantryd signs access tokens with (issuer and audience
+  // "tenantry").
+  const std::string& key_path() const { return key_path_; }
   static constexpr const char* admin_email = "admin@example.com";
   static constexpr const char* admin_password = "admin-password-1";
 

@@ -1,0 +1,371 @@
+// The authorization matrix: every principal against every route, the expected answer of
+// each cell derived from the route's guard as the server publishes it (x-tenantry-guard in
+// its OpenAPI document) and the roles each principal was given, never written cell by
+// cell. Both directions count: an allowed cell must not be refused, a refused one must
+// not get through.
+//
+// Each probe is a request the rules refuse *after* authorization (a stale If-Match, a
+// taken slug, an unknown user...), so an allowed cell changes nothing.
+
+#include <chrono>
+#include <functional>
+#include <set>
+#include <thread>
+
+#include "api/jwt.hpp"
+#include "api/signing_key.hpp"
+#include "e2e_fixture.hpp"
+#include "events/clock.hpp"
+
+namespace tenantry::testing {
+namespace {
+
+using nlohmann::json;
+
+// The answer's class.
+enum class outcome { allowed, unauthenticated, forbidden, hidden, signed_in };
+
+std::string_view name(outcome o) {
+  switch (o) {
+    case outcome::allowed:
+      return "allowed";
+    case outcome::unauthenticated:
+      return "401";
+    case outcome::forbidden:
+      return "403";
+    case outcome::hidden:
+      return "404 (tenant hidden)";
+    case outcome::signed_in:
+      return "signed in";
+  }
+  return "?";
+}
+
+std::string missing_id() {
+  return "01900000-0000-7000-8000-000000000000";
+}
+
+struct principal {
+  std::string label;
+  std::string token;                                       // empty: anonymous
+  std::vector<std::string> platform_roles;                 // as the contract defines them
+  std::vector<std::pair<std::string, std::string>> roles;  // (tenant id, built-in role)
+  bool valid_token = true;
+};
+
+class AuthorizationMatrix : public e2e_test {
+ protected:
+  json org_a, child_a1, org_b;
+  std::map<std::string, std::string> parent_of;  // tenant id -> parent id ("" for a root)
+  std::map<std::string, std::vector<std::string>> role_permissions;  // built-in roles
+  std::vector<principal> principals;
+
+  static std::string id(const json& j) { return j["id"].get<std::string>(); }
+
+  principal make(const std::string& label, std::vector<std::string> platform_roles = {}) {
+    const std::string email = unique(label) + "@example.com";
+    json body{{"email", email}, {"password", "matrix-password"}};
+    if (!platform_roles.empty()) body["platform_roles"] = platform_roles;
+    auto r = client().post("/v1/users", body, admin);
+    EXPECT_EQ(r.status, 201u) << r.body;
+    settle(r);
+    principal p{label, login(email, "matrix-password"), std::move(platform_roles), {}};
+    p.roles.clear();
+    user_ids[label] = r.json()["id"];
+    return p;
+  }
+
+  json assign(const std::string& tenant, const std::string& user, const std::string& role,
+              std::optional<std::string> expires_at = std::nullopt) {
+    json body{{"principal", {{"type", "user"}, {"id", user}}}, {"role", role}};
+    if (expires_at) body["expires_at"] = *expires_at;
+    auto r = client().post("/v1/tenants/" + tenant + "/role-assignments", body, admin);
+    EXPECT_EQ(r.status, 201u) << r.body;
+    settle(r);
+    return r.json();
+  }
+
+  void SetUp() override {
+    e2e_test::SetUp();
+    if (HasFatalFailure()) return;
+    org_a = create_tenant(unique("Matrix A"));
+    child_a1 = create_tenant(unique("Matrix A1"), id(org_a));
+    org_b = create_tenant(unique("Matrix B"));
+    parent_of = {{id(org_a), ""}, {id(child_a1), id(org_a)}, {id(org_b), ""}};
+    const json roles = client().get("/v1/tenants/" + id(org_a) + "/roles", admin).json();
+    for (const auto& r : roles["results"])
+      if (r["is_builtin"] == true)
+        role_permissions[r["id"]] = r["permissions"].get<std::vector<std::string>>();
+    ASSERT_EQ(role_permissions.size(), 3u);
+
+    principals.push_back(principal{"anonymous", "", {}, {}});
+    auto member_a = make("member-a");
+    auto r = client().post("/v1/tenants/" + id(org_a) + "/members",
+                           {{"user", user_ids["member-a"]}, {"roles", {"member"}}}, admin);
+    ASSERT_EQ(r.status, 201u) << r.body;
+    settle(r);
+    member_a.roles = {{id(org_a), "member"}};
+    principals.push_back(member_a);
+    auto admin_a = make("admin-a");
+    assign(id(org_a), user_ids["admin-a"], "tenant_admin");
+    admin_a.roles = {{id(org_a), "tenant_admin"}};
+    principals.push_back(admin_a);
+    auto admin_a1 = make("admin-a1");
+    assign(id(child_a1), user_ids["admin-a1"], "tenant_admin");
+    admin_a1.roles = {{id(child_a1), "tenant_admin"}};
+    principals.push_back(admin_a1);
+    auto admin_b = make("admin-b");
+    assign(id(org_b), user_ids["admin-b"], "tenant_admin");
+    admin_b.roles = {{id(org_b), "tenant_admin"}};
+    principals.push_back(admin_b);
+    principals.push_back(make("operator", {"platform_operator"}));
+    principals.push_back(make("platform-admin", {"platform_admin"}));
+    principals.push_back(principal{"super-admin", admin, {"super_admin"}, {}});
+    // Held a role once: revoked, or expired (2 s after it was given).
+    auto revoked = make("revoked");
+    auto given = assign(id(org_a), user_ids["revoked"], "tenant_admin");
+    auto out = client().post(
+        "/v1/tenants/" + id(org_a) + "/role-assignments/" + id(given) + "/revoke", nullptr, admin);
+    ASSERT_EQ(out.status, 200u) << out.body;
+    settle(out);
+    principals.push_back(revoked);
+    auto expired = make("expired");
+    const auto soon = std::chrono::time_point_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now() + std::chrono::seconds(2));
+    assign(id(org_a), user_ids["expired"], "tenant_admin",
+           tenantry::format_rfc3339(timestamp(soon.time_since_epoch())));
+    principals.push_back(expired);
+    // Tokens that are not valid: expired (signed with the server's own key), or tampered.
+    auto key = api::load_signing_key(server->key_path());
+    ASSERT_TRUE(key) << key.error().message;
+    const api::jwt_signer signer(*key, "tenantry", "tenantry", std::chrono::seconds(60));
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    principals.push_back(principal{"expired-token",
+                                   signer.issue(user_ids["admin-a"], {"super_admin"}, now - 3600),
+                                   {"super_admin"},
+                                   {{id(org_a), "tenant_admin"}},
+                                   false});
+    std::string tampered = admin;  // a signature character well before the padding bits
+    char& c = tampered[tampered.size() - 10];
+    c = c == 'A' ? 'B' : 'A';
+    principals.push_back(principal{"tampered-token", tampered, {"super_admin"}, {}, false});
+    std::this_thread::sleep_until(soon + std::chrono::milliseconds(300));
+  }
+
+  // Whether the contract gives `p` the permission on tenant `t` (roles hold for the subtree).
+  bool holds(const principal& p, const std::string& t, const std::string& permission) const {
+    for (const auto& role : p.platform_roles) {
+      if (role == "super_admin" || role == "system_admin" || role == "platform_admin") return true;
+      if (role == "platform_operator" &&
+          (permission.ends_with(".read") || permission == "platform.tenant_lifecycle"))
+        return true;
+    }
+    if (t.empty() || permission.starts_with("platform.")) return false;
+    for (std::string at = t; !at.empty(); at = parent_of.at(at))
+      for (const auto& [tenant, role] : p.roles)
+        if (tenant == at && std::ranges::count(role_permissions.at(role), permission)) return true;
+    return false;
+  }
+
+  // One requirement's verdict: allowed, or 403 where it may read the tenant, else 404.
+  outcome requirement(const principal& p, const std::string& t,
+                      const std::string& permission) const {
+    if (holds(p, t, permission)) return outcome::allowed;
+    if (t.empty()) return outcome::forbidden;  // the platform level: nothing to hide
+    return holds(p, t, "tenant.read") ? outcome::forbidden : outcome::hidden;
+  }
+
+  outcome expected(const principal& p, const json& guard, const std::string& tenant,
+                   const std::optional<std::string>& body_tenant) const {
+    const std::string scope = guard.at("scope");
+    if (scope == "anyone") return outcome::allowed;
+    if (p.token.empty() || !p.valid_token) return outcome::unauthenticated;
+    if (scope == "authenticated") return outcome::signed_in;
+    if (scope == "platform") return requirement(p, "", guard.at("permission"));
+    if (scope == "tenant")
+      if (auto o = requirement(p, tenant, guard.at("permission")); o != outcome::allowed) return o;
+    if (guard.contains("body")) {
+      const json& b = guard["body"];
+      return body_tenant ? requirement(p, *body_tenant, b.at("permission"))
+                         : requirement(p, "", b.at("root_permission"));
+    }
+    return outcome::allowed;
+  }
+
+  static outcome actual(const http_answer& r) {
+    if (r.status == 401) return outcome::unauthenticated;
+    const json body = r.json();
+    const std::string code = body.is_object() ? body.value("error", "") : "";
+    if (r.status == 403 && code == "permission_denied") return outcome::forbidden;
+    if (r.status == 404 && body.is_object() && body.contains("details") &&
+        body["details"].value("resource", "") == "tenant")
+      return outcome::hidden;
+    return outcome::allowed;
+  }
+
+  std::map<std::string, std::string> user_ids;
+};
+
+// A probe: the request a route gets for one target tenant; refused by the rules after
+// authorization, so nothing changes when it is allowed.
+struct probe {
+  std::string method, target, body;
+  std::map<std::string, std::string> headers;
+  std::optional<std::string> body_tenant;  // the tenant the body names, if any
+};
+
+TEST_F(AuthorizationMatrix, EveryPrincipalAgainstEveryRouteAnswersAsItsGuardSays) {
+  auto served = client().get("/v1/openapi.json").json();
+  const std::string nobody = "nobody-" + unique("x") + "@example.com";
+  const std::string stale = "\"999999\"";
+  const std::string taken_slug = org_a["slug"];
+  int cells = 0, mismatches = 0;
+  std::map<outcome, int> expected_counts;
+  std::set<std::string> routes_seen;
+
+  for (const auto& [path, item] : served["paths"].items()) {
+    for (const auto& [verb, op] : item.items()) {
+      if (!op.is_object() || !op.contains("x-tenantry-guard")) continue;
+      const json& guard = op["x-tenantry-guard"];
+      std::string method = verb;
+      for (char& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      routes_seen.insert(method + " " + path);
+      if (path.starts_with("/v1/auth/")) continue;  // credentials, not guards: its own tests
+      const bool users_path = path.starts_with("/v1/users/");
+      const bool tenant_path = !users_path && path.find("{ref}") != std::string::npos;
+      std::vector<std::string> targets = {id(org_a), id(child_a1), id(org_b)};
+      if (guard.contains("body") && !tenant_path)
+        targets.push_back("");  // a root too
+      else if (!tenant_path)
+        targets = {""};
+
+      for (std::size_t ti = 0; ti < targets.size(); ++ti) {
+        const std::string& t = targets[ti];
+        std::string target = path;
+        auto fill = [&](const std::string& placeholder, const std::string& value) {
+          if (auto at = target.find(placeholder); at != std::string::npos)
+            target.replace(at, placeholder.size(), value);
+        };
+        fill("{ref}", users_path ? std::string(server_process::admin_email) : t);
+        fill("{role}", verb == "get" ? "viewer" : missing_id());
+        fill("{id}", missing_id());
+        fill("{user}", nobody);
+        probe pr{method, target, "", {}, std::nullopt};
+        const bool write = method != "GET";
+        if (write) pr.headers["If-Match"] = stale;
+        if (path == "/v1/tenants") {
+          json body{{"name", "matrix probe"}, {"slug", taken_slug}};
+          if (!t.empty()) body["parent"] = t, pr.body_tenant = t;
+          pr.body = body.dump();
+        } else if (path == "/v1/tenants/{ref}/move") {
+          const std::string parent = parent_of.at(t);
+          pr.body = json{{"parent", parent.empty() ? json(nullptr) : json(parent)}}.dump();
+          if (!parent.empty()) pr.body_tenant = parent;
+        } else if (path == "/v1/tenants/{ref}") {
+          pr.body = method == "PATCH" ? json{{"name", "x"}}.dump() : "";
+        } else if (path == "/v1/tenants/{ref}/roles" && write) {
+          pr.body = json{{"name", "viewer"}, {"permissions", json::array()}}.dump();
+        } else if (path == "/v1/tenants/{ref}/roles/{role}" && method == "PUT") {
+          pr.body = json{{"name", "x"}, {"permissions", json::array()}}.dump();
+        } else if (path == "/v1/tenants/{ref}/role-assignments" && write) {
+          pr.body =
+              json{{"principal", {{"type", "user"}, {"id", nobody}}}, {"role", "viewer"}}.dump();
+        } else if (path == "/v1/tenants/{ref}/members" && write) {
+          pr.body = json{{"user", nobody}, {"roles", {"viewer"}}}.dump();
+        } else if (path == "/v1/tenants/{ref}/members/{user}" && method == "PATCH") {
+          pr.body = json{{"roles", {"viewer"}}}.dump();
+        } else if (path == "/v1/users" && write) {
+          pr.body =
+              json{{"email", server_process::admin_email}, {"password", "long enough pw"}}.dump();
+        } else if (path == "/v1/authz/check") {
+          pr.target += "?permission=tenant.read&object_type=platform";
+        } else if (write && pr.body.empty()) {
+          pr.body = "";
+        }
+
+        for (const principal& p : principals) {
+          auto headers = pr.headers;
+          if (!p.token.empty()) headers["Authorization"] = "Bearer " + p.token;
+          const http_answer r = client().request(pr.method, pr.target, pr.body, headers);
+          ++cells;
+          EXPECT_LT(r.status, 500u)
+              << p.label << " " << pr.method << " " << pr.target << ": " << r.body;
+          const outcome want = expected(p, guard, t, pr.body_tenant);
+          ++expected_counts[want];
+          const outcome got = actual(r);
+          const bool ok =
+              want == outcome::signed_in ? got != outcome::unauthenticated : got == want;
+          if (!ok) {
+            ++mismatches;
+            ADD_FAILURE() << p.label << " " << pr.method << " " << pr.target << " (guard "
+                          << guard.dump() << "): expected " << name(want) << ", got " << r.status
+                          << " " << r.body;
+          }
+        }
+      }
+    }
+  }
+  std::cout << "authorization matrix: " << cells << " cells, " << mismatches << " mismatches;";
+  for (const auto& [o, n] : expected_counts) std::cout << " " << name(o) << ": " << n;
+  std::cout << "\n";
+  // Every kind of answer is exercised, so a guard that let everyone in would be caught.
+  for (outcome o : {outcome::allowed, outcome::unauthenticated, outcome::forbidden, outcome::hidden,
+                    outcome::signed_in})
+    EXPECT_GT(expected_counts[o], 20) << name(o);
+  EXPECT_EQ(mismatches, 0);
+  EXPECT_GT(cells, 500);
+  // Every route the server registers carries a guard in the document.
+  for (const char* route :
+       {"GET /v1/tenants/{ref}", "POST /v1/tenants", "POST /v1/tenants/{ref}/move",
+        "POST /v1/users", "GET /v1/tenants/{ref}/members", "GET /healthz"})
+    EXPECT_TRUE(routes_seen.contains(route)) << route;
+}
+
+// What a route does not take, a client cannot set: ids, versions, parents, tenants, roles.
+TEST_F(AuthorizationMatrix, MassAssignmentChangesNothing) {
+  const std::string a = id(org_a), a1 = id(child_a1), b = id(org_b);
+  auto patched = client().patch("/v1/tenants/" + a1,
+                                {{"name", "Renamed A1"},
+                                 {"id", b},
+                                 {"version", 99},
+                                 {"parent_id", b},
+                                 {"parent", b},
+                                 {"level", 1},
+                                 {"status", "suspended"},
+                                 {"platform_roles", {"super_admin"}}},
+                                admin);
+  ASSERT_EQ(patched.status, 200u) << patched.body;
+  EXPECT_EQ(patched.json()["id"], a1);
+  EXPECT_EQ(patched.json()["parent_id"], a);
+  EXPECT_EQ(patched.json()["version"], child_a1["version"].get<int>() + 1);
+  EXPECT_EQ(patched.json()["status"], "active");
+  EXPECT_EQ(patched.json()["level"], 2);
+
+  const std::string email = unique("massive") + "@example.com";
+  auto user = client().post("/v1/users",
+                            {{"email", email},
+                             {"password", "long enough password"},
+                             {"id", missing_id()},
+                             {"version", 7},
+                             {"is_active", false}},
+                            admin);
+  ASSERT_EQ(user.status, 201u) << user.body;
+  EXPECT_NE(user.json()["id"], missing_id());
+  EXPECT_EQ(user.json()["version"], 1);
+  EXPECT_EQ(user.json()["is_active"], true);
+  settle(user);
+  auto member =
+      client().post("/v1/tenants/" + a + "/members",
+                    {{"user", email}, {"roles", {"viewer"}}, {"tenant_id", b}, {"id", b}}, admin);
+  ASSERT_EQ(member.status, 201u) << member.body;
+  EXPECT_EQ(member.json()["tenant_id"], a);
+  EXPECT_NE(member.json()["id"], b);
+  // A plain user cannot give itself platform roles through its own registration fields.
+  const std::string token = login(email, "long enough password");
+  EXPECT_EQ(client().get("/v1/users/me", token).json()["platform_roles"], json::array());
+}
+
+}  // namespace
+}  // namespace tenantry::testing
