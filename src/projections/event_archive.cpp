@@ -44,9 +44,12 @@ const std::vector<std::string> kArchiveColumns{
     "aggregate_version", "occurred_at",   "actor", "correlation_id", "causation_id",
     "idempotency_key",   "partition_key", "data"};
 constexpr std::size_t kColumnCount = 13;
+constexpr std::size_t kCopyFrom = 200;  // events in a batch
 
-// The fallback when COPY meets a position or event id that is already archived.
-const std::string kArchiveBatch =
+// Small batches (live traffic) and the fallback when COPY meets a position or event id
+// that is archived already: one prepared INSERT from arrays that skips existing rows.
+const std::string kArchiveBatch = "archive_batch";
+const std::string kArchiveBatchSql =
     "INSERT INTO events (position, event_id, type, subject, aggregate_type, aggregate_version,"
     " occurred_at, actor, correlation_id, causation_id, idempotency_key, partition_key, data)"
     " SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[],"
@@ -102,7 +105,7 @@ void copy_rows(pqxx::transaction_base& tx, const std::vector<stored_event>& batc
   stream.complete();
 }
 
-// One INSERT from arrays that skips what is already there.
+// The prepared INSERT (kArchiveBatch).
 void insert_missing_rows(pqxx::transaction_base& tx, const std::vector<stored_event>& batch) {
   std::array<std::vector<std::optional<std::string>>, kColumnCount> columns;
   for (auto& c : columns) c.reserve(batch.size());
@@ -110,17 +113,24 @@ void insert_missing_rows(pqxx::transaction_base& tx, const std::vector<stored_ev
     row_values r = archived_values(e);
     for (std::size_t i = 0; i < kColumnCount; ++i) columns[i].push_back(std::move(r[i]));
   }
-  tx.exec_params(kArchiveBatch, array_literal(columns[0]), array_literal(columns[1]),
-                 array_literal(columns[2]), array_literal(columns[3]), array_literal(columns[4]),
-                 array_literal(columns[5]), array_literal(columns[6]), array_literal(columns[7]),
-                 array_literal(columns[8]), array_literal(columns[9]), array_literal(columns[10]),
-                 array_literal(columns[11]), array_literal(columns[12]));
+  tx.conn().prepare(kArchiveBatch, kArchiveBatchSql);  // registered once per connection
+  tx.exec_prepared(kArchiveBatch, array_literal(columns[0]), array_literal(columns[1]),
+                   array_literal(columns[2]), array_literal(columns[3]), array_literal(columns[4]),
+                   array_literal(columns[5]), array_literal(columns[6]), array_literal(columns[7]),
+                   array_literal(columns[8]), array_literal(columns[9]), array_literal(columns[10]),
+                   array_literal(columns[11]), array_literal(columns[12]));
 }
 
 }  // namespace
 
 void archive_events(pqxx::dbtransaction& tx, const std::vector<stored_event>& batch) {
   if (batch.empty()) return;
+  // COPY costs a savepoint and a few round trips more than the INSERT: worth it from a
+  // few hundred events on (a projector catching up), not for live traffic's small batches.
+  if (batch.size() < kCopyFrom) {
+    insert_missing_rows(tx, batch);
+    return;
+  }
   // Normally nothing of the batch is archived yet (the offset moves in the same
   // transaction), so COPY runs in a savepoint and the slower INSERT only follows a conflict.
   try {

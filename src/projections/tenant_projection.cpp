@@ -20,7 +20,8 @@ struct overloaded : F... {
 
 // A run of creations, placed by place_creations(): path = anchor's path || relative path;
 // the new tenants are active, so they inherit the anchor's effective status.
-const std::string kInsertCreated =
+const std::string kInsertCreated = "tenant_insert_created";
+const std::string kInsertCreatedSql =
     "INSERT INTO tenants (id, slug, name, description, parent_id, level, path, status,"
     " effective_status, is_deleted, version, created_at, updated_at)"
     " SELECT x.id, x.slug, x.name, x.description, x.parent_id,"
@@ -40,7 +41,8 @@ const std::string kUpdateSql =
 
 // What a run of updates, lifecycle changes and deletes set on existing rows, one row per
 // tenant; a NULL leaves its column as it is.
-const std::string kApplyChanges =
+const std::string kApplyChanges = "tenant_apply_changes";
+const std::string kApplyChangesSql =
     "UPDATE tenants t SET name = coalesce(x.name, t.name),"
     " description = coalesce(x.description, t.description), status = coalesce(x.status, t.status),"
     " is_deleted = t.is_deleted OR x.deleted,"
@@ -139,6 +141,8 @@ void recompute_effective_status(pqxx::transaction_base& tx, const std::vector<st
 }  // namespace
 
 void tenant_projection::prepare(pqxx::connection& conn) {
+  conn.prepare(kInsertCreated, kInsertCreatedSql);
+  conn.prepare(kApplyChanges, kApplyChangesSql);
   conn.prepare(kUpdate, kUpdateSql);
   conn.prepare(kMove, kMoveSql);
   conn.prepare(kEffectiveStatus, kEffectiveStatusSql);
@@ -232,9 +236,9 @@ void tenant_projection::flush_creations(pqxx::transaction_base& tx) {
     version.push_back(std::to_string(c.version));
     at.push_back(timestamp_param(c.time));
   }
-  tx.exec_params(kInsertCreated, array_literal(id), array_literal(slug), array_literal(name),
-                 array_literal(description), array_literal(parent), array_literal(anchor),
-                 array_literal(rel), array_literal(version), array_literal(at));
+  tx.exec_prepared(kInsertCreated, array_literal(id), array_literal(slug), array_literal(name),
+                   array_literal(description), array_literal(parent), array_literal(anchor),
+                   array_literal(rel), array_literal(version), array_literal(at));
   created_.clear();
 }
 
@@ -253,9 +257,10 @@ void tenant_projection::flush_changes(pqxx::transaction_base& tx) {
     version.push_back(std::to_string(c.version));
     at.push_back(c.updated_at);
   }
-  tx.exec_params(kApplyChanges, array_literal(id), array_literal(name), array_literal(description),
-                 array_literal(status), array_literal(deleted), array_literal(deleted_at),
-                 array_literal(deletion_id), array_literal(version), array_literal(at));
+  tx.exec_prepared(kApplyChanges, array_literal(id), array_literal(name),
+                   array_literal(description), array_literal(status), array_literal(deleted),
+                   array_literal(deleted_at), array_literal(deletion_id), array_literal(version),
+                   array_literal(at));
   changes_.clear();
   change_at_.clear();
 }
