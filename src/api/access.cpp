@@ -20,18 +20,6 @@ bool has_platform_role(const principal& p) {
   return std::ranges::any_of(p.platform_roles, [](const auto& r) { return rank(r) > 0; });
 }
 
-bool may_manage_tenants(const principal& p) {
-  return p.has_any_role({"super_admin", "system_admin", "platform_admin"});
-}
-
-bool may_change_lifecycle(const principal& p) {
-  return may_manage_tenants(p) || p.has_role("platform_operator");
-}
-
-bool may_manage_users(const principal& p) {
-  return may_manage_tenants(p);
-}
-
 bool may_grant_platform_role(const principal& p, std::string_view role) {
   const int wanted = rank(role);
   return std::ranges::any_of(p.platform_roles, [&](const auto& r) { return rank(r) >= wanted; });

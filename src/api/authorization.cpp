@@ -24,7 +24,20 @@ asio::awaitable<result<access_facts>> facts_of(services& s, const std::string& u
   co_return facts;
 }
 
-asio::awaitable<result<tenant_path>> authorize_on_tenant(services& s, const request_context& ctx,
+asio::awaitable<result<access_facts>> caller_facts(services& s, request_context& ctx,
+                                                   std::string_view permission) {
+  access_facts platform_only{ctx.caller->platform_roles, {}};
+  if (check_access(platform_only, {}, permission, s.clock()).allowed) co_return platform_only;
+  if (!ctx.facts) {
+    std::vector<std::string> roles = ctx.caller->platform_roles;  // a named local: g++ 12
+    auto facts = co_await facts_of(s, ctx.caller->user_id, std::move(roles));
+    if (!facts) co_return std::unexpected(facts.error());
+    ctx.facts = std::move(*facts);
+  }
+  co_return *ctx.facts;
+}
+
+asio::awaitable<result<tenant_path>> authorize_on_tenant(services& s, request_context& ctx,
                                                          std::string permission, std::string ref) {
   auto hidden = [&ref] { return tenant_not_found(ref); };
   auto find = [ref](pqxx::connection& c) { return find_tenant_path(c, ref); };
@@ -32,12 +45,7 @@ asio::awaitable<result<tenant_path>> authorize_on_tenant(services& s, const requ
   if (!tenant) co_return std::unexpected(tenant.error());
   if (!*tenant) co_return hidden();
   const timestamp now = s.clock();
-  // Platform roles decide without a look at the caller's bindings.
-  const access_facts platform_only{ctx.caller->platform_roles, {}};
-  if (check_access(platform_only, (*tenant)->path, permission, now).allowed)
-    co_return std::move(**tenant);
-  std::vector<std::string> roles = ctx.caller->platform_roles;  // a named local: g++ 12
-  auto facts = co_await facts_of(s, ctx.caller->user_id, std::move(roles));
+  auto facts = co_await caller_facts(s, ctx, permission);
   if (!facts) co_return std::unexpected(facts.error());
   if (check_access(*facts, (*tenant)->path, permission, now).allowed) co_return std::move(**tenant);
   if (!check_access(*facts, (*tenant)->path, "tenant.read", now).allowed) co_return hidden();

@@ -20,9 +20,14 @@ access_binding binding_of(const binding_row& row);
 asio::awaitable<result<access_facts>> facts_of(services& s, const std::string& user_id,
                                                std::vector<std::string> platform_roles);
 
+// The caller's facts for judging `permission`: its platform roles alone when they hold the
+// permission everywhere (no query), else with its bindings, read once per request.
+asio::awaitable<result<access_facts>> caller_facts(services& s, request_context& ctx,
+                                                   std::string_view permission);
+
 // Whether the caller may use `permission` on the tenant `ref`: 404 when it may not read
 // the tenant (or there is none), 403 when it may read it but not do this.
-asio::awaitable<result<tenant_path>> authorize_on_tenant(services& s, const request_context& ctx,
+asio::awaitable<result<tenant_path>> authorize_on_tenant(services& s, request_context& ctx,
                                                          std::string permission, std::string ref);
 
 // 403 unless a platform role of the caller holds `permission`.

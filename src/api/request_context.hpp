@@ -10,6 +10,7 @@
 
 #include "api/http_server.hpp"
 #include "api/jwt.hpp"
+#include "commands/access_policy.hpp"
 #include "commands/command.hpp"
 #include "projections/access_queries.hpp"
 
@@ -18,8 +19,6 @@ namespace tenantry::api {
 struct principal {
   std::string user_id;
   std::vector<std::string> platform_roles;
-  bool has_role(std::string_view role) const;
-  bool has_any_role(std::initializer_list<std::string_view> roles) const;
 };
 
 struct request_context {
@@ -34,6 +33,8 @@ struct request_context {
   std::vector<command_authorization> authorizations;
   // A read's tenant, as the route guard found and authorized it.
   std::optional<tenant_path> tenant;
+  // The caller's roles, once read from the access read models (at most once a request).
+  std::optional<access_facts> facts;
 
   // The decoded value of query parameter `name`, if present.
   std::optional<std::string> query(std::string_view name) const;

@@ -150,7 +150,8 @@ request_handler make_request_handler(services& s, const router& routes) {
       res.set(http::field::allow, match.allowed);
       co_return finish(std::move(res));
     }
-    request_context ctx{req, std::move(remote), *target, match.params, std::nullopt, id, {}, {}};
+    request_context ctx{req, std::move(remote), *target, match.params, std::nullopt, id, {}, {},
+                        {}};
     std::optional<error> refused;
     if (match.found->rule.where != guard::scope::anyone) {
       auto caller = authenticate(s, req);

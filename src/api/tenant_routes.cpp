@@ -47,8 +47,8 @@ command_response no_content(const command_effect&) {
 }
 
 // The tenant a read names. The route's guard let the caller read it; 404 when missing.
-asio::awaitable<result<tenant_row>> visible_tenant(services& s, const request_context&,
-                                                   const std::string& ref, bool include_deleted) {
+asio::awaitable<result<tenant_row>> visible_tenant(services& s, const std::string& ref,
+                                                   bool include_deleted) {
   auto find = [ref, include_deleted](pqxx::connection& c) {
     return find_tenant(c, ref, include_deleted);
   };
@@ -151,8 +151,7 @@ asio::awaitable<response> list(services& s, request_context& ctx) {
   if (!f) co_return error_response(f.error());
   const paging p{f->page, f->page_size};
   // Without a platform role a caller sees the subtrees of the tenants where it may read.
-  std::vector<std::string> roles = ctx.caller->platform_roles;
-  auto facts = co_await facts_of(s, ctx.caller->user_id, std::move(roles));
+  auto facts = co_await caller_facts(s, ctx, "tenant.read");
   if (!facts) co_return error_response(facts.error());
   f->within = readable_roots(*facts, "tenant.read", s.clock());
   if (f->within && f->within->empty())
@@ -166,7 +165,7 @@ asio::awaitable<response> list(services& s, request_context& ctx) {
     if (!allowed && allowed.error().category != errc::not_found)
       co_return error_response(allowed.error());
     if (!allowed) co_return json_response(200, page_envelope(ctx, p, 0, nlohmann::json::array()));
-    auto found = co_await visible_tenant(s, ctx, *parent, f->include_deleted);
+    auto found = co_await visible_tenant(s, *parent, f->include_deleted);
     if (!found && found.error().category != errc::not_found)
       co_return error_response(found.error());
     if (!found) co_return json_response(200, page_envelope(ctx, p, 0, nlohmann::json::array()));
@@ -179,7 +178,7 @@ asio::awaitable<response> get(services& s, request_context& ctx) {
   if (auto ok = co_await await_consistency(s, ctx); !ok) co_return error_response(ok.error());
   auto include = include_deleted_param(ctx);
   if (!include) co_return error_response(include.error());
-  auto row = co_await visible_tenant(s, ctx, ctx.params[0], *include);
+  auto row = co_await visible_tenant(s, ctx.params[0], *include);
   if (!row) co_return error_response(row.error());
   response res = json_response(200, tenant_json(*row));
   res.set(http::field::etag, "\"" + std::to_string(row->version) + "\"");
@@ -247,7 +246,7 @@ asio::awaitable<response> children(services& s, request_context& ctx) {
   if (auto ok = co_await await_consistency(s, ctx); !ok) co_return error_response(ok.error());
   auto f = read_tenant_filter(ctx);
   if (!f) co_return error_response(f.error());
-  auto parent = co_await visible_tenant(s, ctx, ctx.params[0], false);
+  auto parent = co_await visible_tenant(s, ctx.params[0], false);
   if (!parent) co_return error_response(parent.error());
   f->parent_id = parent->id;
   co_return co_await tenant_list(s, ctx, *f);
@@ -255,15 +254,14 @@ asio::awaitable<response> children(services& s, request_context& ctx) {
 
 asio::awaitable<response> ancestors(services& s, request_context& ctx) {
   if (auto ok = co_await await_consistency(s, ctx); !ok) co_return error_response(ok.error());
-  auto t = co_await visible_tenant(s, ctx, ctx.params[0], false);
+  auto t = co_await visible_tenant(s, ctx.params[0], false);
   if (!t) co_return error_response(t.error());
   auto select = [id = t->id](pqxx::connection& c) { return list_ancestors(c, id); };
   auto rows = co_await query(s.db, std::move(select));
   if (!rows) co_return error_response(rows.error());
   // Only the ancestors the caller may read itself: a child's admin does not learn about
-  // the organization above it.
-  std::vector<std::string> roles = ctx.caller->platform_roles;
-  auto facts = co_await facts_of(s, ctx.caller->user_id, std::move(roles));
+  // the organization above it. (The guard read the caller's roles already.)
+  auto facts = co_await caller_facts(s, ctx, "tenant.read");
   if (!facts) co_return error_response(facts.error());
   nlohmann::json results = nlohmann::json::array();
   std::vector<std::string> path;
@@ -279,7 +277,7 @@ asio::awaitable<response> hierarchy(services& s, request_context& ctx) {
   if (auto ok = co_await await_consistency(s, ctx); !ok) co_return error_response(ok.error());
   auto depth = int_param(ctx, "depth", 0, 1000);
   if (!depth) co_return error_response(depth.error());
-  auto t = co_await visible_tenant(s, ctx, ctx.params[0], false);
+  auto t = co_await visible_tenant(s, ctx.params[0], false);
   if (!t) co_return error_response(t.error());
   const int max_depth = std::min(depth->value_or(s.settings.max_depth), s.settings.max_depth);
   auto select = [id = t->id, max_depth](pqxx::connection& c) { return subtree(c, id, max_depth); };

@@ -53,15 +53,14 @@ asio::awaitable<response> create(services& s, request_context& ctx) {
 
 // Whether the caller may see user `id`: itself, with a platform role, or with member.read
 // on a tenant the user is a member of.
-asio::awaitable<result<bool>> may_see_user(services& s, const request_context& ctx,
+asio::awaitable<result<bool>> may_see_user(services& s, request_context& ctx,
                                            const std::string& id) {
   if (id == ctx.caller->user_id || has_platform_role(*ctx.caller)) co_return true;
   auto select = [id](pqxx::connection& c) { return membership_paths(c, id); };
   auto paths = co_await query(s.db, std::move(select));
   if (!paths) co_return std::unexpected(paths.error());
   if (paths->empty()) co_return false;
-  std::vector<std::string> roles = ctx.caller->platform_roles;
-  auto facts = co_await facts_of(s, ctx.caller->user_id, std::move(roles));
+  auto facts = co_await caller_facts(s, ctx, "member.read");
   if (!facts) co_return std::unexpected(facts.error());
   for (const tenant_path& t : *paths)
     if (!t.is_deleted && check_access(*facts, t.path, "member.read", s.clock()).allowed)

@@ -126,6 +126,11 @@ TEST_F(Access, CustomRolesAssignmentsAndTheCheckThatExplains) {
   auto own =
       client().get("/v1/authz/check?permission=tenant.update&object_id=" + id(org), dan.token);
   EXPECT_EQ(own.json()["allowed"], false);
+  // Another principal's access: only with role.read there (auditor has tenant.read only).
+  auto others = client().get("/v1/authz/check?permission=tenant.read&object_id=" + id(org) +
+                                 "&principal=" + server_process::admin_email,
+                             dan.token);
+  EXPECT_EQ(others.status, 403u) << others.body;
 
   EXPECT_EQ(client().del("/v1/tenants/" + id(org) + "/roles/" + id(role.json()), admin).status,
             409u);
@@ -179,6 +184,10 @@ TEST_F(Access, MembersKeepATenantFromADeleteAndComeBackWithItsRestore) {
   EXPECT_EQ(gone.status, 204u);
   settle(gone);
   EXPECT_EQ(client().get("/v1/tenants/" + id(org), gus.token).status, 404u);
+  // Everything inside a deleted tenant is gone with it, for platform roles too.
+  auto members_gone = client().get("/v1/tenants/" + id(org) + "/members", admin);
+  EXPECT_EQ(members_gone.status, 404u);
+  EXPECT_EQ(members_gone.json()["details"]["resource"], "tenant");
   auto back = client().post("/v1/tenants/" + id(org) + "/restore", nullptr, admin);
   ASSERT_EQ(back.status, 200u) << back.body;
   settle(back);
@@ -200,6 +209,14 @@ TEST_F(Access, BadAccessInputIsA4xxWithACode) {
   EXPECT_EQ(past.status, 400u) << past.body;
   auto nobody = client().post(base + "/members", {{"user", "nobody@example.com"}}, admin);
   EXPECT_EQ(nobody.status, 404u);
+  EXPECT_EQ(nobody.json()["details"]["resource"], "user");
+  auto null_roles = client().patch(base + "/members/" + std::string(server_process::admin_email),
+                                   {{"roles", nullptr}}, admin);
+  EXPECT_EQ(null_roles.status, 400u) << null_roles.body;
+  auto null_permissions =
+      client().post(base + "/roles", {{"name", "empty"}, {"permissions", nullptr}}, admin);
+  EXPECT_EQ(null_permissions.status, 400u) << null_permissions.body;
+  EXPECT_TRUE(null_permissions.json()["details"].contains("permissions"));
   auto check = client().get("/v1/authz/check?permission=warp.drive&object_id=" + id(org), admin);
   EXPECT_EQ(check.status, 400u);
   EXPECT_EQ(client().get("/v1/permissions", admin).json()["count"], 21);

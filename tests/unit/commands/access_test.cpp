@@ -109,6 +109,9 @@ TEST_F(AccessRules, CustomRolesAreValidatedAndNamedOncePerTenant) {
   // The same name on another tenant is another role.
   defined_role(other, "auditor", {});
   EXPECT_ERROR(when(define_role{"missing", "x", "", {}}), "not_found");
+  EXPECT_ERROR(when(change_role{org, auditor, "auditor", "", {}, 7}), "version_conflict");
+  EXPECT_EQ(accept(change_role{org, auditor, "readers", "", {"tenant.read"}, 1}).size(), 1u);
+  EXPECT_EQ(model.access.find_role(role_id{auditor})->name, "readers");
 }
 
 TEST_F(AccessRules, ACustomRoleIsUsableOnItsTenantAndBelowOnly) {
