@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "api/secret_token.hpp"
+#include "api/verified_token_cache.hpp"
 
 namespace tenantry::api {
 
@@ -97,8 +98,12 @@ std::string jwt_signer::issue(const std::string& subject,
 }
 
 jwt_verifier::jwt_verifier(std::vector<verification_key> keys, std::string issuer,
-                           std::string audience, std::chrono::seconds leeway)
-    : issuer_(std::move(issuer)), audience_(std::move(audience)), leeway_(leeway.count()) {
+                           std::string audience, std::chrono::seconds leeway,
+                           std::size_t cache_capacity)
+    : cache_(std::make_unique<verified_token_cache>(cache_capacity)),
+      issuer_(std::move(issuer)),
+      audience_(std::move(audience)),
+      leeway_(leeway.count()) {
   for (auto& key : keys) {
     std::string kid = key.kid;
     keys_.emplace(std::move(kid), std::move(key));
@@ -106,8 +111,12 @@ jwt_verifier::jwt_verifier(std::vector<verification_key> keys, std::string issue
 }
 
 jwt_verifier::jwt_verifier(const signing_key& key, std::string issuer, std::string audience,
-                           std::chrono::seconds leeway)
-    : jwt_verifier(std::vector{key.public_key()}, std::move(issuer), std::move(audience), leeway) {}
+                           std::chrono::seconds leeway, std::size_t cache_capacity)
+    : jwt_verifier(std::vector{key.public_key()}, std::move(issuer), std::move(audience), leeway,
+                   cache_capacity) {}
+
+jwt_verifier::~jwt_verifier() = default;
+jwt_verifier::jwt_verifier(jwt_verifier&&) noexcept = default;
 
 result<access_claims> jwt_verifier::verify(std::string_view token,
                                            std::int64_t now_unix) const noexcept {
@@ -123,6 +132,20 @@ result<access_claims> jwt_verifier::verify(std::string_view token,
 result<access_claims> jwt_verifier::verify_unguarded(std::string_view token,
                                                      std::int64_t now_unix) const {
   if (token.size() > max_token_size) return reject("token is larger than 8 KiB");
+  if (auto known = cache_->find(token)) {
+    if (auto in_time = check_times(*known, now_unix); !in_time)
+      return std::unexpected(in_time.error());
+    return *known;
+  }
+  auto claims = verify_signed(token);
+  if (!claims) return claims;
+  if (auto in_time = check_times(*claims, now_unix); !in_time)
+    return std::unexpected(in_time.error());
+  cache_->insert(token, *claims);
+  return claims;
+}
+
+result<access_claims> jwt_verifier::verify_signed(std::string_view token) const {
   const auto dot1 = token.find('.');
   const auto dot2 = dot1 == token.npos ? token.npos : token.find('.', dot1 + 1);
   if (dot2 == token.npos || token.find('.', dot2 + 1) != token.npos)
@@ -171,11 +194,14 @@ result<access_claims> jwt_verifier::verify_unguarded(std::string_view token,
 
   if (*iss != issuer_) return reject("token issuer is wrong");
   if (!audience_matches(claims->at("aud"), audience_)) return reject("token audience is wrong");
-  if (now_unix - leeway_ >= *exp) return reject("token has expired");
-  if (now_unix + leeway_ < *nbf) return reject("token is not valid yet (nbf)");
-  if (now_unix + leeway_ < *iat) return reject("token was issued in the future (iat)");
-
   return access_claims{*sub, std::move(*roles), *jti, *iat, *nbf, *exp};
+}
+
+result<void> jwt_verifier::check_times(const access_claims& claims, std::int64_t now_unix) const {
+  if (now_unix - leeway_ >= claims.expires_at) return reject("token has expired");
+  if (now_unix + leeway_ < claims.not_before) return reject("token is not valid yet (nbf)");
+  if (now_unix + leeway_ < claims.issued_at) return reject("token was issued in the future (iat)");
+  return {};
 }
 
 json jwks(const signing_key& key) {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,13 +49,22 @@ class jwt_signer {
   std::chrono::seconds ttl_;
 };
 
+class verified_token_cache;
+
 class jwt_verifier {
  public:
   // Several keys let tokens signed before a key rotation stay valid until they expire.
+  // Up to `cache_capacity` tokens that verified are remembered by their exact text, so a
+  // token's signature is checked once, not on every request; its times are checked on
+  // every use.
   jwt_verifier(std::vector<verification_key> keys, std::string issuer, std::string audience,
-               std::chrono::seconds leeway = std::chrono::seconds(30));
+               std::chrono::seconds leeway = std::chrono::seconds(30),
+               std::size_t cache_capacity = 10000);
   jwt_verifier(const signing_key& key, std::string issuer, std::string audience,
-               std::chrono::seconds leeway = std::chrono::seconds(30));
+               std::chrono::seconds leeway = std::chrono::seconds(30),
+               std::size_t cache_capacity = 10000);
+  ~jwt_verifier();
+  jwt_verifier(jwt_verifier&&) noexcept;
 
   // Every rejection is errc::unauthenticated, code "unauthenticated", with a message that
   // names the reason (for logs; clients should get a generic 401). Never throws.
@@ -62,7 +72,11 @@ class jwt_verifier {
 
  private:
   result<access_claims> verify_unguarded(std::string_view token, std::int64_t now_unix) const;
+  // Signature and claims, everything but the times.
+  result<access_claims> verify_signed(std::string_view token) const;
+  result<void> check_times(const access_claims& claims, std::int64_t now_unix) const;
 
+  std::unique_ptr<verified_token_cache> cache_;
   std::map<std::string, verification_key, std::less<>> keys_;  // by kid
   std::string issuer_;
   std::string audience_;

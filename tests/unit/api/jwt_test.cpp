@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/secret_token.hpp"
+#include "api/verified_token_cache.hpp"
 
 namespace tenantry::api {
 namespace {
@@ -272,6 +273,61 @@ TEST(JwtVerifier, NeverThrowsOnRandomInput) {
       EXPECT_EQ(verdict.error().code, "unauthenticated");
     }
   }
+}
+
+// A token verified once is remembered by its exact text: its times still count on every
+// use, and a token that differs in any byte is verified afresh.
+TEST(JwtVerifierCache, AVerifiedTokenIsStillCheckedForItsTimes) {
+  const jwt_verifier v = verifier();
+  const std::string token = signer().issue("u", {"platform_operator"}, now);
+  ASSERT_TRUE(v.verify(token, now));
+  const auto again = v.verify(token, now + 60);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->subject, "u");
+  EXPECT_EQ(again->platform_roles, std::vector<std::string>{"platform_operator"});
+  expect_rejected(v.verify(token, now + 900 + 30), "expired");
+  expect_rejected(v.verify(token, now - 3600), "not valid yet");
+}
+
+TEST(JwtVerifierCache, ATamperedCopyOfAVerifiedTokenIsRejected) {
+  const jwt_verifier v = verifier();
+  const std::string token = signer().issue("user-1", {}, now);
+  ASSERT_TRUE(v.verify(token, now));
+  const auto dot1 = token.find('.');
+  const auto dot2 = token.find('.', dot1 + 1);
+  json claims = json::parse(base64url_decode(token.substr(dot1 + 1, dot2 - dot1 - 1)).value());
+  claims["platform_roles"] = {"super_admin"};
+  const std::string forged =
+      token.substr(0, dot1) + '.' + base64url_encode(claims.dump()) + token.substr(dot2);
+  expect_rejected(v.verify(forged, now), "signature is invalid");
+  std::string flipped = token;
+  flipped.back() = flipped.back() == 'A' ? 'Q' : 'A';
+  EXPECT_FALSE(v.verify(flipped, now));
+  EXPECT_TRUE(v.verify(token, now));
+}
+
+TEST(JwtVerifierCache, ATokenNotYetValidIsNotRemembered) {
+  const jwt_verifier v = verifier();
+  json claims = good_claims();
+  claims["nbf"] = now + 120;
+  const std::string token = craft(good_header(), claims);
+  expect_rejected(v.verify(token, now), "not valid yet");
+  EXPECT_TRUE(v.verify(token, now + 100));
+}
+
+TEST(VerifiedTokenCache, KeepsAtMostItsCapacityForgettingTheOldest) {
+  verified_token_cache cache(2);
+  access_claims a{"a", {}, "1", now, now, now + 10};
+  cache.insert("t1", a);
+  cache.insert("t2", a);
+  cache.insert("t3", a);
+  EXPECT_EQ(cache.size(), 2u);
+  EXPECT_FALSE(cache.find("t1"));
+  EXPECT_TRUE(cache.find("t2"));
+  EXPECT_TRUE(cache.find("t3"));
+  verified_token_cache none(0);
+  none.insert("t1", a);
+  EXPECT_FALSE(none.find("t1"));
 }
 
 TEST(Jwks, PublishesTheKeyAsAnOkpJwk) {
