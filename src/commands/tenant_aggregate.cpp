@@ -204,6 +204,9 @@ result<std::string> check_name(const std::string& name) {
     return validation("name", "must not be empty");
   if (name.size() > max_name_length)
     return validation("name", "must be at most " + std::to_string(max_name_length) + " bytes");
+  const auto control = [](unsigned char c) { return c < 0x20 || c == 0x7f; };
+  if (std::ranges::any_of(name, control))
+    return validation("name", "must not contain control characters");
   return name;
 }
 

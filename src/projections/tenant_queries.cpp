@@ -7,6 +7,7 @@
 #include <pqxx/result>
 #include <pqxx/transaction>
 
+#include "projections/list_statement.hpp"
 #include "projections/postgres_codec.hpp"
 
 namespace tenantry {
@@ -24,26 +25,22 @@ const std::string kFindById =
 const std::string kFindBySlug =
     kColumns + " FROM tenants t WHERE t.slug = $1 AND ($2::boolean OR NOT t.is_deleted)";
 
-// Every filter is a parameter; a NULL one drops out when the plan is made for the values.
+// A list's WHERE clause holds only the filters the request sets, so each combination is
+// its own small statement, prepared once per connection: planning the one statement with
+// every filter as an optional parameter cost more than running it (1.3 ms against
+// 0.4 ms for a search on 100,000 tenants, docs/performance.md).
+//
 // `within` keeps the rows in the subtrees of the given tenants: each subtree is a range
 // of the path's text (migration 0003), so the index on it finds them; <@ states the meaning.
 // The range's bounds come from another row, so the planner cannot see how narrow it is;
 // LATERAL ... OFFSET 0 makes it scan that range per given tenant instead of the table.
-const std::string kListFrom =
-    " FROM tenants t"
-    " WHERE ($1::uuid IS NULL OR t.parent_id = $1::uuid)"
-    " AND ($2::integer IS NULL OR t.level = $2::integer)"
-    " AND ($3::text IS NULL OR t.status = $3::text)"
-    " AND ($4::boolean OR NOT t.is_deleted)"
-    " AND ($5::text IS NULL OR lower(t.name) LIKE lower($5::text) OR t.slug LIKE lower($5::text))"
-    " AND ($6::uuid[] IS NULL OR t.id IN (SELECT s.id FROM tenants w CROSS JOIN LATERAL"
+const std::string kWithin =
+    "t.id IN (SELECT s.id FROM tenants w CROSS JOIN LATERAL"
     " (SELECT s.id FROM tenants s WHERE s.path::text ~>=~ w.path::text"
     " AND s.path::text ~<~ (w.path::text || '/') AND s.path <@ w.path OFFSET 0) s"
-    " WHERE w.id = ANY($6::uuid[])))"
-    " AND (NOT $7::boolean OR t.parent_id IS NULL)";
-const std::string kListCount = "SELECT count(*)" + kListFrom;
-const std::string kListPage = kColumns + kListFrom;
-const std::string kPageLimit = " LIMIT $8 OFFSET $9";
+    " WHERE w.id = ANY($N::uuid[]))";
+// search_text is lower(name), a separator and the slug, with one trigram index (0009).
+const std::string kSearch = "t.search_text LIKE lower($N::text)";
 
 const std::string kOrderByName = " ORDER BY lower(t.name), t.id";
 const std::string kOrderByNameDesc = " ORDER BY lower(t.name) DESC, t.id DESC";
@@ -76,11 +73,11 @@ pqxx::result exec_prepared_on(pqxx::connection& conn, pqxx::transaction_base& tx
   return tx.exec_prepared(name, std::forward<Args>(args)...);
 }
 
-const std::string& order_clause(const std::string& ordering) {
-  if (ordering == "-name") return kOrderByNameDesc;
-  if (ordering == "created_at") return kOrderByCreated;
-  if (ordering == "-created_at") return kOrderByCreatedDesc;
-  return kOrderByName;
+list_order order_of(const std::string& ordering) {
+  if (ordering == "-name") return {"N", kOrderByNameDesc};
+  if (ordering == "created_at") return {"c", kOrderByCreated};
+  if (ordering == "-created_at") return {"C", kOrderByCreatedDesc};
+  return {"n", kOrderByName};
 }
 
 tenant_row read_tenant(const pqxx::row& r) {
@@ -124,20 +121,24 @@ std::optional<tenant_row> find_tenant(pqxx::connection& conn, std::string_view r
 }
 
 tenant_page list_tenants(pqxx::connection& conn, const tenant_filter& f) {
-  std::optional<std::string> parent;
+  list_statement q("tenant", kColumns, " FROM tenants t");
   if (f.parent_id) {
-    parent = canonical_uuid(*f.parent_id);
+    auto parent = canonical_uuid(*f.parent_id);
     if (!parent) return {};  // no tenant has that parent
+    q.where('p', "t.parent_id = $N::uuid", std::move(*parent));
   }
-  std::optional<std::string> within;
+  if (f.level) q.where('l', "t.level = $N::integer", std::to_string(*f.level));
+  if (f.status) q.where('s', "t.status = $N::text", *f.status);
+  if (!f.include_deleted) q.where('d', "NOT t.is_deleted");
+  if (f.search.find('\x1f') != std::string::npos) return {};  // in no name and no slug
+  if (!f.search.empty()) q.where('q', kSearch, contains_pattern(f.search));
   if (f.within) {
     std::vector<std::string> ids;
     for (const auto& w : *f.within)
       if (auto id = canonical_uuid(w)) ids.push_back(std::move(*id));
-    within = array_literal(ids);
+    q.where('w', kWithin, array_literal(ids));
   }
-  std::optional<std::string> search;
-  if (!f.search.empty()) search = contains_pattern(f.search);
+  if (f.roots_only) q.where('r', "t.parent_id IS NULL");
   const int page = std::max(f.page, 1);
   const int page_size = std::clamp(f.page_size, 1, max_page_size);
   const std::int64_t offset = static_cast<std::int64_t>(page - 1) * page_size;
@@ -145,13 +146,15 @@ tenant_page list_tenants(pqxx::connection& conn, const tenant_filter& f) {
   // One snapshot for the count and the page.
   pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(conn);
   tenant_page out;
-  out.count = tx.exec_params1(kListCount, parent, f.level, f.status, f.include_deleted, search,
-                              within, f.roots_only)[0]
-                  .as<std::int64_t>();
-  if (out.count > offset)
-    out.rows = read_tenants(tx.exec_params(kListPage + order_clause(f.ordering) + kPageLimit,
-                                           parent, f.level, f.status, f.include_deleted, search,
-                                           within, f.roots_only, page_size, offset));
+  if (f.search.empty()) {
+    out.count = q.count(conn, tx);
+    if (out.count > offset)
+      out.rows = read_tenants(q.page(conn, tx, order_of(f.ordering), page_size, offset));
+  } else {  // a search sorts every match anyway: count them in the same pass
+    auto [rows, count] = q.page_and_count(conn, tx, order_of(f.ordering), page_size, offset);
+    out.rows = read_tenants(rows);
+    out.count = count;
+  }
   tx.commit();
   return out;
 }

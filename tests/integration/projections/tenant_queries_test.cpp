@@ -106,6 +106,34 @@ TEST_F(TenantQueries, SearchMatchesNameAndSlugCaseInsensitively) {
   EXPECT_EQ(names(list(f).rows), (std::vector<std::string>{"zeta_corp%"}));
   f.search = "labs";
   EXPECT_EQ(list(f).count, 0);
+  // Name and slug are searched apart: "globex" + "globex-inc" never join into one string.
+  f.search = "globexglobex";
+  EXPECT_EQ(list(f).count, 0);
+  f.search = "globex\x1fglobex";
+  EXPECT_EQ(list(f).count, 0);
+}
+
+// Each combination of filters is its own prepared statement on the connection; asking
+// them in turn on one connection must never answer one with another's statement.
+TEST_F(TenantQueries, CombinedFiltersOnOneConnectionAnswerEachForItself) {
+  tenant_filter f;
+  f.search = "e";
+  EXPECT_EQ(names(list(f).rows),
+            (std::vector<std::string>{"Acme", "Berlin", "Europe", "Globex", "zeta_corp%"}));
+  f.level = 2;
+  EXPECT_EQ(names(list(f).rows), (std::vector<std::string>{"Europe"}));
+  f.level.reset();
+  f.parent_id = europe;
+  EXPECT_EQ(names(list(f).rows), (std::vector<std::string>{"Berlin"}));
+  f.ordering = "-name";
+  f.search = "";
+  EXPECT_EQ(names(list(f).rows), (std::vector<std::string>{"paris", "Berlin"}));
+  f = {};
+  f.search = "e";
+  f.roots_only = true;
+  EXPECT_EQ(names(list(f).rows), (std::vector<std::string>{"Acme", "Globex", "zeta_corp%"}));
+  f.status = "active";
+  EXPECT_EQ(list(f).count, 3);
 }
 
 TEST_F(TenantQueries, PaginatesWithTheTotalCount) {

@@ -40,6 +40,18 @@ TEST_F(CreateTenant, RejectsEmptyName) {
   EXPECT_ERROR(when(create_tenant{"   ", {}, "", {}}), "validation_error");
 }
 
+TEST_F(CreateTenant, RejectsControlCharactersInTheName) {
+  EXPECT_ERROR(when(create_tenant{"Acme\x1f"
+                                  "Corp",
+                                  {},
+                                  "",
+                                  {}}),
+               "validation_error");
+  EXPECT_ERROR(when(create_tenant{"Acme\nCorp", {}, "", {}}), "validation_error");
+  EXPECT_ERROR(when(create_tenant{"Acme\x7f", {}, "", {}}), "validation_error");
+  accept(create_tenant{"Acme Übersee 東京", {}, "", {}});
+}
+
 TEST_F(CreateTenant, DeletedTenantKeepsItsSlug) {
   auto events = accept(create_tenant{"Acme", {}, "", {}});
   accept(delete_tenant{created_id(events), false, {}});
