@@ -83,7 +83,7 @@ asio::awaitable<response> list_permissions(services&, request_context&) {
   co_return json_response(200, json{{"count", results.size()}, {"results", results}});
 }
 
-// GET /v1/authz/check?principal=&permission=&object_type=tenant&object_id=
+// GET /v1/authz/check?principal=&permission=&object_type=tenant|group|platform&object_id=
 asio::awaitable<response> check(services& s, request_context& ctx) {
   if (auto ok = co_await await_consistency(s, ctx); !ok) co_return error_response(ok.error());
   const std::string permission = ctx.query("permission").value_or("");
@@ -94,9 +94,9 @@ asio::awaitable<response> check(services& s, request_context& ctx) {
   if (!is_tenant_permission(permission) && permission != tenant_lifecycle &&
       permission != manage_root_tenants && permission != manage_users)
     problems["permission"] = "unknown permission";
-  if (object_type != "tenant" && object_type != "platform")
-    problems["object_type"] = "must be tenant or platform";
-  if (object_type == "tenant" && object_id.empty()) problems["object_id"] = "is required";
+  if (object_type != "tenant" && object_type != "group" && object_type != "platform")
+    problems["object_type"] = "must be tenant, group or platform";
+  if (object_type != "platform" && object_id.empty()) problems["object_id"] = "is required";
   if (!problems.empty())
     co_return error_response(errc::invalid_argument, "validation_error",
                              "The check needs a known permission and an object.", problems);
@@ -106,6 +106,7 @@ asio::awaitable<response> check(services& s, request_context& ctx) {
   if (!user) co_return error_response(user.error());
   const bool self = *user && (*user)->id == ctx.caller->user_id;
   std::vector<std::string> path;
+  std::optional<access_object> object;
   if (object_type == "tenant") {
     std::string needed = self ? "tenant.read" : "role.read";
     std::string ref = object_id;
@@ -113,6 +114,15 @@ asio::awaitable<response> check(services& s, request_context& ctx) {
     if (!tenant) co_return error_response(tenant.error());
     if (tenant->is_deleted) co_return error_response(tenant_not_found(object_id).error());
     path = tenant->path;
+  } else if (object_type == "group") {
+    std::string kind = object_type;
+    std::string needed(self ? visibility_permission(kind) : "role.read");
+    std::string ref = object_id;
+    auto owner = co_await authorize_on_object(s, ctx, std::move(kind), std::move(needed),
+                                              std::move(ref));
+    if (!owner) co_return error_response(owner.error());
+    path = owner->path;
+    object = access_object{object_type, owner->id};
   } else if (!self && !has_platform_role(*ctx.caller)) {
     co_return error_response(errc::permission_denied, "permission_denied",
                              "Only platform roles may check another principal's platform access.");
@@ -123,14 +133,15 @@ asio::awaitable<response> check(services& s, request_context& ctx) {
   std::vector<std::string> roles = (*user)->platform_roles;
   auto facts = co_await facts_of(s, (*user)->id, std::move(roles));
   if (!facts) co_return error_response(facts.error());
-  const access_decision d = check_access(*facts, path, permission, s.clock());
-  json object = {{"type", object_type}};
-  if (object_type == "tenant") object["id"] = path.empty() ? json(nullptr) : json(path.back());
+  const access_decision d = check_access(*facts, path, permission, s.clock(), object);
+  json asked = {{"type", object_type}};
+  if (object_type == "tenant") asked["id"] = path.empty() ? json(nullptr) : json(path.back());
+  if (object) asked["id"] = object->id;
   co_return json_response(200, json{{"allowed", d.allowed},
                                     {"because", d.because},
                                     {"principal", {{"type", "user"}, {"id", (*user)->id}}},
                                     {"permission", permission},
-                                    {"object", object}});
+                                    {"object", asked}});
 }
 
 // ---- roles -------------------------------------------------------------------------------

@@ -3,15 +3,18 @@
 #include <algorithm>
 
 #include "api/offload.hpp"
+#include "commands/object_kinds.hpp"
 
 namespace tenantry::api {
 
 access_binding binding_of(const binding_row& row) {
-  return access_binding{
-      row.source,     row.source_id,
-      row.role,       row.role_name,
-      row.tenant_id,  std::nullopt,
-      row.expires_at, row.custom ? row.permissions : builtin_role_permissions(row.role)};
+  access_binding b{row.source,     row.source_id,
+                   row.role,       row.role_name,
+                   row.tenant_id,  row.group_id,
+                   row.expires_at, row.custom ? row.permissions : builtin_role_permissions(row.role)};
+  b.object_type = row.object_type;
+  b.object_id = row.object_id;
+  return b;
 }
 
 asio::awaitable<result<access_facts>> facts_of(services& s, const std::string& user_id,
@@ -54,6 +57,30 @@ asio::awaitable<result<tenant_path>> authorize_on_tenant(services& s, request_co
                  {{"permission", permission}});
 }
 
+asio::awaitable<result<object_owner>> authorize_on_object(services& s, request_context& ctx,
+                                                          std::string kind, std::string permission,
+                                                          std::string ref) {
+  auto hidden = [&] { return object_not_found(kind, ref); };
+  auto find = [kind, ref](pqxx::connection& c) { return find_object_owner(c, kind, ref); };
+  auto owner = co_await query(s.db, std::move(find));
+  if (!owner) co_return std::unexpected(owner.error());
+  if (!*owner) co_return hidden();
+  std::optional<access_object> object;
+  if (kind != "tenant") object = access_object{kind, (*owner)->id};
+  const timestamp now = s.clock();
+  auto facts = co_await caller_facts(s, ctx, permission);
+  if (!facts) co_return std::unexpected(facts.error());
+  if (check_access(*facts, (*owner)->path, permission, now, object).allowed)
+    co_return std::move(**owner);
+  const std::string_view visible_with = visibility_permission(kind);
+  auto seeing = co_await caller_facts(s, ctx, visible_with);
+  if (!seeing) co_return std::unexpected(seeing.error());
+  if (!check_access(*seeing, (*owner)->path, visible_with, now, object).allowed) co_return hidden();
+  co_return fail(errc::permission_denied, "permission_denied",
+                 "You lack the permission " + permission + " on " + kind + " '" + ref + "'.",
+                 {{"permission", permission}});
+}
+
 result<void> authorize_on_platform(const request_context& ctx, std::string_view permission) {
   const access_facts facts{ctx.caller->platform_roles, {}};
   if (check_access(facts, {}, permission, timestamp{}).allowed) return {};
@@ -68,6 +95,15 @@ command_authorization writer_check(const principal& caller, std::string permissi
                                std::move(tenant_ref)};
 }
 
+command_authorization object_check(const principal& caller, std::string permission,
+                                   std::string kind, std::string ref) {
+  command_authorization a{caller.user_id, caller.platform_roles, std::move(permission),
+                          std::nullopt};
+  a.object_kind = std::move(kind);
+  a.object_ref = std::move(ref);
+  return a;
+}
+
 std::optional<std::vector<std::string>> readable_roots(const access_facts& facts,
                                                        std::string_view permission, timestamp now) {
   const access_facts platform_only{facts.platform_roles, {}};
@@ -75,6 +111,7 @@ std::optional<std::vector<std::string>> readable_roots(const access_facts& facts
   std::vector<std::string> roots;
   for (const access_binding& b : facts.bindings) {
     if (b.expires_at && *b.expires_at <= now) continue;
+    if (!b.object_type.empty()) continue;  // a grant on one object opens no tenant
     if (std::ranges::find(b.permissions, permission) == b.permissions.end()) continue;
     if (std::ranges::find(roots, b.tenant_id) == roots.end()) roots.push_back(b.tenant_id);
   }

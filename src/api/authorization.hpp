@@ -30,12 +30,23 @@ asio::awaitable<result<access_facts>> caller_facts(services& s, request_context&
 asio::awaitable<result<tenant_path>> authorize_on_tenant(services& s, request_context& ctx,
                                                          std::string permission, std::string ref);
 
+// Whether the caller may use `permission` on the object `ref` of `kind` (on the tenant
+// owning it, or the platform): 404 naming the kind when it may not see the object (or
+// there is none), 403 when it may see it but not do this.
+asio::awaitable<result<object_owner>> authorize_on_object(services& s, request_context& ctx,
+                                                          std::string kind, std::string permission,
+                                                          std::string ref);
+
 // 403 unless a platform role of the caller holds `permission`.
 result<void> authorize_on_platform(const request_context& ctx, std::string_view permission);
 
 // What the writer checks before it decides the request's command.
 command_authorization writer_check(const principal& caller, std::string permission,
                                    std::optional<std::string> tenant_ref);
+
+// What the writer checks for an object guard: it finds the object's tenant itself.
+command_authorization object_check(const principal& caller, std::string permission,
+                                   std::string kind, std::string ref);
 
 // The tenants whose subtrees the caller may read with `permission`; nullopt when a
 // platform role lets it read everything.

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/openapi.hpp"
+#include "commands/access_policy.hpp"
 
 namespace tenantry::api {
 namespace {
@@ -19,6 +20,10 @@ std::string_view scope_name(guard::scope s) {
       return "tenant";
     case guard::scope::body_only:
       return "body";
+    case guard::scope::object:
+      return "object";
+    case guard::scope::body_object:
+      return "body_object";
   }
   return "unknown";
 }
@@ -30,6 +35,17 @@ nlohmann::json guard_json(const guard& g) {
     j["body"] = {{"field", g.body_field},
                  {"permission", g.body_permission},
                  {"root_permission", g.root_permission}};
+  // An object guard names the kind (or the body field naming one) and, per kind, the
+  // permission that lets a caller see such an object (without it: 404 naming the kind).
+  if (!g.object_kind.empty())
+    j["object"] = {{"kind", g.object_kind},
+                   {"visible_with", visibility_permission(g.object_kind)}};
+  if (!g.object_field.empty()) {
+    nlohmann::json kinds = nlohmann::json::object();
+    for (std::string_view kind : grantable_object_types)
+      kinds[std::string(kind)] = visibility_permission(kind);
+    j["object"] = {{"field", g.object_field}, {"kinds", std::move(kinds)}};
+  }
   return j;
 }
 

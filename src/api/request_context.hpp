@@ -13,6 +13,7 @@
 #include "commands/access_policy.hpp"
 #include "commands/command.hpp"
 #include "projections/access_queries.hpp"
+#include "projections/object_queries.hpp"
 
 namespace tenantry::api {
 
@@ -35,6 +36,8 @@ struct request_context {
   std::optional<tenant_path> tenant;
   // The caller's roles, once read from the access read models (at most once a request).
   std::optional<access_facts> facts;
+  // A read's object, as an object guard found and authorized it.
+  std::optional<object_owner> object = {};
 
   // The decoded value of query parameter `name`, if present.
   std::optional<std::string> query(std::string_view name) const;

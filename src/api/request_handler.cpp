@@ -6,6 +6,7 @@
 
 #include "api/authorization.hpp"
 #include "api/command_execution.hpp"
+#include "api/json_input.hpp"
 #include "api/responses.hpp"
 #include "api/routes.hpp"
 
@@ -64,6 +65,44 @@ void set_rate_headers(response& res, const rate_decision& d) {
   res.set("RateLimit-Reset", std::to_string(d.reset.count()));
 }
 
+// An object guard: a write carries it to the writer, a read is judged on the read models
+// (after waiting for the change the caller saw, if it says so).
+asio::awaitable<result<void>> enforce_object(services& s, request_context& ctx, const guard& g) {
+  if (ctx.params.empty())
+    co_return fail(errc::internal, "internal", "An object route without an {id}.");
+  if (is_write(ctx.req.method())) {
+    ctx.authorizations.push_back(
+        object_check(*ctx.caller, g.permission, g.object_kind, ctx.params[0]));
+    co_return result<void>{};
+  }
+  if (auto ok = co_await await_consistency(s, ctx); !ok) co_return ok;
+  std::string kind = g.object_kind;
+  std::string permission = g.permission;
+  std::string ref = ctx.params[0];
+  auto allowed = co_await authorize_on_object(s, ctx, std::move(kind), std::move(permission),
+                                              std::move(ref));
+  if (!allowed) co_return std::unexpected(allowed.error());
+  ctx.object = std::move(*allowed);
+  co_return result<void>{};
+}
+
+// The object a body names as {"type": <kind>, "id": <ref>}, for the writer to judge; a
+// body that names none is a 400 here (no command goes out unchecked).
+result<command_authorization> body_object_check(const request_context& ctx, const guard& g) {
+  auto body = parse_json_object(ctx.req);
+  if (!body) return std::unexpected(body.error());
+  const auto field = body->find(g.object_field);
+  const bool named = field != body->end() && field->is_object() && field->contains("type") &&
+                     (*field)["type"].is_string() && field->contains("id") &&
+                     (*field)["id"].is_string() && !(*field)["id"].get_ref<const std::string&>().empty();
+  const std::string kind = named ? (*field)["type"].get<std::string>() : "";
+  if (!named || !is_grantable_object_type(kind))
+    return fail(errc::invalid_argument, "validation_error",
+                g.object_field + " must be {\"type\": \"tenant\"|\"group\", \"id\": \"<ref>\"}.",
+                {{g.object_field, "must name a tenant or a group"}});
+  return object_check(*ctx.caller, g.permission, kind, (*field)["id"].get<std::string>());
+}
+
 // The route's guard: platform guards and reads are judged here, on the read side; writes
 // carry their check to the writer, which judges them on its own, always current, state.
 asio::awaitable<result<void>> enforce(services& s, request_context& ctx, const guard& g) {
@@ -85,6 +124,12 @@ asio::awaitable<result<void>> enforce(services& s, request_context& ctx, const g
       if (!allowed) co_return std::unexpected(allowed.error());
       ctx.tenant = std::move(*allowed);
     }
+  } else if (g.where == scope::object) {
+    if (auto ok = co_await enforce_object(s, ctx, g); !ok) co_return ok;
+  } else if (g.where == scope::body_object && is_write(ctx.req.method())) {
+    auto check = body_object_check(ctx, g);
+    if (!check) co_return std::unexpected(check.error());
+    ctx.authorizations.push_back(std::move(*check));
   }
   // The tenant the body names (a create's or a move's parent), judged by the writer.
   if (!g.body_field.empty() && is_write(ctx.req.method())) {
@@ -119,6 +164,8 @@ router make_router(services& s) {
   add_user_routes(r, s);
   add_tenant_routes(r, s);
   add_access_routes(r, s);
+  add_group_routes(r, s);
+  add_grant_routes(r, s);
   add_openapi_routes(r);
   return r;
 }

@@ -30,6 +30,8 @@ struct guard {
     platform,       // `permission` held through a platform role
     tenant,         // `permission` on the tenant of the path's first {ref}
     body_only,      // no path tenant: only the body requirement below
+    object,         // `permission` on the tenant owning the path's first {id}, of `object_kind`
+    body_object,    // `permission` on the tenant owning the object the body's `object_field` names
   };
   scope where = scope::authenticated;
   std::string permission;
@@ -38,6 +40,12 @@ struct guard {
   std::string body_field;
   std::string body_permission;
   std::string root_permission;
+  // An object guard: the kind of the path's object (a row of object_kinds in
+  // commands/access_policy.hpp), or the body field {"type", "id"} that names one. The
+  // owning tenant is looked up before the handler runs (the platform when there is none);
+  // an object the caller may not see is 404 naming its kind, as if missing.
+  std::string object_kind;
+  std::string object_field;
 
   guard(access a) : where(a == access::anyone ? scope::anyone : scope::authenticated) {}
   guard(scope w, std::string p) : where(w), permission(std::move(p)) {}
@@ -56,6 +64,18 @@ inline guard on_platform(std::string permission) {
 }
 inline guard on_tenant(std::string permission) {
   return guard(guard::scope::tenant, std::move(permission));
+}
+// E.g. /v1/groups/{id}: group.manage where the group lives.
+inline guard on_object(std::string kind, std::string permission) {
+  guard g(guard::scope::object, std::move(permission));
+  g.object_kind = std::move(kind);
+  return g;
+}
+// E.g. a grant: role.assign where the object the body names lives.
+inline guard on_body_object(std::string field, std::string permission) {
+  guard g(guard::scope::body_object, std::move(permission));
+  g.object_field = std::move(field);
+  return g;
 }
 inline guard on_body_tenant(std::string field, std::string permission, std::string for_root) {
   return guard(guard::scope::body_only, {})

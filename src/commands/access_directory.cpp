@@ -86,7 +86,19 @@ bool access_directory::role_in_use(const role_id& id, timestamp now) const {
   return false;
 }
 
-std::vector<access_binding> access_directory::bindings_of(const user_id& user) const {
+std::vector<const assignment_state*> access_directory::assignments_of(
+    std::string_view principal_type, std::string_view principal_id) const {
+  std::vector<const assignment_state*> out;
+  const auto it =
+      assignments_by_principal_.find(std::string(principal_type) + ":" + std::string(principal_id));
+  if (it == assignments_by_principal_.end()) return out;
+  for (const assignment_id& id : it->second)
+    if (const assignment_state* a = find_assignment(id); a && !a->revoked) out.push_back(a);
+  return out;
+}
+
+std::vector<access_binding> access_directory::bindings_of(
+    const user_id& user, const std::vector<std::string>& groups) const {
   std::vector<access_binding> out;
   if (const auto it = memberships_by_user_.find(user); it != memberships_by_user_.end()) {
     for (const membership_id& id : it->second) {
@@ -108,6 +120,11 @@ std::vector<access_binding> access_directory::bindings_of(const user_id& user) c
                                    role_permissions(a->role)});
     }
   }
+  for (const std::string& group : groups)
+    for (const assignment_state* a : assignments_of("group", group))
+      out.push_back(access_binding{"assignment", a->id.value, a->role, role_name(a->role),
+                                   a->tenant.value, group, a->expires_at,
+                                   role_permissions(a->role)});
   return out;
 }
 
@@ -295,8 +312,8 @@ result<std::vector<std::string>> usable_roles(const access_directory& dir,
 }  // namespace
 
 result<std::vector<event>> decide(const access_directory& dir, const tenant_directory& tenants,
-                                  const user_directory& users, const access_command& command,
-                                  const decide_context& ctx) {
+                                  const user_directory& users, const group_directory& groups,
+                                  const access_command& command, const decide_context& ctx) {
   // Every access command acts inside one live, active tenant.
   const std::string& tenant_ref =
       std::visit([](const auto& c) -> const std::string& { return c.tenant_ref; }, command);
@@ -344,7 +361,10 @@ result<std::vector<event>> decide(const access_directory& dir, const tenant_dire
             if (!u) return not_found("user", "user '" + c.principal_ref + "'");
             principal = u->id.value;
           } else {
-            return not_found("group", "group '" + c.principal_ref + "'");
+            // A platform group, or one owned by this tenant or an ancestor.
+            const group_state* g = groups.usable_group(tenants, tenants.path_ids(t), c.principal_ref);
+            if (!g) return not_found("group", "group '" + c.principal_ref + "' usable here");
+            principal = g->id.value;
           }
           auto role = dir.usable_role(tenants, t, c.role);
           if (!role)

@@ -11,6 +11,7 @@
 
 #include "commands/access_policy.hpp"
 #include "commands/command.hpp"
+#include "commands/group_directory.hpp"
 #include "commands/tenant_aggregate.hpp"
 #include "commands/user_aggregate.hpp"
 #include "events/event.hpp"
@@ -74,8 +75,13 @@ class access_directory {
   // Held by a live membership or a live, unexpired assignment.
   bool role_in_use(const role_id& id, timestamp now) const;
 
-  // Every role the user holds, on any tenant, with its permissions.
-  std::vector<access_binding> bindings_of(const user_id& user) const;
+  // Every role the user holds, on any tenant, with its permissions: its own, and those
+  // assigned to the (live) groups it belongs to.
+  std::vector<access_binding> bindings_of(const user_id& user,
+                                          const std::vector<std::string>& groups = {}) const;
+  // The live (unrevoked) role assignments of a principal ("user" or "group").
+  std::vector<const assignment_state*> assignments_of(std::string_view principal_type,
+                                                      std::string_view principal_id) const;
 
   // The tenant an access event belongs to (for partition keys).
   std::optional<tenant_id> tenant_of(const event& e) const;
@@ -97,7 +103,7 @@ using access_command =
                  add_member, change_member, remove_member>;
 
 result<std::vector<event>> decide(const access_directory& state, const tenant_directory& tenants,
-                                  const user_directory& users, const access_command& command,
-                                  const decide_context& ctx);
+                                  const user_directory& users, const group_directory& groups,
+                                  const access_command& command, const decide_context& ctx);
 
 }  // namespace tenantry

@@ -75,27 +75,61 @@ bool platform_role_grants(std::string_view platform_role, std::string_view permi
   return false;
 }
 
+std::string_view visibility_permission(std::string_view kind) {
+  for (const object_kind& k : object_kinds)
+    if (k.name == kind) return k.read_permission;
+  return {};
+}
+
+bool is_grantable_object_type(std::string_view type) {
+  return contains(grantable_object_types, type);
+}
+
+namespace {
+
+nlohmann::json reason(const access_binding& b, bool inherited) {
+  nlohmann::json why;
+  if (b.source == "grant") {
+    why = {{"kind", "grant"},
+           {"id", b.source_id},
+           {"permission", b.role},
+           {"tenant_id", b.tenant_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(b.tenant_id)},
+           {"inherited", inherited}};
+    if (!b.object_type.empty()) why["object"] = {{"type", b.object_type}, {"id", b.object_id}};
+  } else {
+    why = {{"kind", b.source == "membership" ? "membership" : "role_assignment"},
+           {"id", b.source_id},
+           {"role", b.role_name.empty() ? b.role : b.role_name},
+           {"role_id", b.role},
+           {"tenant_id", b.tenant_id},
+           {"inherited", inherited}};
+  }
+  if (b.group_id) why["group_id"] = *b.group_id;
+  if (b.expires_at) why["expires_at"] = format_rfc3339(*b.expires_at);
+  return why;
+}
+
+}  // namespace
+
 access_decision check_access(const access_facts& facts, std::span<const std::string> tenant_path,
-                             std::string_view permission, timestamp now) {
+                             std::string_view permission, timestamp now,
+                             const std::optional<access_object>& object) {
   access_decision d;
   for (const auto& role : facts.platform_roles)
     if (platform_role_grants(role, permission))
       d.because.push_back({{"kind", "platform_role"}, {"role", role}});
-  if (!tenant_path.empty() && is_tenant_permission(permission)) {
+  if (is_tenant_permission(permission)) {
     for (const access_binding& b : facts.bindings) {
       if (b.expires_at && *b.expires_at <= now) continue;
+      if (std::ranges::find(b.permissions, permission) == b.permissions.end()) continue;
+      if (!b.object_type.empty()) {  // a grant on one object holds there only
+        if (object && object->type == b.object_type && object->id == b.object_id)
+          d.because.push_back(reason(b, false));
+        continue;
+      }
       const auto on_path = std::ranges::find(tenant_path, b.tenant_id);
       if (on_path == tenant_path.end()) continue;
-      if (std::ranges::find(b.permissions, permission) == b.permissions.end()) continue;
-      nlohmann::json why = {{"kind", b.source == "membership" ? "membership" : "role_assignment"},
-                            {"id", b.source_id},
-                            {"role", b.role_name.empty() ? b.role : b.role_name},
-                            {"role_id", b.role},
-                            {"tenant_id", b.tenant_id},
-                            {"inherited", on_path + 1 != tenant_path.end()}};
-      if (b.group_id) why["group_id"] = *b.group_id;
-      if (b.expires_at) why["expires_at"] = format_rfc3339(*b.expires_at);
-      d.because.push_back(std::move(why));
+      d.because.push_back(reason(b, on_path + 1 != tenant_path.end()));
     }
   }
   d.allowed = !d.because.empty();

@@ -42,16 +42,19 @@ std::vector<std::string> builtin_role_permissions(std::string_view role);
 bool platform_role_grants(std::string_view platform_role, std::string_view permission);
 
 // A role a principal holds on one tenant, through a membership or an assignment (to the
-// user, or to a group it belongs to).
+// user, or to a group it belongs to), or one permission given by an object grant.
 struct access_binding {
-  std::string source;  // "membership", "assignment"
+  std::string source;  // "membership", "assignment", "grant"
   std::string source_id;
-  std::string role;       // built-in name or custom role id
+  std::string role;       // built-in name or custom role id (a grant: its permission)
   std::string role_name;  // for explanations
-  std::string tenant_id;
+  std::string tenant_id;  // a grant on another object: the tenant owning it ("": platform)
   std::optional<std::string> group_id;  // set when held through a group
   std::optional<timestamp> expires_at;
   std::vector<std::string> permissions;
+  // Set for a grant on one object other than a tenant: it holds for that object only.
+  std::string object_type = {};
+  std::string object_id = {};
 };
 
 struct access_facts {
@@ -65,10 +68,32 @@ struct access_decision {
   nlohmann::json because = nlohmann::json::array();
 };
 
+// One object access is asked about (a group, ...), beside the tenant path that owns it.
+struct access_object {
+  std::string type;
+  std::string id;
+};
+
 // May the principal use `permission` on the tenant whose path (root first, the tenant
 // itself last) is `tenant_path`? An empty path asks for the platform level: only
-// platform roles decide there. Expired bindings count for nothing.
+// platform roles decide there. Expired bindings count for nothing. With `object`, on that
+// object owned by that tenant (or by the platform): grants on the object count too.
 access_decision check_access(const access_facts& facts, std::span<const std::string> tenant_path,
-                             std::string_view permission, timestamp now);
+                             std::string_view permission, timestamp now,
+                             const std::optional<access_object>& object = std::nullopt);
+
+// The kinds of objects a route guard can name (and that own-tenant lookups know), with the
+// permission that lets a caller see one: without it the object is 404, as if missing.
+struct object_kind {
+  std::string_view name;
+  std::string_view read_permission;
+};
+inline constexpr object_kind object_kinds[] = {
+    {"tenant", "tenant.read"}, {"group", "member.read"}, {"grant", "role.read"}};
+// The kind's read permission; empty for an unknown kind.
+std::string_view visibility_permission(std::string_view kind);
+// The object types a permission can be granted on (POST /v1/permissions/grants).
+inline constexpr std::string_view grantable_object_types[] = {"tenant", "group"};
+bool is_grantable_object_type(std::string_view type);
 
 }  // namespace tenantry

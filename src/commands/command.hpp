@@ -135,11 +135,58 @@ struct remove_member {
   std::string user_ref;
 };
 
+// Groups: `tenant_ref` none for a platform group; `group_ref` is a group's id or slug.
+struct create_group {
+  std::optional<std::string> tenant_ref;
+  std::string name;
+  std::optional<std::string> slug;
+  std::string description;
+};
+
+// PATCH (absent fields unchanged) and PUT (the handler sends every field).
+struct update_group {
+  std::string group_ref;
+  std::optional<std::string> name;
+  std::optional<std::string> description;
+  std::optional<std::string> slug;
+  std::optional<std::int64_t> expected_version;
+};
+
+struct delete_group {
+  std::string group_ref;
+  std::optional<std::int64_t> expected_version;
+};
+
+struct add_group_member {
+  std::string group_ref;
+  std::string user_ref;
+};
+
+struct remove_group_member {
+  std::string group_ref;
+  std::string user_ref;
+};
+
+// One permission on one object for a user or a group (object types: tenant, group).
+struct grant_permission {
+  std::string principal_type;  // "user" or "group"
+  std::string principal_ref;
+  std::string permission;
+  std::string object_type;
+  std::string object_ref;
+};
+
+struct revoke_permission {
+  std::string grant;
+};
+
 using command =
     std::variant<create_tenant, update_tenant, move_tenant, change_tenant_lifecycle, delete_tenant,
                  restore_tenant, register_user, lookup_credentials, start_session, refresh_session,
                  define_role, change_role, delete_role, assign_role, revoke_role_assignment,
-                 add_member, change_member, remove_member>;
+                 add_member, change_member, remove_member, create_group, update_group,
+                 delete_group, add_group_member, remove_group_member, grant_permission,
+                 revoke_permission>;
 
 // Who sends a command and what it needs: the writer checks it against its own state
 // (the API checked it against the read models first, which may lag by a few ms).
@@ -148,6 +195,10 @@ struct command_authorization {
   std::vector<std::string> platform_roles;
   std::string permission;
   std::optional<std::string> tenant_ref;  // none: the platform level
+  // An object guard: `permission` on the tenant that owns this object (the platform level
+  // when it has none); the writer finds that tenant itself. Kinds: see object_kinds.hpp.
+  std::string object_kind = {};
+  std::string object_ref = {};
 };
 
 // What decide() may use besides the state: the time and fresh ids are injected so that

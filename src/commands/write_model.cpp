@@ -2,6 +2,9 @@
 
 #include <type_traits>
 
+#include "commands/group_rules.hpp"
+#include "commands/object_kinds.hpp"
+
 namespace tenantry {
 namespace {
 
@@ -22,31 +25,94 @@ constexpr bool is_user_event =
     std::is_same_v<T, user_registered> || std::is_same_v<T, session_started> ||
     std::is_same_v<T, session_refreshed> || std::is_same_v<T, session_revoked>;
 
+template <class T>
+constexpr bool is_group_event =
+    std::is_same_v<T, group_created> || std::is_same_v<T, group_updated> ||
+    std::is_same_v<T, group_deleted> || std::is_same_v<T, group_member_added> ||
+    std::is_same_v<T, group_member_removed>;
+
+template <class T>
+constexpr bool is_grant_event =
+    std::is_same_v<T, permission_granted> || std::is_same_v<T, permission_revoked>;
+
 }  // namespace
 
 namespace {
 
-// The permissions a command would hand out, and the tenant it hands them out on.
-std::optional<std::pair<std::string, std::vector<std::string>>> handed_out(const write_model& m,
-                                                                           const command& cmd) {
+// Permissions a command would hand out, and where: on a tenant (its path), or on one
+// object owned by that tenant (or by the platform, an empty path).
+struct handout {
+  std::vector<std::string> path;
+  std::optional<access_object> object;
+  std::vector<std::string> permissions;
+};
+
+template <class T>
+constexpr bool hands_out =
+    std::is_same_v<T, define_role> || std::is_same_v<T, change_role> ||
+    std::is_same_v<T, assign_role> || std::is_same_v<T, add_member> ||
+    std::is_same_v<T, change_member> || std::is_same_v<T, grant_permission> ||
+    std::is_same_v<T, add_group_member>;
+
+bool hands_out_any(const command& cmd) {
+  return std::visit([](const auto& c) { return hands_out<std::decay_t<decltype(c)>>; }, cmd);
+}
+
+std::vector<std::string> path_of(const write_model& m, const std::string& tenant_ref) {
+  const tenant_state* t = m.tenants.resolve(tenant_ref);
+  return t ? m.tenants.path_ids(*t) : std::vector<std::string>{};
+}
+
+// Joining a group hands out what the group holds: its roles and its grants.
+std::vector<handout> of_group(const write_model& m, const std::string& group_ref) {
+  std::vector<handout> out;
+  const group_state* g = m.groups.resolve(group_ref);
+  if (!g) return out;
+  for (const assignment_state* a : m.access.assignments_of("group", g->id.value))
+    out.push_back(handout{path_of(m, a->tenant.value), std::nullopt,
+                          m.access.role_permissions(a->role)});
+  for (const grant_state* grant : m.grants.grants_of("group", g->id.value)) {
+    auto b = grant_directory::binding_of(*grant, std::nullopt);
+    std::optional<access_object> object;
+    if (!b.object_type.empty()) object = access_object{b.object_type, b.object_id};
+    out.push_back(handout{b.tenant_id.empty() ? std::vector<std::string>{}
+                                              : path_of(m, b.tenant_id),
+                          std::move(object), {grant->permission}});
+  }
+  return out;
+}
+
+std::vector<handout> of_grant(const write_model& m, const grant_permission& c) {
+  const auto object = find_object(m, c.object_type, c.object_ref);
+  // Unknown permissions and objects are the rules' 400 and 404, not a refusal.
+  if (!object || !is_tenant_permission(c.permission)) return {};
+  std::optional<access_object> target;
+  if (object->kind != "tenant") target = object->as_access_object();
+  return {handout{owner_path(m, *object), std::move(target), {c.permission}}};
+}
+
+std::vector<handout> handed_out(const write_model& m, const command& cmd) {
   auto of_roles = [&](const std::string& tenant_ref, const std::vector<std::string>& roles) {
     std::vector<std::string> out;
     const tenant_state* t = m.tenants.resolve(tenant_ref);
+    if (!t) return std::vector<handout>{};
     for (const auto& ref : roles) {
-      const auto role = t ? m.access.usable_role(m.tenants, *t, ref) : std::nullopt;
+      const auto role = m.access.usable_role(m.tenants, *t, ref);
       for (auto& p : m.access.role_permissions(role.value_or(ref))) out.push_back(std::move(p));
     }
-    return std::pair(tenant_ref, std::move(out));
+    return std::vector<handout>{handout{m.tenants.path_ids(*t), std::nullopt, std::move(out)}};
   };
   return std::visit(
-      [&](const auto& c) -> std::optional<std::pair<std::string, std::vector<std::string>>> {
+      [&](const auto& c) -> std::vector<handout> {
         using T = std::decay_t<decltype(c)>;
         if constexpr (std::is_same_v<T, define_role> || std::is_same_v<T, change_role>) {
           // Unknown permissions are the rules' 400, not a refusal.
           std::vector<std::string> known;
           for (const auto& p : c.permissions)
             if (is_tenant_permission(p)) known.push_back(p);
-          return std::pair(c.tenant_ref, std::move(known));
+          const tenant_state* t = m.tenants.resolve(c.tenant_ref);
+          if (!t) return {};
+          return {handout{m.tenants.path_ids(*t), std::nullopt, std::move(known)}};
         } else if constexpr (std::is_same_v<T, assign_role>)
           return of_roles(c.tenant_ref, {c.role});
         else if constexpr (std::is_same_v<T, add_member>)
@@ -54,8 +120,12 @@ std::optional<std::pair<std::string, std::vector<std::string>>> handed_out(const
                           c.roles.empty() ? std::vector<std::string>{"member"} : c.roles);
         else if constexpr (std::is_same_v<T, change_member>)
           return of_roles(c.tenant_ref, c.roles);
+        else if constexpr (std::is_same_v<T, grant_permission>)
+          return of_grant(m, c);
+        else if constexpr (std::is_same_v<T, add_group_member>)
+          return of_group(m, c.group_ref);
         else
-          return std::nullopt;
+          return {};
       },
       cmd);
 }
@@ -90,7 +160,12 @@ result<std::vector<event>> decide_any(const write_model& model, const command& c
                            std::is_same_v<T, refresh_session>)
           return decide(model.users, user_command{c}, ctx);
         else if constexpr (std::is_constructible_v<access_command, T>)
-          return decide(model.access, model.tenants, model.users, access_command{c}, ctx);
+          return decide(model.access, model.tenants, model.users, model.groups,
+                        access_command{c}, ctx);
+        else if constexpr (std::is_constructible_v<group_command, T>)
+          return decide(model, group_command{c}, ctx);
+        else if constexpr (std::is_constructible_v<grant_command, T>)
+          return decide(model, grant_command{c}, ctx);
         else if constexpr (std::is_same_v<T, delete_tenant>)
           return decide_delete(model, c, ctx);
         else
@@ -106,44 +181,85 @@ result<std::vector<event>> write_model::decide(const command& cmd,
   return decide_any(*this, cmd, ctx);
 }
 
+namespace {
+
+std::unexpected<error> denied(const std::string& permission) {
+  return fail(errc::permission_denied, "permission_denied",
+              "You lack the permission " + permission + " here.", {{"permission", permission}});
+}
+
+// Where one check applies: a tenant's path, an object's owner path and the object, or the
+// platform (an empty path); or the 404 of a missing or hidden target.
+struct check_target {
+  std::vector<std::string> path;
+  std::optional<access_object> object;
+};
+
+result<check_target> target_of(const write_model& m, const command_authorization& a,
+                               const access_facts& facts, timestamp now) {
+  if (!a.object_kind.empty()) {
+    const auto object = find_object(m, a.object_kind, a.object_ref);
+    if (!object) return object_not_found(a.object_kind, a.object_ref);
+    check_target t{owner_path(m, *object), std::nullopt};
+    if (object->kind != "tenant") t.object = object->as_access_object();
+    return t;
+  }
+  if (!a.tenant_ref) return check_target{};
+  const tenant_state* t = m.tenants.resolve(*a.tenant_ref);
+  // A missing tenant is the command's own 404, unless the caller could not have seen it
+  // anyway: then 404 before anything else, as for a hidden one.
+  if (!t) {
+    if (check_access(facts, {}, a.permission, now).allowed) return check_target{};
+    return tenant_not_found(*a.tenant_ref);
+  }
+  return check_target{m.tenants.path_ids(*t), std::nullopt};
+}
+
+}  // namespace
+
+access_facts write_model::facts_of(const user_id& user,
+                                   std::vector<std::string> platform_roles) const {
+  std::vector<std::string> live_groups;
+  for (const group_state* g : groups.groups_of_user(user))
+    if (groups.is_live(*g, tenants)) live_groups.push_back(g->id.value);
+  access_facts facts{std::move(platform_roles), access.bindings_of(user, live_groups)};
+  for (const grant_state* g : grants.grants_of("user", user.value))
+    facts.bindings.push_back(grant_directory::binding_of(*g, std::nullopt));
+  for (const std::string& group : live_groups)
+    for (const grant_state* g : grants.grants_of("group", group))
+      facts.bindings.push_back(grant_directory::binding_of(*g, group));
+  return facts;
+}
+
 result<void> write_model::authorize(const std::vector<command_authorization>& checks,
                                     const command& cmd, timestamp now) const {
   for (const command_authorization& a : checks) {
     // Platform roles hold everywhere: their check needs neither the tenant nor the
     // caller's bindings (most commands come from them).
     const access_facts platform_only{a.platform_roles, {}};
-    if (!handed_out(*this, cmd) && check_access(platform_only, {}, a.permission, now).allowed)
+    if (!hands_out_any(cmd) && check_access(platform_only, {}, a.permission, now).allowed)
       continue;
-    const access_facts facts{a.platform_roles, access.bindings_of(user_id{a.user_id})};
-    std::vector<std::string> path;
-    if (a.tenant_ref) {
-      const tenant_state* t = tenants.resolve(*a.tenant_ref);
-      // A missing tenant is the command's own 404, unless the caller could not have seen
-      // it anyway: then 404 before anything else, as for a hidden one.
-      if (!t) {
-        if (check_access(facts, {}, a.permission, now).allowed) continue;
-        return tenant_not_found(*a.tenant_ref);
-      }
-      path = tenants.path_ids(*t);
+    const access_facts facts = facts_of(user_id{a.user_id}, a.platform_roles);
+    auto target = target_of(*this, a, facts, now);
+    if (!target) return std::unexpected(target.error());
+    const bool scoped = a.tenant_ref || !a.object_kind.empty();
+    if (!check_access(facts, target->path, a.permission, now, target->object).allowed) {
+      if (!scoped) return denied(a.permission);
+      const std::string kind = a.object_kind.empty() ? "tenant" : a.object_kind;
+      const std::string ref = a.object_kind.empty() ? *a.tenant_ref : a.object_ref;
+      if (!check_access(facts, target->path, visibility_permission(kind), now, target->object)
+               .allowed)
+        return object_not_found(kind, ref);
+      return denied(a.permission);
     }
-    if (!check_access(facts, path, a.permission, now).allowed) {
-      if (a.tenant_ref && !check_access(facts, path, "tenant.read", now).allowed)
-        return tenant_not_found(*a.tenant_ref);
-      return fail(errc::permission_denied, "permission_denied",
-                  "You lack the permission " + a.permission + " here.",
-                  {{"permission", a.permission}});
-    }
-    // Handing out roles: only permissions the caller holds on that tenant itself.
-    const auto given = handed_out(*this, cmd);
-    if (!given || !a.tenant_ref) continue;
-    const tenant_state* t = tenants.resolve(given->first);
-    if (!t) continue;
-    const auto on = tenants.path_ids(*t);
-    for (const std::string& p : given->second)
-      if (!check_access(facts, on, p, now).allowed)
-        return fail(errc::permission_denied, "permission_denied",
-                    "You cannot hand out the permission " + p + ", which you do not hold here.",
-                    {{"permission", p}});
+    // Handing out roles or grants: only permissions the caller holds there itself.
+    if (!scoped) continue;
+    for (const handout& h : handed_out(*this, cmd))
+      for (const std::string& p : h.permissions)
+        if (!check_access(facts, h.path, p, now, h.object).allowed)
+          return fail(errc::permission_denied, "permission_denied",
+                      "You cannot hand out the permission " + p + ", which you do not hold here.",
+                      {{"permission", p}});
   }
   return {};
 }
@@ -161,6 +277,12 @@ std::int64_t write_model::version_of(const event& e) const {
         } else if constexpr (is_user_event<T>) {
           const session_state* s = users.find_session(ev.id);
           return s ? s->version : 0;
+        } else if constexpr (is_group_event<T>) {
+          const group_state* g = groups.find(ev.id);
+          return g ? g->version : 0;
+        } else if constexpr (is_grant_event<T>) {
+          const grant_state* g = grants.find(ev.id);
+          return g ? g->version : 0;
         } else {
           return access.version_of(e);
         }
@@ -182,6 +304,15 @@ std::string write_model::partition_key_of(const event& e) const {
         } else if constexpr (is_user_event<T>) {
           const session_state* s = users.find_session(ev.id);
           return s ? s->user.value : ev.id.value;
+        } else if constexpr (is_group_event<T> || is_grant_event<T>) {
+          std::optional<tenant_id> owner;
+          if constexpr (is_group_event<T>) {
+            if (const group_state* g = groups.find(ev.id)) owner = g->tenant;
+          } else if (const grant_state* g = grants.find(ev.id)) {
+            owner = g->tenant;
+          }
+          const tenant_state* t = owner ? tenants.find(*owner) : nullptr;
+          return t ? tenants.root_of(*t).value : ev.id.value;
         } else {
           const auto tenant = access.tenant_of(e);
           const tenant_state* t = tenant ? tenants.find(*tenant) : nullptr;
@@ -199,6 +330,10 @@ void write_model::apply(const recorded_event& e) {
           tenants.evolve(e.data, e.meta.aggregate_version, e.meta.time);
         else if constexpr (is_user_event<T>)
           users.evolve(e.data, e.meta.aggregate_version, e.meta.time);
+        else if constexpr (is_group_event<T>)
+          groups.evolve(e.data, e.meta.aggregate_version, e.meta.time);
+        else if constexpr (is_grant_event<T>)
+          grants.evolve(e.data, e.meta.aggregate_version, e.meta.time);
         else
           access.evolve(e.data, e.meta.aggregate_version, e.meta.time);
       },

@@ -7,6 +7,8 @@
 #include <unordered_map>
 
 #include "commands/access_directory.hpp"
+#include "commands/grant_directory.hpp"
+#include "commands/group_directory.hpp"
 #include "commands/tenant_aggregate.hpp"
 #include "commands/user_aggregate.hpp"
 #include "events/envelope.hpp"
@@ -25,6 +27,8 @@ class write_model {
   tenant_directory tenants;
   user_directory users;
   access_directory access;
+  group_directory groups;
+  grant_directory grants;
 
   // Routes the command to the rules that decide it: the events it produces, or why not.
   // Lookups decide nothing.
@@ -35,6 +39,10 @@ class write_model {
   // roles may hand out only permissions the caller holds there itself.
   result<void> authorize(const std::vector<command_authorization>& checks, const command& cmd,
                          timestamp now) const;
+
+  // What the policy judges a user by: its platform roles, its own roles and grants, and
+  // those of the live groups it belongs to.
+  access_facts facts_of(const user_id& user, std::vector<std::string> platform_roles) const;
 
   // The aggregate's current version (0 when it does not exist yet).
   std::int64_t version_of(const event& e) const;

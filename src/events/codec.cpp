@@ -127,6 +127,50 @@ void write(json& j, const member_removed& e) {
   j["id"] = e.id.value;
 }
 
+void write(json& j, const group_created& e) {
+  j["id"] = e.id.value;
+  j["tenant"] = nullable(e.tenant);
+  j["slug"] = e.slug;
+  j["name"] = e.name;
+  j["description"] = e.description;
+}
+
+void write(json& j, const group_updated& e) {
+  j["id"] = e.id.value;
+  if (e.name) j["name"] = *e.name;
+  if (e.description) j["description"] = *e.description;
+  if (e.slug) j["slug"] = *e.slug;
+}
+
+void write(json& j, const group_deleted& e) {
+  j["id"] = e.id.value;
+}
+
+void write(json& j, const group_member_added& e) {
+  j["id"] = e.id.value;
+  j["user"] = e.user.value;
+}
+
+void write(json& j, const group_member_removed& e) {
+  j["id"] = e.id.value;
+  j["user"] = e.user.value;
+}
+
+void write(json& j, const permission_granted& e) {
+  j["id"] = e.id.value;
+  j["principal_type"] = e.principal_type;
+  j["principal_id"] = e.principal_id;
+  j["permission"] = e.permission;
+  j["object_type"] = e.object_type;
+  j["object_id"] = e.object_id;
+  j["tenant"] = nullable(e.tenant);
+}
+
+void write(json& j, const permission_revoked& e) {
+  j["id"] = e.id.value;
+  j["reason"] = e.reason;
+}
+
 // ---- decoding: never throws; remembers the first field that does not fit ----------------
 
 class field_reader {
@@ -343,6 +387,50 @@ void read(field_reader& r, member_changed& e) {
 
 void read(field_reader& r, member_removed& e) {
   r.id("id", e.id);
+}
+
+void read(field_reader& r, group_created& e) {
+  r.id("id", e.id);
+  r.nullable_id("tenant", e.tenant);
+  r.text("slug", e.slug);
+  r.text("name", e.name);
+  r.text("description", e.description);
+}
+
+void read(field_reader& r, group_updated& e) {
+  r.id("id", e.id);
+  r.optional_text("name", e.name);
+  r.optional_text("description", e.description);
+  r.optional_text("slug", e.slug);
+}
+
+void read(field_reader& r, group_deleted& e) {
+  r.id("id", e.id);
+}
+
+void read(field_reader& r, group_member_added& e) {
+  r.id("id", e.id);
+  r.id("user", e.user);
+}
+
+void read(field_reader& r, group_member_removed& e) {
+  r.id("id", e.id);
+  r.id("user", e.user);
+}
+
+void read(field_reader& r, permission_granted& e) {
+  r.id("id", e.id);
+  r.text("principal_type", e.principal_type);
+  r.text("principal_id", e.principal_id);
+  r.text("permission", e.permission);
+  r.text("object_type", e.object_type);
+  r.text("object_id", e.object_id);
+  r.nullable_id("tenant", e.tenant);
+}
+
+void read(field_reader& r, permission_revoked& e) {
+  r.id("id", e.id);
+  r.text("reason", e.reason);
 }
 
 std::unexpected<error> invalid_event(std::string_view type, std::string message,

@@ -38,6 +38,13 @@ TENANTRY_EVENT_TRAITS(role_assignment_revoked, "tenantry.role_assignment.revoked
 TENANTRY_EVENT_TRAITS(member_added, "tenantry.member.added.v1", "membership");
 TENANTRY_EVENT_TRAITS(member_changed, "tenantry.member.changed.v1", "membership");
 TENANTRY_EVENT_TRAITS(member_removed, "tenantry.member.removed.v1", "membership");
+TENANTRY_EVENT_TRAITS(group_created, "tenantry.group.created.v1", "group");
+TENANTRY_EVENT_TRAITS(group_updated, "tenantry.group.updated.v1", "group");
+TENANTRY_EVENT_TRAITS(group_deleted, "tenantry.group.deleted.v1", "group");
+TENANTRY_EVENT_TRAITS(group_member_added, "tenantry.group.member_added.v1", "group");
+TENANTRY_EVENT_TRAITS(group_member_removed, "tenantry.group.member_removed.v1", "group");
+TENANTRY_EVENT_TRAITS(permission_granted, "tenantry.permission.granted.v1", "permission_grant");
+TENANTRY_EVENT_TRAITS(permission_revoked, "tenantry.permission.revoked.v1", "permission_grant");
 
 #undef TENANTRY_EVENT_TRAITS
 

@@ -20,6 +20,8 @@ using session_id = strong_id<struct session_id_tag>;
 using role_id = strong_id<struct role_id_tag>;  // a custom role; built-in roles go by name
 using assignment_id = strong_id<struct assignment_id_tag>;
 using membership_id = strong_id<struct membership_id_tag>;
+using group_id = strong_id<struct group_id_tag>;
+using grant_id = strong_id<struct grant_id_tag>;  // an object permission grant
 
 // A new random UUIDv7 (RFC 9562): 48-bit Unix milliseconds, then random bits.
 std::string new_uuid_v7();

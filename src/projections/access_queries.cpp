@@ -53,11 +53,25 @@ const std::string kTenantPathById =
 const std::string kTenantPathBySlug =
     "SELECT id::text, path::text, is_deleted FROM tenants WHERE slug = $1";
 
-// Membership roles unnested, then the user's assignments; custom roles joined for their
-// names and permissions (a deleted custom role grants nothing).
+// Membership roles unnested, then the user's assignments, then those of its live groups
+// (not deleted, not in a deleted tenant), then the grants to the user and to those
+// groups; custom roles joined for their names and permissions (a deleted custom role
+// grants nothing).
+const std::string kLiveGroups =
+    "WITH live_groups AS (SELECT g.id FROM group_members gm JOIN groups g ON g.id = gm.group_id"
+    " LEFT JOIN tenants gt ON gt.id = g.tenant_id WHERE gm.user_id = $1::uuid"
+    " AND NOT g.is_deleted AND (g.tenant_id IS NULL OR NOT gt.is_deleted)) ";
+const std::string kGrantColumns =
+    "SELECT 'grant', p.id::text, p.permission, p.permission, coalesce(p.tenant_id::text, ''),"
+    " true, ARRAY[p.permission], NULL::bigint, ";
+const std::string kGrantObject =
+    ", CASE WHEN p.object_type = 'tenant' THEN NULL ELSE p.object_type END,"
+    " CASE WHEN p.object_type = 'tenant' THEN NULL ELSE p.object_id::text END";
 const std::string kBindings =
+    kLiveGroups +
     "SELECT 'membership', m.id::text, r.role, coalesce(cr.name, r.role), m.tenant_id::text,"
-    " cr.id IS NOT NULL, coalesce(cr.permissions, '{}'), NULL::bigint"
+    " cr.id IS NOT NULL, coalesce(cr.permissions, '{}'), NULL::bigint, NULL::text, NULL::text,"
+    " NULL::text"
     " FROM memberships m CROSS JOIN LATERAL unnest(m.roles) AS r(role)"
     " LEFT JOIN roles cr ON cr.id::text = r.role AND NOT cr.is_deleted"
     " WHERE m.user_id = $1::uuid AND NOT m.is_removed"
@@ -65,9 +79,24 @@ const std::string kBindings =
     " SELECT 'assignment', a.id::text, a.role, coalesce(cr.name, a.role), a.tenant_id::text,"
     " cr.id IS NOT NULL, coalesce(cr.permissions, '{}'), " +
     millis("a.expires_at") +
-    " FROM role_assignments a"
+    ", NULL, NULL, NULL FROM role_assignments a"
     " LEFT JOIN roles cr ON cr.id::text = a.role AND NOT cr.is_deleted"
-    " WHERE a.principal_type = 'user' AND a.principal_id = $1::uuid AND NOT a.is_revoked";
+    " WHERE a.principal_type = 'user' AND a.principal_id = $1::uuid AND NOT a.is_revoked"
+    " UNION ALL"
+    " SELECT 'assignment', a.id::text, a.role, coalesce(cr.name, a.role), a.tenant_id::text,"
+    " cr.id IS NOT NULL, coalesce(cr.permissions, '{}'), " +
+    millis("a.expires_at") +
+    ", g.id::text, NULL, NULL FROM live_groups g JOIN role_assignments a"
+    " ON a.principal_type = 'group' AND a.principal_id = g.id AND NOT a.is_revoked"
+    " LEFT JOIN roles cr ON cr.id::text = a.role AND NOT cr.is_deleted"
+    " UNION ALL " +
+    kGrantColumns + "NULL" + kGrantObject +
+    " FROM permission_grants p WHERE p.principal_type = 'user' AND p.principal_id = $1::uuid"
+    " AND NOT p.is_revoked"
+    " UNION ALL " +
+    kGrantColumns + "g.id::text" + kGrantObject +
+    " FROM live_groups g JOIN permission_grants p ON p.principal_type = 'group'"
+    " AND p.principal_id = g.id AND NOT p.is_revoked";
 
 const std::string kRoleColumns =
     "SELECT r.id::text, r.tenant_id::text, r.name, r.description,"
@@ -181,6 +210,9 @@ std::vector<binding_row> bindings_of_user(pqxx::connection& conn, const std::str
     b.custom = r[5].as<bool>();
     b.permissions = parse_text_array(r[6].c_str());
     b.expires_at = optional_millis(r[7]);
+    if (!r[8].is_null()) b.group_id = r[8].as<std::string>();
+    if (!r[9].is_null()) b.object_type = r[9].as<std::string>();
+    if (!r[10].is_null()) b.object_id = r[10].as<std::string>();
     out.push_back(std::move(b));
   }
   return out;
@@ -247,6 +279,10 @@ std::optional<member_row> find_member(pqxx::connection& conn, const std::string&
                      id ? *id : std::string(user_ref));
   if (r.empty()) return std::nullopt;
   return read_member(r[0]);
+}
+
+std::vector<std::string> tenant_path_ids(std::string_view ltree_path) {
+  return path_ids(ltree_path);
 }
 
 std::vector<tenant_path> membership_paths(pqxx::connection& conn, const std::string& user_id) {

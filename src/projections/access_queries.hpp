@@ -39,12 +39,16 @@ struct member_row {
 
 // A role the user holds on a tenant. `permissions` is filled for custom roles only:
 // built-in roles' permissions are the policy's (commands/access_policy.hpp).
+// A grant is a binding too: source "grant", role = its permission, tenant_id = the tenant
+// owning the object ("" for the platform), object_* set when the object is not a tenant.
 struct binding_row {
-  std::string source;  // "membership" or "assignment"
+  std::string source;  // "membership", "assignment" or "grant"
   std::string source_id, role, role_name, tenant_id;
   bool custom = false;
   std::vector<std::string> permissions;
   std::optional<timestamp> expires_at;
+  std::optional<std::string> group_id = {};  // held through this group
+  std::string object_type = {}, object_id = {};
 };
 
 // A tenant as authorization sees it: its id and the ids from the root down to it.
@@ -56,8 +60,11 @@ struct tenant_path {
 
 // By id or slug, deleted ones too.
 std::optional<tenant_path> find_tenant_path(pqxx::connection& conn, std::string_view ref);
+// A tenant's ltree path as the ids from the root down.
+std::vector<std::string> tenant_path_ids(std::string_view ltree_path);
 
-// Every role the user holds anywhere (not revoked; expiry is left to the policy).
+// Every role and grant the user holds anywhere, its own and its live groups' (not
+// revoked; expiry is left to the policy).
 std::vector<binding_row> bindings_of_user(pqxx::connection& conn, const std::string& user_id);
 
 // The custom roles defined on these tenants (a tenant and its ancestors), by name.

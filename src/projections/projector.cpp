@@ -10,6 +10,7 @@
 #include <pqxx/transaction>
 
 #include "projections/access_projection.hpp"
+#include "projections/group_projection.hpp"
 #include "projections/event_archive.hpp"
 #include "projections/migrations.hpp"
 #include "projections/postgres_error.hpp"
@@ -133,6 +134,7 @@ projector::projector(event_subscriber& log, std::string database_url, std::strin
   projections_.push_back(std::make_unique<tenant_projection>());
   projections_.push_back(std::make_unique<user_projection>());
   projections_.push_back(std::make_unique<access_projection>());
+  projections_.push_back(std::make_unique<group_projection>());
 }
 
 projector::~projector() = default;
