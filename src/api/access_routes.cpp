@@ -118,8 +118,8 @@ asio::awaitable<response> check(services& s, request_context& ctx) {
     std::string kind = object_type;
     std::string needed(self ? visibility_permission(kind) : "role.read");
     std::string ref = object_id;
-    auto owner = co_await authorize_on_object(s, ctx, std::move(kind), std::move(needed),
-                                              std::move(ref));
+    auto owner =
+        co_await authorize_on_object(s, ctx, std::move(kind), std::move(needed), std::move(ref));
     if (!owner) co_return error_response(owner.error());
     path = owner->path;
     object = access_object{object_type, owner->id};

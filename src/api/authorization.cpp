@@ -8,10 +8,11 @@
 namespace tenantry::api {
 
 access_binding binding_of(const binding_row& row) {
-  access_binding b{row.source,     row.source_id,
-                   row.role,       row.role_name,
-                   row.tenant_id,  row.group_id,
-                   row.expires_at, row.custom ? row.permissions : builtin_role_permissions(row.role)};
+  access_binding b{
+      row.source,     row.source_id,
+      row.role,       row.role_name,
+      row.tenant_id,  row.group_id,
+      row.expires_at, row.custom ? row.permissions : builtin_role_permissions(row.role)};
   b.object_type = row.object_type;
   b.object_id = row.object_id;
   return b;

@@ -69,8 +69,8 @@ asio::awaitable<response> create(services& s, request_context& ctx) {
   if (auto finished = in.finish(); !finished)
     for (auto& [k, v] : finished.error().details.items()) problems[k] = v;
   if (!problems.empty())
-    co_return error_response(errc::invalid_argument, "validation_error",
-                             "The grant is not valid.", problems);
+    co_return error_response(errc::invalid_argument, "validation_error", "The grant is not valid.",
+                             problems);
   command cmd = grant_permission{principal_type, principal, *permission, object_type, object};
   response_renderer render = render_grant(201);
   co_return co_await execute(s, ctx, std::move(cmd), std::move(render));
@@ -89,8 +89,8 @@ asio::awaitable<result<grant_filter>> read_filter(services& s, request_context& 
   const auto type = ctx.query("object_type");
   const auto id = ctx.query("object_id");
   if (type && *type != "tenant" && *type != "group")
-    co_return fail(errc::invalid_argument, "validation_error", "object_type must be tenant or group.",
-                   {{"object_type", "unknown type"}});
+    co_return fail(errc::invalid_argument, "validation_error",
+                   "object_type must be tenant or group.", {{"object_type", "unknown type"}});
   if (type.has_value() != id.has_value())
     co_return fail(errc::invalid_argument, "validation_error",
                    "object_type and object_id go together.",
@@ -102,8 +102,8 @@ asio::awaitable<result<grant_filter>> read_filter(services& s, request_context& 
     std::string kind = *type;
     std::string permission = "role.read";
     std::string ref = *id;
-    auto owner =
-        co_await authorize_on_object(s, ctx, std::move(kind), std::move(permission), std::move(ref));
+    auto owner = co_await authorize_on_object(s, ctx, std::move(kind), std::move(permission),
+                                              std::move(ref));
     if (!owner) co_return std::unexpected(owner.error());
     f.object_type = *type;
     f.object_id = owner->id;
@@ -150,8 +150,7 @@ void add_grant_routes(router& r, services& s) {
   // object lives; giving one also needs the permission itself there (the hand-out rule).
   r.add(v::get, "/v1/permissions/grants", access::authenticated, bind(list));
   r.add(v::post, "/v1/permissions/grants", on_body_object("object", "role.assign"), bind(create));
-  r.add(v::delete_, "/v1/permissions/grants/{id}", on_object("grant", "role.assign"),
-        bind(revoke));
+  r.add(v::delete_, "/v1/permissions/grants/{id}", on_object("grant", "role.assign"), bind(revoke));
 }
 
 }  // namespace tenantry::api

@@ -30,8 +30,9 @@ command_response no_content(const command_effect&) {
 response_renderer render_group(unsigned status, std::string ref) {
   return [status, ref = std::move(ref)](const command_effect& effect) -> command_response {
     const group_state* g =
-        effect.events.empty() ? effect.model.groups.resolve(ref)
-                              : effect.model.groups.find(group_id{effect.events.front().meta.subject});
+        effect.events.empty()
+            ? effect.model.groups.resolve(ref)
+            : effect.model.groups.find(group_id{effect.events.front().meta.subject});
     return g ? command_response{status, group_json(group_row_of(*g)).dump()}
              : command_response{status, ""};
   };
@@ -102,8 +103,8 @@ asio::awaitable<response> create(services& s, request_context& ctx,
                                  std::optional<std::string> tenant) {
   auto body = read_group_body(ctx, true);
   if (!body) co_return error_response(body.error());
-  command cmd = create_group{std::move(tenant), *body->name, body->slug,
-                             body->description.value_or("")};
+  command cmd =
+      create_group{std::move(tenant), *body->name, body->slug, body->description.value_or("")};
   response_renderer render = render_group(201, "");
   co_return co_await execute(s, ctx, std::move(cmd), std::move(render));
 }

@@ -38,8 +38,7 @@ nlohmann::json guard_json(const guard& g) {
   // An object guard names the kind (or the body field naming one) and, per kind, the
   // permission that lets a caller see such an object (without it: 404 naming the kind).
   if (!g.object_kind.empty())
-    j["object"] = {{"kind", g.object_kind},
-                   {"visible_with", visibility_permission(g.object_kind)}};
+    j["object"] = {{"kind", g.object_kind}, {"visible_with", visibility_permission(g.object_kind)}};
   if (!g.object_field.empty()) {
     nlohmann::json kinds = nlohmann::json::object();
     for (std::string_view kind : grantable_object_types)

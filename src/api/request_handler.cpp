@@ -79,8 +79,8 @@ asio::awaitable<result<void>> enforce_object(services& s, request_context& ctx, 
   std::string kind = g.object_kind;
   std::string permission = g.permission;
   std::string ref = ctx.params[0];
-  auto allowed = co_await authorize_on_object(s, ctx, std::move(kind), std::move(permission),
-                                              std::move(ref));
+  auto allowed =
+      co_await authorize_on_object(s, ctx, std::move(kind), std::move(permission), std::move(ref));
   if (!allowed) co_return std::unexpected(allowed.error());
   ctx.object = std::move(*allowed);
   co_return result<void>{};
@@ -94,7 +94,8 @@ result<command_authorization> body_object_check(const request_context& ctx, cons
   const auto field = body->find(g.object_field);
   const bool named = field != body->end() && field->is_object() && field->contains("type") &&
                      (*field)["type"].is_string() && field->contains("id") &&
-                     (*field)["id"].is_string() && !(*field)["id"].get_ref<const std::string&>().empty();
+                     (*field)["id"].is_string() &&
+                     !(*field)["id"].get_ref<const std::string&>().empty();
   const std::string kind = named ? (*field)["type"].get<std::string>() : "";
   if (!named || !is_grantable_object_type(kind))
     return fail(errc::invalid_argument, "validation_error",

@@ -362,7 +362,8 @@ result<std::vector<event>> decide(const access_directory& dir, const tenant_dire
             principal = u->id.value;
           } else {
             // A platform group, or one owned by this tenant or an ancestor.
-            const group_state* g = groups.usable_group(tenants, tenants.path_ids(t), c.principal_ref);
+            const group_state* g =
+                groups.usable_group(tenants, tenants.path_ids(t), c.principal_ref);
             if (!g) return not_found("group", "group '" + c.principal_ref + "' usable here");
             principal = g->id.value;
           }

@@ -90,11 +90,12 @@ namespace {
 nlohmann::json reason(const access_binding& b, bool inherited) {
   nlohmann::json why;
   if (b.source == "grant") {
-    why = {{"kind", "grant"},
-           {"id", b.source_id},
-           {"permission", b.role},
-           {"tenant_id", b.tenant_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(b.tenant_id)},
-           {"inherited", inherited}};
+    why = {
+        {"kind", "grant"},
+        {"id", b.source_id},
+        {"permission", b.role},
+        {"tenant_id", b.tenant_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(b.tenant_id)},
+        {"inherited", inherited}};
     if (!b.object_type.empty()) why["object"] = {{"type", b.object_type}, {"id", b.object_id}};
   } else {
     why = {{"kind", b.source == "membership" ? "membership" : "role_assignment"},

@@ -184,9 +184,8 @@ using command =
     std::variant<create_tenant, update_tenant, move_tenant, change_tenant_lifecycle, delete_tenant,
                  restore_tenant, register_user, lookup_credentials, start_session, refresh_session,
                  define_role, change_role, delete_role, assign_role, revoke_role_assignment,
-                 add_member, change_member, remove_member, create_group, update_group,
-                 delete_group, add_group_member, remove_group_member, grant_permission,
-                 revoke_permission>;
+                 add_member, change_member, remove_member, create_group, update_group, delete_group,
+                 add_group_member, remove_group_member, grant_permission, revoke_permission>;
 
 // Who sends a command and what it needs: the writer checks it against its own state
 // (the API checked it against the read models first, which may lag by a few ms).

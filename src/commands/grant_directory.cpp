@@ -61,10 +61,17 @@ void grant_directory::evolve(const event& e, std::int64_t version, timestamp at)
       [&](const auto& ev) {
         using T = std::decay_t<decltype(ev)>;
         if constexpr (std::is_same_v<T, permission_granted>) {
-          grants_[ev.id] = grant_state{ev.id,          ev.principal_type, ev.principal_id,
-                                       ev.permission,  ev.object_type,    ev.object_id,
-                                       ev.tenant,      false,             version,
-                                       at,             at};
+          grants_[ev.id] = grant_state{ev.id,
+                                       ev.principal_type,
+                                       ev.principal_id,
+                                       ev.permission,
+                                       ev.object_type,
+                                       ev.object_id,
+                                       ev.tenant,
+                                       false,
+                                       version,
+                                       at,
+                                       at};
           by_principal_[principal_key(ev.principal_type, ev.principal_id)].push_back(ev.id);
         } else if constexpr (std::is_same_v<T, permission_revoked>) {
           grant_state& g = grants_.at(ev.id);

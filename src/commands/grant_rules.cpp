@@ -55,7 +55,7 @@ result<std::optional<permission_granted>> decide_grant(const write_model& m,
   const std::vector<std::string> path = owner_path(m, *object);
   auto principal = principal_of(m, c, path);
   if (!principal) return std::unexpected(principal.error());
-  permission_granted e{grant_id{ctx.new_id()}, c.principal_type, *principal, c.permission,
+  permission_granted e{grant_id{ctx.new_id()}, c.principal_type, *principal,    c.permission,
                        object->kind,           object->id,       object->tenant};
   if (m.grants.same_grant(e)) return std::optional<permission_granted>();
   return std::optional(std::move(e));

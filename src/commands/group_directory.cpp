@@ -56,9 +56,8 @@ void group_directory::evolve(const event& e, std::int64_t version, timestamp at)
       [&](const auto& ev) {
         using T = std::decay_t<decltype(ev)>;
         if constexpr (std::is_same_v<T, group_created>) {
-          by_id_[ev.id] =
-              group_state{ev.id, ev.tenant, ev.slug, ev.name, ev.description, {}, false,
-                          version,         at,       at};
+          by_id_[ev.id] = group_state{ev.id, ev.tenant, ev.slug, ev.name, ev.description,
+                                      {},    false,     version, at,      at};
           by_slug_[ev.slug] = ev.id;
         } else if constexpr (std::is_same_v<T, group_updated> || std::is_same_v<T, group_deleted> ||
                              std::is_same_v<T, group_member_added> ||

@@ -44,8 +44,7 @@ class group_directory {
   // `path` (empty: the platform level): a platform group anywhere, a tenant's group on
   // that tenant's subtree.
   const group_state* usable_group(const tenant_directory& tenants,
-                                  const std::vector<std::string>& path,
-                                  std::string_view ref) const;
+                                  const std::vector<std::string>& path, std::string_view ref) const;
 
   void evolve(const event& e, std::int64_t version, timestamp at);
 

@@ -32,8 +32,7 @@ result<std::optional<tenant_id>> usable_owner(const write_model& m,
   if (!tenant_ref) return std::optional<tenant_id>();
   auto t = live_tenant(m.tenants, *tenant_ref, std::nullopt);
   if (!t) return std::unexpected(t.error());
-  if (auto active = require_active(m.tenants, **t); !active)
-    return std::unexpected(active.error());
+  if (auto active = require_active(m.tenants, **t); !active) return std::unexpected(active.error());
   return std::optional((*t)->id);
 }
 
@@ -92,8 +91,7 @@ result<events> decide_create(const write_model& m, const create_group& c,
   if (c.slug)
     if (auto ok = check_slug(m, *c.slug, nullptr); !ok) return std::unexpected(ok.error());
   return events{group_created{group_id{ctx.new_id()}, *owner,
-                              c.slug ? *c.slug : generated_slug(m, c.name), c.name,
-                              c.description}};
+                              c.slug ? *c.slug : generated_slug(m, c.name), c.name, c.description}};
 }
 
 result<events> decide_update(const write_model& m, const update_group& c) {

@@ -69,15 +69,16 @@ std::vector<handout> of_group(const write_model& m, const std::string& group_ref
   const group_state* g = m.groups.resolve(group_ref);
   if (!g) return out;
   for (const assignment_state* a : m.access.assignments_of("group", g->id.value))
-    out.push_back(handout{path_of(m, a->tenant.value), std::nullopt,
-                          m.access.role_permissions(a->role)});
+    out.push_back(
+        handout{path_of(m, a->tenant.value), std::nullopt, m.access.role_permissions(a->role)});
   for (const grant_state* grant : m.grants.grants_of("group", g->id.value)) {
     auto b = grant_directory::binding_of(*grant, std::nullopt);
     std::optional<access_object> object;
     if (!b.object_type.empty()) object = access_object{b.object_type, b.object_id};
-    out.push_back(handout{b.tenant_id.empty() ? std::vector<std::string>{}
-                                              : path_of(m, b.tenant_id),
-                          std::move(object), {grant->permission}});
+    out.push_back(
+        handout{b.tenant_id.empty() ? std::vector<std::string>{} : path_of(m, b.tenant_id),
+                std::move(object),
+                {grant->permission}});
   }
   return out;
 }
@@ -160,8 +161,8 @@ result<std::vector<event>> decide_any(const write_model& model, const command& c
                            std::is_same_v<T, refresh_session>)
           return decide(model.users, user_command{c}, ctx);
         else if constexpr (std::is_constructible_v<access_command, T>)
-          return decide(model.access, model.tenants, model.users, model.groups,
-                        access_command{c}, ctx);
+          return decide(model.access, model.tenants, model.users, model.groups, access_command{c},
+                        ctx);
         else if constexpr (std::is_constructible_v<group_command, T>)
           return decide(model, group_command{c}, ctx);
         else if constexpr (std::is_constructible_v<grant_command, T>)
@@ -237,8 +238,7 @@ result<void> write_model::authorize(const std::vector<command_authorization>& ch
     // Platform roles hold everywhere: their check needs neither the tenant nor the
     // caller's bindings (most commands come from them).
     const access_facts platform_only{a.platform_roles, {}};
-    if (!hands_out_any(cmd) && check_access(platform_only, {}, a.permission, now).allowed)
-      continue;
+    if (!hands_out_any(cmd) && check_access(platform_only, {}, a.permission, now).allowed) continue;
     const access_facts facts = facts_of(user_id{a.user_id}, a.platform_roles);
     auto target = target_of(*this, a, facts, now);
     if (!target) return std::unexpected(target.error());

@@ -11,13 +11,13 @@
 
 namespace tenantry {
 
-using event = std::variant<tenant_created, tenant_updated, tenant_moved, tenant_suspended,
-                           tenant_resumed, tenant_activated, tenant_deactivated, tenant_deleted,
-                           tenant_restored, user_registered, session_started, session_refreshed,
-                           session_revoked, role_defined, role_changed, role_deleted, role_assigned,
-                           role_assignment_revoked, member_added, member_changed, member_removed,
-                           group_created, group_updated, group_deleted, group_member_added,
-                           group_member_removed, permission_granted, permission_revoked>;
+using event =
+    std::variant<tenant_created, tenant_updated, tenant_moved, tenant_suspended, tenant_resumed,
+                 tenant_activated, tenant_deactivated, tenant_deleted, tenant_restored,
+                 user_registered, session_started, session_refreshed, session_revoked, role_defined,
+                 role_changed, role_deleted, role_assigned, role_assignment_revoked, member_added,
+                 member_changed, member_removed, group_created, group_updated, group_deleted,
+                 group_member_added, group_member_removed, permission_granted, permission_revoked>;
 
 // CloudEvents type, e.g. "tenantry.tenant.suspended.v1".
 std::string_view event_type(const event& e);

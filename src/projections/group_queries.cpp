@@ -112,8 +112,8 @@ group_page list_groups(pqxx::connection& conn, const group_filter& f) {
   if (!f.search.empty()) search = contains_pattern(f.search);
   pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(conn);
   group_page out;
-  out.count = tx.exec_params1("SELECT count(*)" + kListWhere, f.tenant_id, search)[0]
-                  .as<std::int64_t>();
+  out.count =
+      tx.exec_params1("SELECT count(*)" + kListWhere, f.tenant_id, search)[0].as<std::int64_t>();
   for (const auto& r :
        tx.exec_params(kGroupColumns + kListWhere + order_clause(f.ordering) + " LIMIT $3 OFFSET $4",
                       f.tenant_id, search, page_size, offset_of(f.page, page_size)))
@@ -128,10 +128,10 @@ group_member_page list_group_members(pqxx::connection& conn, const std::string& 
   pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(conn);
   group_member_page out;
   out.count = tx.exec_params1("SELECT count(*)" + kMembersFrom, group_id)[0].as<std::int64_t>();
-  for (const auto& r : tx.exec_params("SELECT u.id::text, u.email, u.name, " +
-                                          millis("gm.added_at") + kMembersFrom +
-                                          " ORDER BY u.email LIMIT $2 OFFSET $3",
-                                      group_id, page_size, offset_of(page, page_size)))
+  for (const auto& r :
+       tx.exec_params("SELECT u.id::text, u.email, u.name, " + millis("gm.added_at") +
+                          kMembersFrom + " ORDER BY u.email LIMIT $2 OFFSET $3",
+                      group_id, page_size, offset_of(page, page_size)))
     out.rows.push_back(group_member_row{r[0].as<std::string>(), r[1].as<std::string>(),
                                         r[2].as<std::string>(),
                                         timestamp_from_millis(r[3].as<std::int64_t>())});
@@ -161,10 +161,10 @@ std::optional<grant_row> find_grant(pqxx::connection& conn, std::string_view id)
   const auto canonical = canonical_uuid(id);
   if (!canonical) return std::nullopt;
   pqxx::nontransaction tx(conn);
-  const pqxx::result r = tx.exec_params(kGrantColumns + kGrantsWhere + " AND p.id = $6::uuid",
-                                        std::optional<std::string>(), std::optional<std::string>(),
-                                        std::optional<std::string>(), true,
-                                        std::optional<std::string>(), *canonical);
+  const pqxx::result r =
+      tx.exec_params(kGrantColumns + kGrantsWhere + " AND p.id = $6::uuid",
+                     std::optional<std::string>(), std::optional<std::string>(),
+                     std::optional<std::string>(), true, std::optional<std::string>(), *canonical);
   if (r.empty()) return std::nullopt;
   return read_grant(r[0]);
 }

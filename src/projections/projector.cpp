@@ -10,8 +10,8 @@
 #include <pqxx/transaction>
 
 #include "projections/access_projection.hpp"
-#include "projections/group_projection.hpp"
 #include "projections/event_archive.hpp"
+#include "projections/group_projection.hpp"
 #include "projections/migrations.hpp"
 #include "projections/postgres_error.hpp"
 #include "projections/tenant_projection.hpp"
