@@ -34,7 +34,7 @@ std::string_view name(outcome o) {
     case outcome::forbidden:
       return "403";
     case outcome::hidden:
-      return "404 (tenant hidden)";
+      return "404 (hidden)";
     case outcome::signed_in:
       return "signed in";
   }
@@ -57,6 +57,9 @@ class AuthorizationMatrix : public e2e_test {
  protected:
   json org_a, child_a1, org_b;
   std::map<std::string, std::string> parent_of;  // tenant id -> parent id ("" for a root)
+  // Objects living in a tenant (or, under "", at the platform level), by kind: the owning
+  // tenant -> the object's id and name. Grants are revoked ones (a probe revokes nothing).
+  std::map<std::string, std::map<std::string, std::pair<std::string, std::string>>> objects;
   std::map<std::string, std::vector<std::string>> role_permissions;  // built-in roles
   std::vector<principal> principals;
 
@@ -97,6 +100,7 @@ class AuthorizationMatrix : public e2e_test {
       if (r["is_builtin"] == true)
         role_permissions[r["id"]] = r["permissions"].get<std::vector<std::string>>();
     ASSERT_EQ(role_permissions.size(), 3u);
+    make_objects();
 
     principals.push_back(principal{"anonymous", "", {}, {}});
     auto member_a = make("member-a");
@@ -118,6 +122,20 @@ class AuthorizationMatrix : public e2e_test {
     assign(id(org_b), user_ids["admin-b"], "tenant_admin");
     admin_b.roles = {{id(org_b), "tenant_admin"}};
     principals.push_back(admin_b);
+    // tenant_admin on A held only through a group of A.
+    auto through_group = make("group-admin-a");
+    const std::string crew = objects["group"][id(org_a)].first;
+    auto joined = client().post("/v1/groups/" + crew + "/members",
+                                {{"user", user_ids["group-admin-a"]}}, admin);
+    ASSERT_EQ(joined.status, 201u) << joined.body;
+    settle(joined);
+    auto to_group = client().post(
+        "/v1/tenants/" + id(org_a) + "/role-assignments",
+        {{"principal", {{"type", "group"}, {"id", crew}}}, {"role", "tenant_admin"}}, admin);
+    ASSERT_EQ(to_group.status, 201u) << to_group.body;
+    settle(to_group);
+    through_group.roles = {{id(org_a), "tenant_admin"}};
+    principals.push_back(through_group);
     principals.push_back(make("operator", {"platform_operator"}));
     principals.push_back(make("platform-admin", {"platform_admin"}));
     principals.push_back(principal{"super-admin", admin, {"super_admin"}, {}});
@@ -154,6 +172,29 @@ class AuthorizationMatrix : public e2e_test {
     std::this_thread::sleep_until(soon + std::chrono::milliseconds(300));
   }
 
+  // A group in A, A1 and B and a platform group, and on each a grant, revoked.
+  void make_objects() {
+    make("grant-holder");
+    const std::string holder = user_ids["grant-holder"];
+    for (const std::string& t : {id(org_a), id(child_a1), id(org_b), std::string()}) {
+      const std::string name = unique("matrix group");
+      auto g = client().post(t.empty() ? "/v1/groups" : "/v1/tenants/" + t + "/groups",
+                             {{"name", name}}, admin);
+      ASSERT_EQ(g.status, 201u) << g.body;
+      objects["group"][t] = {id(g.json()), name};
+      auto given = client().post("/v1/permissions/grants",
+                                 {{"principal", {{"type", "user"}, {"id", holder}}},
+                                  {"permission", "member.read"},
+                                  {"object", {{"type", "group"}, {"id", id(g.json())}}}},
+                                 admin);
+      ASSERT_EQ(given.status, 201u) << given.body;
+      auto revoked = client().del("/v1/permissions/grants/" + id(given.json()), admin);
+      ASSERT_EQ(revoked.status, 204u) << revoked.body;
+      settle(revoked);
+      objects["grant"][t] = {id(given.json()), ""};
+    }
+  }
+
   // Whether the contract gives `p` the permission on tenant `t` (roles hold for the subtree).
   bool holds(const principal& p, const std::string& t, const std::string& permission) const {
     for (const auto& role : p.platform_roles) {
@@ -177,13 +218,30 @@ class AuthorizationMatrix : public e2e_test {
     return holds(p, t, "tenant.read") ? outcome::forbidden : outcome::hidden;
   }
 
+  // An object's: allowed, or 403 where it may see the object (the kind's `visible_with`
+  // permission where it lives; platform roles only at the platform level), else 404.
+  outcome object_requirement(const principal& p, const std::string& owner,
+                             const std::string& permission, const std::string& visible) const {
+    if (holds(p, owner, permission)) return outcome::allowed;
+    return holds(p, owner, visible) ? outcome::forbidden : outcome::hidden;
+  }
+
+  // `tenant` is the target: the path's tenant, or the tenant owning the path's (or the
+  // body's) object ("" at the platform level); `kind` that object's kind.
   outcome expected(const principal& p, const json& guard, const std::string& tenant,
-                   const std::optional<std::string>& body_tenant) const {
+                   const std::optional<std::string>& body_tenant,
+                   const std::string& kind = "") const {
     const std::string scope = guard.at("scope");
     if (scope == "anyone") return outcome::allowed;
     if (p.token.empty() || !p.valid_token) return outcome::unauthenticated;
     if (scope == "authenticated") return outcome::signed_in;
     if (scope == "platform") return requirement(p, "", guard.at("permission"));
+    if (scope == "object")
+      return object_requirement(p, tenant, guard.at("permission"),
+                                guard.at("object").at("visible_with"));
+    if (scope == "body_object")
+      return object_requirement(p, tenant, guard.at("permission"),
+                                guard.at("object").at("kinds").at(kind));
     if (scope == "tenant")
       if (auto o = requirement(p, tenant, guard.at("permission")); o != outcome::allowed) return o;
     if (guard.contains("body")) {
@@ -194,13 +252,15 @@ class AuthorizationMatrix : public e2e_test {
     return outcome::allowed;
   }
 
-  static outcome actual(const http_answer& r) {
+  // A 404 is "hidden" when it names the kind the target is (a 404 naming anything else,
+  // say an unknown user, is a refusal after authorization).
+  static outcome actual(const http_answer& r, const std::string& kind) {
     if (r.status == 401) return outcome::unauthenticated;
     const json body = r.json();
     const std::string code = body.is_object() ? body.value("error", "") : "";
     if (r.status == 403 && code == "permission_denied") return outcome::forbidden;
     if (r.status == 404 && body.is_object() && body.contains("details") &&
-        body["details"].value("resource", "") == "tenant")
+        body["details"].value("resource", "") == kind)
       return outcome::hidden;
     return outcome::allowed;
   }
@@ -235,14 +295,26 @@ TEST_F(AuthorizationMatrix, EveryPrincipalAgainstEveryRouteAnswersAsItsGuardSays
       if (path.starts_with("/v1/auth/")) continue;  // credentials, not guards: its own tests
       const bool users_path = path.starts_with("/v1/users/");
       const bool tenant_path = !users_path && path.find("{ref}") != std::string::npos;
-      std::vector<std::string> targets = {id(org_a), id(child_a1), id(org_b)};
-      if (guard.contains("body") && !tenant_path)
-        targets.push_back("");  // a root too
-      else if (!tenant_path)
-        targets = {""};
+      // (kind, tenant): a tenant, or an object owned by that tenant ("": the platform).
+      std::vector<std::pair<std::string, std::string>> targets;
+      for (const std::string& t : {id(org_a), id(child_a1), id(org_b)})
+        targets.emplace_back("tenant", t);
+      const std::string scope = guard.at("scope");
+      if (scope == "object") {
+        targets.clear();
+        for (const auto& [t, _] : objects.at(guard["object"]["kind"]))
+          targets.emplace_back(guard["object"]["kind"], t);
+      } else if (scope == "body_object") {
+        for (const auto& [t, _] : objects.at("group")) targets.emplace_back("group", t);
+      } else if (guard.contains("body") && !tenant_path) {
+        targets.emplace_back("tenant", "");  // a root too
+      } else if (!tenant_path) {
+        targets = {{"tenant", ""}};
+      }
 
-      for (std::size_t ti = 0; ti < targets.size(); ++ti) {
-        const std::string& t = targets[ti];
+      for (const auto& [kind, t] : targets) {
+        const std::string object =
+            kind == "tenant" ? t : objects.at(kind).at(t).first;  // the object's id
         std::string target = path;
         auto fill = [&](const std::string& placeholder, const std::string& value) {
           if (auto at = target.find(placeholder); at != std::string::npos)
@@ -250,7 +322,7 @@ TEST_F(AuthorizationMatrix, EveryPrincipalAgainstEveryRouteAnswersAsItsGuardSays
         };
         fill("{ref}", users_path ? std::string(server_process::admin_email) : t);
         fill("{role}", verb == "get" ? "viewer" : missing_id());
-        fill("{id}", missing_id());
+        fill("{id}", scope == "object" ? object : missing_id());
         fill("{user}", nobody);
         probe pr{method, target, "", {}, std::nullopt};
         const bool write = method != "GET";
@@ -279,6 +351,19 @@ TEST_F(AuthorizationMatrix, EveryPrincipalAgainstEveryRouteAnswersAsItsGuardSays
         } else if (path == "/v1/users" && write) {
           pr.body =
               json{{"email", server_process::admin_email}, {"password", "long enough pw"}}.dump();
+        } else if (path == "/v1/groups" && write) {
+          pr.body = json{{"name", objects.at("group").at("").second}}.dump();
+        } else if (path == "/v1/tenants/{ref}/groups" && write) {
+          pr.body = json{{"name", objects.at("group").at(t).second}}.dump();
+        } else if (path == "/v1/groups/{id}" && (method == "PUT" || method == "PATCH")) {
+          pr.body = json{{"name", "x"}}.dump();
+        } else if (path == "/v1/groups/{id}/members" && write) {
+          pr.body = json{{"user", nobody}}.dump();
+        } else if (path == "/v1/permissions/grants" && write) {
+          pr.body = json{{"principal", {{"type", "user"}, {"id", nobody}}},
+                         {"permission", "tenant.read"},
+                         {"object", {{"type", kind}, {"id", object}}}}
+                        .dump();
         } else if (path == "/v1/authz/check") {
           pr.target += "?permission=tenant.read&object_type=platform";
         } else if (write && pr.body.empty()) {
@@ -292,9 +377,9 @@ TEST_F(AuthorizationMatrix, EveryPrincipalAgainstEveryRouteAnswersAsItsGuardSays
           ++cells;
           EXPECT_LT(r.status, 500u)
               << p.label << " " << pr.method << " " << pr.target << ": " << r.body;
-          const outcome want = expected(p, guard, t, pr.body_tenant);
+          const outcome want = expected(p, guard, t, pr.body_tenant, kind);
           ++expected_counts[want];
-          const outcome got = actual(r);
+          const outcome got = actual(r, kind);
           const bool ok =
               want == outcome::signed_in ? got != outcome::unauthenticated : got == want;
           if (!ok) {
@@ -319,7 +404,9 @@ TEST_F(AuthorizationMatrix, EveryPrincipalAgainstEveryRouteAnswersAsItsGuardSays
   // Every route the server registers carries a guard in the document.
   for (const char* route :
        {"GET /v1/tenants/{ref}", "POST /v1/tenants", "POST /v1/tenants/{ref}/move",
-        "POST /v1/users", "GET /v1/tenants/{ref}/members", "GET /healthz"})
+        "POST /v1/users", "GET /v1/tenants/{ref}/members", "GET /healthz", "PATCH /v1/groups/{id}",
+        "POST /v1/tenants/{ref}/groups", "POST /v1/permissions/grants",
+        "DELETE /v1/permissions/grants/{id}"})
     EXPECT_TRUE(routes_seen.contains(route)) << route;
 }
 

@@ -238,6 +238,20 @@ TEST_F(OpenApi, DocumentsEveryRouteTheServerRegisters) {
       "GET /v1/tenants/{ref}/children",
       "GET /v1/tenants/{ref}/ancestors",
       "GET /v1/tenants/{ref}/hierarchy",
+      "GET /v1/groups",
+      "POST /v1/groups",
+      "GET /v1/tenants/{ref}/groups",
+      "POST /v1/tenants/{ref}/groups",
+      "GET /v1/groups/{id}",
+      "PUT /v1/groups/{id}",
+      "PATCH /v1/groups/{id}",
+      "DELETE /v1/groups/{id}",
+      "GET /v1/groups/{id}/members",
+      "POST /v1/groups/{id}/members",
+      "DELETE /v1/groups/{id}/members/{user}",
+      "GET /v1/permissions/grants",
+      "POST /v1/permissions/grants",
+      "DELETE /v1/permissions/grants/{id}",
   };
   std::set<std::string> documented;
   for (const auto& op : operations) documented.insert(op.name());
@@ -290,8 +304,13 @@ TEST_F(OpenApi, DocumentedSecurityIsWhatTheServerDemands) {
 
 // A query parameter the server ignores would not refuse a value outside its schema.
 TEST_F(OpenApi, DocumentedQueryParametersAreValidatedByTheServer) {
-  // Reads probe a tenant that exists: a missing one is 404 before its query is looked at.
+  // Reads probe a tenant (or a group) that exists: a missing one is 404 before its query is
+  // looked at.
   const std::string existing = create_tenant(unique("OpenAPI queries"))["id"];
+  auto made = client().post("/v1/groups", {{"name", unique("OpenAPI queries")}}, admin);
+  ASSERT_EQ(made.status, 201u) << made.body;
+  settle(made);
+  const std::string group = made.json()["id"];
   int checked = 0;
   for (const auto& op : operations) {
     for (const auto& param : parameters(op)) {
@@ -307,8 +326,9 @@ TEST_F(OpenApi, DocumentedQueryParametersAreValidatedByTheServer) {
         bad = std::to_string((*schema)["minimum"].get<long long>() - 1);
       else
         continue;
+      const std::string ref = op.path.starts_with("/v1/groups/{id}") ? group : existing;
       auto r = probe(op, secured(op) ? admin : "", "?" + name + "=" + bad,
-                     op.method == "GET" ? existing : "");
+                     op.method == "GET" ? ref : "");
       EXPECT_EQ(r.status, 400u) << op.name() << " ?" << name << "=" << bad << " -> " << r.body;
       const auto body = r.json();
       EXPECT_EQ(error_of(r), "validation_error") << op.name() << " " << name;

@@ -1,8 +1,8 @@
 // Request bodies -> command fields, decoded the way the route handlers do it
-// (src/api/tenant_routes.cpp, user_routes.cpp, auth_routes.cpp): parse_json_object, one
-// body_reader per route with that route's fields and limits, then finish(), whose error
-// becomes the response. The decoding lives inside the handlers' coroutines, so the table
-// below repeats their fields and limits: keep it in step when a route changes.
+// (src/api/tenant_routes.cpp, user_routes.cpp, auth_routes.cpp, group_routes.cpp):
+// parse_json_object, one body_reader per route with that route's fields and limits, then finish(),
+// whose error becomes the response. The decoding lives inside the handlers' coroutines, so the
+// table below repeats their fields and limits: keep it in step when a route changes.
 //
 // Input: a request body (Content-Type: application/json).
 // Checks: nothing throws; every field keeps to its limit; finish() fails with a 400 that
@@ -135,6 +135,31 @@ void auth_bodies(const nlohmann::json& body) {
   if (refreshed) check(presented && presented->size() <= 256, "refresh token limit");
 }
 
+// POST /v1/groups and /v1/tenants/{ref}/groups, PUT /v1/groups/{id} (name required), and
+// PATCH /v1/groups/{id} (every field optional): src/api/group_routes.cpp
+void group_bodies(const nlohmann::json& body) {
+  for (const bool name_required : {true, false}) {
+    body_reader in(body);
+    update_group c{"ref", in.text("name", name_required, 200), in.text("description", false, 2000),
+                   in.text("slug", false, 100), std::nullopt};
+    check_within(c.name, 200, "group name limit");
+    check_within(c.description, 2000, "group description limit");
+    check_within(c.slug, 100, "group slug limit");
+    const auto finished = in.finish();
+    render(finished);
+    if (finished && name_required) check(c.name.has_value(), "a created group has a name");
+  }
+}
+
+// POST /v1/groups/{id}/members
+void group_member_body(const nlohmann::json& body) {
+  body_reader in(body);
+  auto user = in.text("user", true, 320);
+  const auto finished = in.finish();
+  render(finished);
+  if (finished) check(user && user->size() <= 320, "a new group member names its user");
+}
+
 }  // namespace
 }  // namespace tenantry::api
 
@@ -157,5 +182,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   move_tenant_body(*body);
   register_user_body(*body);
   auth_bodies(*body);
+  group_bodies(*body);
+  group_member_body(*body);
   return 0;
 }

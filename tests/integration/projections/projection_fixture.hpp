@@ -120,6 +120,11 @@ class event_script {
            session_started{session_id{id}, user_id{user}, "hash", now_ + std::chrono::hours(1)});
   }
 
+  // Any other event, of the aggregate `id` of type `type`.
+  void record(const std::string& id, const std::string& type, event data) {
+    append(id, type, std::move(data));
+  }
+
   // The offset of the last appended event.
   std::int64_t last_offset() const { return last_offset_; }
 
