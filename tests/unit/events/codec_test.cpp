@@ -48,6 +48,18 @@ std::vector<event> every_event() {
       member_added{membership_id{"m-1"}, tenant_id{"t-1"}, user_id{"u-1"}, {"member"}},
       member_changed{membership_id{"m-1"}, {"tenant_admin", "r-2"}},
       member_removed{membership_id{"m-1"}},
+      group_created{group_id{"g-1"}, tenant_id{"t-1"}, "editors", "Editors", "They edit"},
+      group_created{group_id{"g-2"}, std::nullopt, "staff", "Staff", ""},
+      group_updated{group_id{"g-1"}, "Writers", std::nullopt, "writers"},
+      group_updated{group_id{"g-1"}, std::nullopt, "", std::nullopt},
+      group_deleted{group_id{"g-1"}},
+      group_member_added{group_id{"g-2"}, user_id{"u-1"}},
+      group_member_removed{group_id{"g-2"}, user_id{"u-1"}},
+      permission_granted{grant_id{"p-1"}, "user", "u-1", "tenant.update", "tenant", "t-1",
+                         tenant_id{"t-1"}},
+      permission_granted{grant_id{"p-2"}, "group", "g-2", "member.read", "group", "g-2",
+                         std::nullopt},
+      permission_revoked{grant_id{"p-1"}, "revoked"},
   };
 }
 
