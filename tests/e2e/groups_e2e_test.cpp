@@ -352,6 +352,26 @@ TEST_F(Groups, GrantsToGroupsAndTheHandOutRule) {
   EXPECT_EQ(fine.status, 201u) << fine.body;
 }
 
+TEST_F(Groups, ASuspendedTenantTakesNoGroupChanges) {
+  auto org = create_tenant(unique("Paused"));
+  auto g = group(id(org), unique("Idle"));
+  made(client().post("/v1/tenants/" + id(org) + "/suspend", nullptr, admin), 200);
+  auto create = client().post("/v1/tenants/" + id(org) + "/groups", {{"name", "x"}}, admin);
+  EXPECT_EQ(create.status, 409u);
+  EXPECT_EQ(create.json()["error"], "tenant_not_active");
+  EXPECT_EQ(client().patch("/v1/groups/" + id(g), {{"name", "x"}}, admin).json()["error"],
+            "tenant_not_active");
+  auto granted =
+      client().post("/v1/permissions/grants",
+                    {{"principal", {{"type", "user"}, {"id", server_process::admin_email}}},
+                     {"permission", "tenant.read"},
+                     {"object", {{"type", "group"}, {"id", id(g)}}}},
+                    admin);
+  EXPECT_EQ(granted.json()["error"], "tenant_not_active");
+  // Reads go on.
+  EXPECT_EQ(client().get("/v1/groups/" + id(g), admin).status, 200u);
+}
+
 TEST_F(Groups, BadGroupAndGrantInputIsA4xxWithACode) {
   auto org = create_tenant(unique("Inputs"));
   const auto post = [&](const json& body) {
