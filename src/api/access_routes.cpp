@@ -130,8 +130,13 @@ asio::awaitable<response> check(services& s, request_context& ctx) {
   if (!*user)
     co_return error_response(errc::not_found, "not_found", "No user '" + who + "' exists.",
                              {{"resource", "user"}});
-  std::vector<std::string> roles = (*user)->platform_roles;
-  auto facts = co_await facts_of(s, (*user)->id, std::move(roles));
+  result<access_facts> facts = std::unexpected(error{});
+  if (self && ctx.caller->token) {
+    facts = co_await caller_facts(s, ctx, permission);  // an API token: what the token may do
+  } else {
+    std::vector<std::string> roles = (*user)->platform_roles;
+    facts = co_await facts_of(s, (*user)->id, std::move(roles));
+  }
   if (!facts) co_return error_response(facts.error());
   const access_decision d = check_access(*facts, path, permission, s.clock(), object);
   json asked = {{"type", object_type}};

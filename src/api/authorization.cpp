@@ -4,6 +4,7 @@
 
 #include "api/offload.hpp"
 #include "commands/object_kinds.hpp"
+#include "projections/token_queries.hpp"
 
 namespace tenantry::api {
 
@@ -33,9 +34,13 @@ asio::awaitable<result<access_facts>> caller_facts(services& s, request_context&
   access_facts platform_only{ctx.caller->platform_roles, {}};
   if (check_access(platform_only, {}, permission, s.clock()).allowed) co_return platform_only;
   if (!ctx.facts) {
-    std::vector<std::string> roles = ctx.caller->platform_roles;  // a named local: g++ 12
+    // An API token: its creator's roles, limited by the token.
+    const auto& token = ctx.caller->token;
+    std::vector<std::string> roles =  // a named local: g++ 12
+        token ? token->creator_platform_roles : ctx.caller->platform_roles;
     auto facts = co_await facts_of(s, ctx.caller->user_id, std::move(roles));
     if (!facts) co_return std::unexpected(facts.error());
+    if (token) facts->token = token->limit;
     ctx.facts = std::move(*facts);
   }
   co_return *ctx.facts;
@@ -92,8 +97,10 @@ result<void> authorize_on_platform(const request_context& ctx, std::string_view 
 
 command_authorization writer_check(const principal& caller, std::string permission,
                                    std::optional<std::string> tenant_ref) {
-  return command_authorization{caller.user_id, caller.platform_roles, std::move(permission),
-                               std::move(tenant_ref)};
+  command_authorization check{caller.user_id, caller.platform_roles, std::move(permission),
+                              std::move(tenant_ref)};
+  if (caller.token) check.token_id = caller.token->limit.token_id;
+  return check;
 }
 
 command_authorization object_check(const principal& caller, std::string permission,
@@ -102,6 +109,7 @@ command_authorization object_check(const principal& caller, std::string permissi
                           std::nullopt};
   a.object_kind = std::move(kind);
   a.object_ref = std::move(ref);
+  if (caller.token) a.token_id = caller.token->limit.token_id;
   return a;
 }
 
@@ -117,6 +125,31 @@ std::optional<std::vector<std::string>> readable_roots(const access_facts& facts
     if (std::ranges::find(roots, b.tenant_id) == roots.end()) roots.push_back(b.tenant_id);
   }
   return roots;
+}
+
+asio::awaitable<result<std::optional<std::vector<std::string>>>> readable_roots_of(
+    services& s, const access_facts& facts, std::string permission) {
+  using roots = std::optional<std::vector<std::string>>;
+  if (!facts.token) co_return readable_roots(facts, permission, s.clock());
+  const token_limit& limit = *facts.token;
+  if (!is_token_scope(permission) ||
+      std::ranges::find(limit.scopes, permission) == limit.scopes.end())
+    co_return roots(std::vector<std::string>{});
+  access_facts creator = facts;
+  creator.token.reset();
+  const roots held = readable_roots(creator, permission, s.clock());
+  if (!held) co_return roots(std::vector<std::string>{limit.tenant_id});
+  // Held on the token's tenant or above: its whole subtree; else the roots inside it.
+  auto select = [tenant = limit.tenant_id, candidates = *held](pqxx::connection& c) {
+    const auto path = find_tenant_path(c, tenant);
+    if (!path) return std::vector<std::string>{};
+    for (const std::string& id : candidates)
+      if (std::ranges::find(path->path, id) != path->path.end()) return std::vector{tenant};
+    return tenants_within(c, tenant, candidates);
+  };
+  auto found = co_await query(s.db, std::move(select));
+  if (!found) co_return std::unexpected(found.error());
+  co_return roots(std::move(*found));
 }
 
 }  // namespace tenantry::api

@@ -52,5 +52,9 @@ command_authorization object_check(const principal& caller, std::string permissi
 // platform role lets it read everything.
 std::optional<std::vector<std::string>> readable_roots(const access_facts& facts,
                                                        std::string_view permission, timestamp now);
+// readable_roots for any caller: an API token's facts reach only inside its tenant's subtree
+// (which takes the read models to work out when its creator's roles lie below it).
+asio::awaitable<result<std::optional<std::vector<std::string>>>> readable_roots_of(
+    services& s, const access_facts& facts, std::string permission);
 
 }  // namespace tenantry::api

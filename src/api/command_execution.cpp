@@ -21,14 +21,16 @@ asio::awaitable<command_reply> send_command(services& s, const request_context& 
                          ? std::string()
                          : token_hash(std::string(ctx.req.method_string()) + ' ' +
                                       std::string(ctx.req.target()) + '\n' + ctx.req.body());
-  command_request request{std::move(cmd),
-                          ctx.caller ? ctx.caller->user_id : std::string("anonymous"),
-                          ctx.request_id,
-                          std::move(key),
-                          std::move(hash),
-                          std::move(render),
-                          {},
-                          ctx.authorizations};
+  command_request request{
+      std::move(cmd),
+      ctx.caller ? ctx.caller->user_id : std::string("anonymous"),
+      ctx.request_id,
+      std::move(key),
+      std::move(hash),
+      std::move(render),
+      {},
+      ctx.authorizations,
+      ctx.caller && ctx.caller->token ? ctx.caller->token->limit.token_id : std::string()};
   std::function<void(std::function<void(command_reply)>)> submit =
       [&s, request = std::move(request)](std::function<void(command_reply)> done) mutable {
         request.done = std::move(done);

@@ -17,9 +17,19 @@
 
 namespace tenantry::api {
 
+// An API token acting for its creator: what limits it, and the creator's current platform
+// roles, which hold only inside that limit.
+struct token_grant {
+  token_limit limit;
+  std::vector<std::string> creator_platform_roles;
+};
+
+// Who sends the request: a user (access token), or an API token, whose `user_id` is its
+// creator's and whose `platform_roles` are none (a token never holds a platform role).
 struct principal {
   std::string user_id;
   std::vector<std::string> platform_roles;
+  std::optional<token_grant> token{};
 };
 
 struct request_context {

@@ -9,6 +9,7 @@
 #include "api/json_input.hpp"
 #include "api/responses.hpp"
 #include "api/routes.hpp"
+#include "api/token_authentication.hpp"
 
 namespace tenantry::api {
 namespace {
@@ -167,6 +168,7 @@ router make_router(services& s) {
   add_access_routes(r, s);
   add_group_routes(r, s);
   add_grant_routes(r, s);
+  add_token_routes(r, s);
   add_openapi_routes(r);
   return r;
 }
@@ -202,7 +204,11 @@ request_handler make_request_handler(services& s, const router& routes) {
                         {}};
     std::optional<error> refused;
     if (match.found->rule.where != guard::scope::anyone) {
-      auto caller = authenticate(s, req);
+      result<principal> caller = std::unexpected(error{});
+      if (presents_api_token(req))
+        caller = co_await authenticate_api_token(s, ctx);
+      else
+        caller = authenticate(s, req);
       if (caller)
         ctx.caller = std::move(*caller);
       else
@@ -212,7 +218,7 @@ request_handler make_request_handler(services& s, const router& routes) {
     rate_decision limit;
     if (s.limits && target->encoded_path().starts_with("/v1/")) {
       limit = count_request(
-          s, req, ctx.caller ? "user:" + ctx.caller->user_id : "address:" + ctx.remote_address);
+          s, req, ctx.caller ? rate_limit_key(*ctx.caller) : "address:" + ctx.remote_address);
       if (!limit.allowed) co_return finish(rate_limited(limit));
     }
     if (refused) co_return finish(error_response(*refused));

@@ -43,6 +43,20 @@ bool is_tenant_permission(std::string_view permission) {
   return contains(tenant_permissions, permission);
 }
 
+bool is_token_scope(std::string_view permission) {
+  return is_tenant_permission(permission) && permission != "token.manage";
+}
+
+namespace {
+
+bool token_permits(const token_limit& t, std::span<const std::string> tenant_path,
+                   std::string_view permission) {
+  return is_token_scope(permission) && std::ranges::find(t.scopes, permission) != t.scopes.end() &&
+         std::ranges::find(tenant_path, t.tenant_id) != tenant_path.end();
+}
+
+}  // namespace
+
 bool is_read_permission(std::string_view permission) {
   return permission.ends_with(".read");
 }
@@ -116,6 +130,7 @@ access_decision check_access(const access_facts& facts, std::span<const std::str
                              std::string_view permission, timestamp now,
                              const std::optional<access_object>& object) {
   access_decision d;
+  if (facts.token && !token_permits(*facts.token, tenant_path, permission)) return d;
   for (const auto& role : facts.platform_roles)
     if (platform_role_grants(role, permission))
       d.because.push_back({{"kind", "platform_role"}, {"role", role}});
@@ -134,6 +149,10 @@ access_decision check_access(const access_facts& facts, std::span<const std::str
     }
   }
   d.allowed = !d.because.empty();
+  if (d.allowed && facts.token)
+    d.because.push_back({{"kind", "api_token"},
+                         {"id", facts.token->token_id},
+                         {"tenant_id", facts.token->tenant_id}});
   return d;
 }
 

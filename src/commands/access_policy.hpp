@@ -57,9 +57,23 @@ struct access_binding {
   std::string object_id = {};
 };
 
+// What an API token leaves of its creator's access: its tenant's subtree only, its scopes
+// only. Never a platform-only permission, never token.manage (tokens cannot mint tokens).
+struct token_limit {
+  std::string token_id;
+  std::string tenant_id;
+  std::vector<std::string> scopes;
+};
+
+// A permission an API token may carry: any tenant permission but token.manage.
+bool is_token_scope(std::string_view permission);
+
 struct access_facts {
   std::vector<std::string> platform_roles;
   std::vector<access_binding> bindings;
+  // Set for an API token: the roles above are its creator's (current ones), and this limits
+  // them, so a token never holds more than its creator does at the time of use.
+  std::optional<token_limit> token = std::nullopt;
 };
 
 struct access_decision {
@@ -77,7 +91,8 @@ struct access_object {
 // May the principal use `permission` on the tenant whose path (root first, the tenant
 // itself last) is `tenant_path`? An empty path asks for the platform level: only
 // platform roles decide there. Expired bindings count for nothing. With `object`, on that
-// object owned by that tenant (or by the platform): grants on the object count too.
+// object owned by that tenant (or by the platform): grants on the object count too. An API
+// token's facts hold only what both its limit and its creator's roles allow.
 access_decision check_access(const access_facts& facts, std::span<const std::string> tenant_path,
                              std::string_view permission, timestamp now,
                              const std::optional<access_object>& object = std::nullopt);

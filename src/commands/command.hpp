@@ -180,12 +180,32 @@ struct revoke_permission {
   std::string grant;
 };
 
+// An API token for a tenant. The API made the secret and shows it once; only its hash and
+// display prefix come here.
+struct issue_token {
+  std::string tenant_ref;
+  std::string created_by;  // the caller's user id
+  std::string name;
+  std::string description;
+  std::vector<std::string> scopes;
+  std::string secret_hash;
+  std::string prefix;
+  timestamp expires_at;
+};
+
+struct revoke_token {
+  std::string tenant_ref;
+  std::string token;  // the token's id
+  std::optional<std::int64_t> expected_version;
+};
+
 using command =
     std::variant<create_tenant, update_tenant, move_tenant, change_tenant_lifecycle, delete_tenant,
                  restore_tenant, register_user, lookup_credentials, start_session, refresh_session,
                  define_role, change_role, delete_role, assign_role, revoke_role_assignment,
                  add_member, change_member, remove_member, create_group, update_group, delete_group,
-                 add_group_member, remove_group_member, grant_permission, revoke_permission>;
+                 add_group_member, remove_group_member, grant_permission, revoke_permission,
+                 issue_token, revoke_token>;
 
 // Who sends a command and what it needs: the writer checks it against its own state
 // (the API checked it against the read models first, which may lag by a few ms).
@@ -198,6 +218,9 @@ struct command_authorization {
   // when it has none); the writer finds that tenant itself. Kinds: see object_kinds.hpp.
   std::string object_kind = {};
   std::string object_ref = {};
+  // Set when the caller is an API token: the writer judges the token's own state (revoked,
+  // expired) and its creator's current roles limited to the token's scopes.
+  std::string token_id{};
 };
 
 // What decide() may use besides the state: the time and fresh ids are injected so that

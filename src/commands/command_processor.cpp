@@ -209,7 +209,8 @@ void command_processor::process(std::deque<command_request>& batch) {
     const idempotency_record* seen =
         request.idempotency_key.empty()
             ? nullptr
-            : model_->idempotency(request.actor, request.idempotency_key);
+            : model_->idempotency(idempotency_principal(request.actor, request.actor_token),
+                                  request.idempotency_key);
     std::size_t first = appended.size();
     if (seen && seen->request_hash != request.request_hash) {
       reply.response = fail(errc::unprocessable, "idempotency_key_reused",
@@ -231,6 +232,7 @@ void command_processor::process(std::deque<command_request>& batch) {
         e.meta.aggregate_version = model_->version_of(data) + 1;
         e.meta.time = now;
         e.meta.actor = request.actor;
+        e.meta.actor_token = request.actor_token;
         e.meta.correlation_id = request.correlation_id;
         e.meta.causation_id = request.correlation_id;
         e.meta.idempotency_key = request.idempotency_key;

@@ -50,6 +50,9 @@ struct command_request {
   std::function<void(command_reply)> done;  // called exactly once, from the writer thread
   // Checked, every one, before deciding; none: a trusted caller (bootstrap, tests).
   std::vector<command_authorization> authorizations;
+  // The API token the actor sends the command through (recorded with its events); empty:
+  // none. Idempotency keys are kept per actor and token.
+  std::string actor_token{};
 };
 
 struct writer_options {

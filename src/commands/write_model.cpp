@@ -21,6 +21,9 @@ constexpr bool is_tenant_event =
     std::is_same_v<T, tenant_restored>;
 
 template <class T>
+constexpr bool is_token_event = std::is_same_v<T, token_issued> || std::is_same_v<T, token_revoked>;
+
+template <class T>
 constexpr bool is_user_event =
     std::is_same_v<T, user_registered> || std::is_same_v<T, session_started> ||
     std::is_same_v<T, session_refreshed> || std::is_same_v<T, session_revoked>;
@@ -37,6 +40,10 @@ constexpr bool is_grant_event =
 
 }  // namespace
 
+std::string idempotency_principal(const std::string& actor, const std::string& actor_token) {
+  return actor_token.empty() ? actor : actor + "\ntoken:" + actor_token;
+}
+
 namespace {
 
 // Permissions a command would hand out, and where: on a tenant (its path), or on one
@@ -52,7 +59,7 @@ constexpr bool hands_out =
     std::is_same_v<T, define_role> || std::is_same_v<T, change_role> ||
     std::is_same_v<T, assign_role> || std::is_same_v<T, add_member> ||
     std::is_same_v<T, change_member> || std::is_same_v<T, grant_permission> ||
-    std::is_same_v<T, add_group_member>;
+    std::is_same_v<T, add_group_member> || std::is_same_v<T, issue_token>;
 
 bool hands_out_any(const command& cmd) {
   return std::visit([](const auto& c) { return hands_out<std::decay_t<decltype(c)>>; }, cmd);
@@ -125,7 +132,14 @@ std::vector<handout> handed_out(const write_model& m, const command& cmd) {
           return of_grant(m, c);
         else if constexpr (std::is_same_v<T, add_group_member>)
           return of_group(m, c.group_ref);
-        else
+        else if constexpr (std::is_same_v<T, issue_token>) {
+          std::vector<std::string> known;  // unknown scopes are the rules' 400
+          for (const auto& p : c.scopes)
+            if (is_tenant_permission(p)) known.push_back(p);
+          const tenant_state* t = m.tenants.resolve(c.tenant_ref);
+          if (!t) return {};
+          return {handout{m.tenants.path_ids(*t), std::nullopt, std::move(known)}};
+        } else
           return {};
       },
       cmd);
@@ -167,6 +181,8 @@ result<std::vector<event>> decide_any(const write_model& model, const command& c
           return decide(model, group_command{c}, ctx);
         else if constexpr (std::is_constructible_v<grant_command, T>)
           return decide(model, grant_command{c}, ctx);
+        else if constexpr (std::is_constructible_v<token_command, T>)
+          return decide(model.tokens, model.tenants, model.users, token_command{c}, ctx);
         else if constexpr (std::is_same_v<T, delete_tenant>)
           return decide_delete(model, c, ctx);
         else
@@ -232,14 +248,35 @@ access_facts write_model::facts_of(const user_id& user,
   return facts;
 }
 
+namespace {
+
+// The caller's roles: a user's own, or an API token's (its creator's current ones, limited
+// to the token's tenant subtree and scopes).
+result<access_facts> facts_for(const write_model& m, const command_authorization& a,
+                               timestamp now) {
+  if (a.token_id.empty()) return m.facts_of(user_id{a.user_id}, a.platform_roles);
+  auto token = acting_token(m.tokens, m.tenants, m.users, a.token_id, now);
+  if (!token) return std::unexpected(token.error());
+  const user_state* creator = m.users.find((*token)->created_by);
+  access_facts facts = m.facts_of(creator->id, creator->platform_roles);
+  facts.token = token_limit{(*token)->id.value, (*token)->tenant.value, (*token)->scopes};
+  return facts;
+}
+
+}  // namespace
+
 result<void> write_model::authorize(const std::vector<command_authorization>& checks,
                                     const command& cmd, timestamp now) const {
   for (const command_authorization& a : checks) {
     // Platform roles hold everywhere: their check needs neither the tenant nor the
     // caller's bindings (most commands come from them).
     const access_facts platform_only{a.platform_roles, {}};
-    if (!hands_out_any(cmd) && check_access(platform_only, {}, a.permission, now).allowed) continue;
-    const access_facts facts = facts_of(user_id{a.user_id}, a.platform_roles);
+    if (a.token_id.empty() && !hands_out_any(cmd) &&
+        check_access(platform_only, {}, a.permission, now).allowed)
+      continue;
+    auto known = facts_for(*this, a, now);
+    if (!known) return std::unexpected(known.error());
+    const access_facts& facts = *known;
     auto target = target_of(*this, a, facts, now);
     if (!target) return std::unexpected(target.error());
     const bool scoped = a.tenant_ref || !a.object_kind.empty();
@@ -283,6 +320,8 @@ std::int64_t write_model::version_of(const event& e) const {
         } else if constexpr (is_grant_event<T>) {
           const grant_state* g = grants.find(ev.id);
           return g ? g->version : 0;
+        } else if constexpr (is_token_event<T>) {
+          return tokens.version_of(e);
         } else {
           return access.version_of(e);
         }
@@ -314,7 +353,7 @@ std::string write_model::partition_key_of(const event& e) const {
           const tenant_state* t = owner ? tenants.find(*owner) : nullptr;
           return t ? tenants.root_of(*t).value : ev.id.value;
         } else {
-          const auto tenant = access.tenant_of(e);
+          const auto tenant = is_token_event<T> ? tokens.tenant_of(e) : access.tenant_of(e);
           const tenant_state* t = tenant ? tenants.find(*tenant) : nullptr;
           return t ? tenants.root_of(*t).value : ev.id.value;
         }
@@ -334,6 +373,8 @@ void write_model::apply(const recorded_event& e) {
           groups.evolve(e.data, e.meta.aggregate_version, e.meta.time);
         else if constexpr (is_grant_event<T>)
           grants.evolve(e.data, e.meta.aggregate_version, e.meta.time);
+        else if constexpr (is_token_event<T>)
+          tokens.evolve(e.data, e.meta.aggregate_version, e.meta.time);
         else
           access.evolve(e.data, e.meta.aggregate_version, e.meta.time);
       },
@@ -345,7 +386,8 @@ void write_model::apply(const recorded_event& e) {
 
 void write_model::remember_response(const event_metadata& meta) {
   if (!meta.idempotency_key.empty() && meta.response)
-    idempotency_[idempotency_scope(meta.actor, meta.idempotency_key)] =
+    idempotency_[idempotency_scope(idempotency_principal(meta.actor, meta.actor_token),
+                                   meta.idempotency_key)] =
         idempotency_record{meta.request_hash, *meta.response, meta.time};
 }
 

@@ -10,6 +10,7 @@
 #include "commands/grant_directory.hpp"
 #include "commands/group_directory.hpp"
 #include "commands/tenant_aggregate.hpp"
+#include "commands/token_directory.hpp"
 #include "commands/user_aggregate.hpp"
 #include "events/envelope.hpp"
 
@@ -22,6 +23,10 @@ struct idempotency_record {
   timestamp at{};
 };
 
+// Whose idempotency keys a command's key is checked against: the actor's own, or those of
+// the API token it acts through (a user and its tokens never share keys).
+std::string idempotency_principal(const std::string& actor, const std::string& actor_token);
+
 class write_model {
  public:
   tenant_directory tenants;
@@ -29,6 +34,7 @@ class write_model {
   access_directory access;
   group_directory groups;
   grant_directory grants;
+  token_directory tokens;
 
   // Routes the command to the rules that decide it: the events it produces, or why not.
   // Lookups decide nothing.
@@ -36,7 +42,8 @@ class write_model {
 
   // The caller's right to a command, decided on this state: 404 where it may not even
   // see the tenant, 403 where it may see it but not do this. A command that hands out
-  // roles may hand out only permissions the caller holds there itself.
+  // roles (or issues an API token) may hand out only permissions the caller holds there
+  // itself. An API token acts with its creator's current roles, limited by the token.
   result<void> authorize(const std::vector<command_authorization>& checks, const command& cmd,
                          timestamp now) const;
 

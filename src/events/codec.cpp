@@ -171,6 +171,23 @@ void write(json& j, const permission_revoked& e) {
   j["reason"] = e.reason;
 }
 
+void write(json& j, const token_issued& e) {
+  j["id"] = e.id.value;
+  j["tenant"] = e.tenant.value;
+  j["created_by"] = e.created_by.value;
+  j["name"] = e.name;
+  j["description"] = e.description;
+  j["scopes"] = e.scopes;
+  j["secret_hash"] = e.secret_hash;
+  j["prefix"] = e.prefix;
+  j["expires_at"] = format_rfc3339(e.expires_at);
+}
+
+void write(json& j, const token_revoked& e) {
+  j["id"] = e.id.value;
+  j["reason"] = e.reason;
+}
+
 // ---- decoding: never throws; remembers the first field that does not fit ----------------
 
 class field_reader {
@@ -429,6 +446,23 @@ void read(field_reader& r, permission_granted& e) {
 }
 
 void read(field_reader& r, permission_revoked& e) {
+  r.id("id", e.id);
+  r.text("reason", e.reason);
+}
+
+void read(field_reader& r, token_issued& e) {
+  r.id("id", e.id);
+  r.id("tenant", e.tenant);
+  r.id("created_by", e.created_by);
+  r.text("name", e.name);
+  r.text("description", e.description);
+  r.text_list("scopes", e.scopes);
+  r.text("secret_hash", e.secret_hash);
+  r.text("prefix", e.prefix);
+  r.time("expires_at", e.expires_at);
+}
+
+void read(field_reader& r, token_revoked& e) {
   r.id("id", e.id);
   r.text("reason", e.reason);
 }

@@ -19,6 +19,7 @@ constexpr std::string_view content_type = "content-type";
 constexpr std::string_view aggregate_type = "tenantry_aggregate_type";
 constexpr std::string_view aggregate_version = "tenantry_aggregate_version";
 constexpr std::string_view actor = "tenantry_actor";
+constexpr std::string_view actor_token = "tenantry_actor_token";
 constexpr std::string_view correlation_id = "tenantry_correlation_id";
 constexpr std::string_view causation_id = "tenantry_causation_id";
 constexpr std::string_view partition_key = "tenantry_partition_key";
@@ -42,6 +43,7 @@ struct header_view {
   const std::string* aggregate_type = nullptr;
   const std::string* aggregate_version = nullptr;
   const std::string* actor = nullptr;
+  const std::string* actor_token = nullptr;
   const std::string* correlation_id = nullptr;
   const std::string* causation_id = nullptr;
   const std::string* partition_key = nullptr;
@@ -65,6 +67,7 @@ struct header_view {
     if (key == h::aggregate_type) return &aggregate_type;
     if (key == h::aggregate_version) return &aggregate_version;
     if (key == h::actor) return &actor;
+    if (key == h::actor_token) return &actor_token;
     if (key == h::correlation_id) return &correlation_id;
     if (key == h::causation_id) return &causation_id;
     if (key == h::partition_key) return &partition_key;
@@ -97,6 +100,7 @@ header_list to_headers(const event_metadata& meta, std::string_view type) {
   add(h::aggregate_type, meta.aggregate_type);
   add(h::aggregate_version, std::to_string(meta.aggregate_version));
   add(h::actor, meta.actor);
+  if (!meta.actor_token.empty()) add(h::actor_token, meta.actor_token);
   add(h::correlation_id, meta.correlation_id);
   add(h::causation_id, meta.causation_id);
   add(h::partition_key, meta.partition_key);
@@ -136,6 +140,7 @@ result<event_metadata> from_headers(const header_list& headers, std::string& typ
   meta.subject = *v.subject;
   meta.aggregate_type = *v.aggregate_type;
   meta.actor = value_or_empty(v.actor);
+  meta.actor_token = value_or_empty(v.actor_token);
   meta.correlation_id = value_or_empty(v.correlation_id);
   meta.causation_id = value_or_empty(v.causation_id);
   meta.partition_key = value_or_empty(v.partition_key);

@@ -22,6 +22,7 @@ struct event_metadata {
   std::int64_t aggregate_version = 0;  // the aggregate's version after this event
   timestamp time{};                    // ce_time
   std::string actor;                   // user id, or "system"
+  std::string actor_token{};           // the API token the actor acted through; empty: none
   std::string correlation_id;          // the request that caused it
   std::string causation_id;            // the command (or event) that caused it
   std::string partition_key;           // the id of the aggregate's root organization

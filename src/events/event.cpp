@@ -45,6 +45,8 @@ TENANTRY_EVENT_TRAITS(group_member_added, "tenantry.group.member_added.v1", "gro
 TENANTRY_EVENT_TRAITS(group_member_removed, "tenantry.group.member_removed.v1", "group");
 TENANTRY_EVENT_TRAITS(permission_granted, "tenantry.permission.granted.v1", "permission_grant");
 TENANTRY_EVENT_TRAITS(permission_revoked, "tenantry.permission.revoked.v1", "permission_grant");
+TENANTRY_EVENT_TRAITS(token_issued, "tenantry.token.issued.v1", "token");
+TENANTRY_EVENT_TRAITS(token_revoked, "tenantry.token.revoked.v1", "token");
 
 #undef TENANTRY_EVENT_TRAITS
 

@@ -7,6 +7,7 @@
 #include "events/access_events.hpp"
 #include "events/group_events.hpp"
 #include "events/tenant_events.hpp"
+#include "events/token_events.hpp"
 #include "events/user_events.hpp"
 
 namespace tenantry {
@@ -17,12 +18,13 @@ using event =
                  user_registered, session_started, session_refreshed, session_revoked, role_defined,
                  role_changed, role_deleted, role_assigned, role_assignment_revoked, member_added,
                  member_changed, member_removed, group_created, group_updated, group_deleted,
-                 group_member_added, group_member_removed, permission_granted, permission_revoked>;
+                 group_member_added, group_member_removed, permission_granted, permission_revoked,
+                 token_issued, token_revoked>;
 
 // CloudEvents type, e.g. "tenantry.tenant.suspended.v1".
 std::string_view event_type(const event& e);
-// "tenant", "user", "session", "role", "role_assignment", "membership", "group" or
-// "permission_grant".
+// "tenant", "user", "session", "role", "role_assignment", "membership", "group",
+// "permission_grant" or "token".
 std::string_view aggregate_type(const event& e);
 // The id of the aggregate the event belongs to (the CloudEvents subject).
 const std::string& aggregate_id(const event& e);

@@ -42,8 +42,8 @@ namespace {
 const std::vector<std::string> kArchiveColumns{
     "position",          "event_id",      "type",  "subject",        "aggregate_type",
     "aggregate_version", "occurred_at",   "actor", "correlation_id", "causation_id",
-    "idempotency_key",   "partition_key", "data"};
-constexpr std::size_t kColumnCount = 13;
+    "idempotency_key",   "partition_key", "data",  "actor_token"};
+constexpr std::size_t kColumnCount = 14;
 constexpr std::size_t kCopyFrom = 200;  // events in a batch
 
 // Small batches (live traffic) and the fallback when COPY meets a position or event id
@@ -51,17 +51,18 @@ constexpr std::size_t kCopyFrom = 200;  // events in a batch
 const std::string kArchiveBatch = "archive_batch";
 const std::string kArchiveBatchSql =
     "INSERT INTO events (position, event_id, type, subject, aggregate_type, aggregate_version,"
-    " occurred_at, actor, correlation_id, causation_id, idempotency_key, partition_key, data)"
+    " occurred_at, actor, correlation_id, causation_id, idempotency_key, partition_key, data,"
+    " actor_token)"
     " SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[],"
     " $6::bigint[], $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::text[],"
-    " $12::text[], $13::jsonb[])"
+    " $12::text[], $13::jsonb[], $14::text[])"
     " ON CONFLICT DO NOTHING";
 
 const std::string kHistory =
     "SELECT position, event_id::text, type, subject, aggregate_type, aggregate_version,"
     " (extract(epoch FROM occurred_at) * 1000)::bigint, coalesce(actor, ''),"
     " coalesce(correlation_id, ''), coalesce(causation_id, ''), coalesce(idempotency_key, ''),"
-    " coalesce(partition_key, ''), data::text"
+    " coalesce(partition_key, ''), data::text, coalesce(actor_token, '')"
     " FROM events WHERE subject = $1 AND position <= $2 ORDER BY position";
 
 using row_values = std::array<std::optional<std::string>, kColumnCount>;
@@ -88,7 +89,8 @@ row_values archived_values(const stored_event& e) {
           null_if_empty(m.causation_id),
           null_if_empty(m.idempotency_key),
           null_if_empty(m.partition_key),
-          e.data.empty() ? std::optional<std::string>("null") : e.data};
+          e.data.empty() ? std::optional<std::string>("null") : e.data,
+          null_if_empty(m.actor_token)};
 }
 
 template <std::size_t... I>
@@ -118,7 +120,8 @@ void insert_missing_rows(pqxx::transaction_base& tx, const std::vector<stored_ev
                    array_literal(columns[2]), array_literal(columns[3]), array_literal(columns[4]),
                    array_literal(columns[5]), array_literal(columns[6]), array_literal(columns[7]),
                    array_literal(columns[8]), array_literal(columns[9]), array_literal(columns[10]),
-                   array_literal(columns[11]), array_literal(columns[12]));
+                   array_literal(columns[11]), array_literal(columns[12]),
+                   array_literal(columns[13]));
 }
 
 }  // namespace
@@ -163,6 +166,7 @@ std::vector<stored_event> archived_history(pqxx::transaction_base& tx, const std
     e.meta.idempotency_key = row[10].as<std::string>();
     e.meta.partition_key = row[11].as<std::string>();
     e.data = row[12].as<std::string>();
+    e.meta.actor_token = row[13].as<std::string>();
     out.push_back(std::move(e));
   }
   return out;

@@ -15,6 +15,7 @@
 #include "projections/migrations.hpp"
 #include "projections/postgres_error.hpp"
 #include "projections/tenant_projection.hpp"
+#include "projections/token_projection.hpp"
 #include "projections/user_projection.hpp"
 
 namespace tenantry {
@@ -135,6 +136,7 @@ projector::projector(event_subscriber& log, std::string database_url, std::strin
   projections_.push_back(std::make_unique<user_projection>());
   projections_.push_back(std::make_unique<access_projection>());
   projections_.push_back(std::make_unique<group_projection>());
+  projections_.push_back(std::make_unique<token_projection>());
 }
 
 projector::~projector() = default;

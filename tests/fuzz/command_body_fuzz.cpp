@@ -1,8 +1,9 @@
 // Request bodies -> command fields, decoded the way the route handlers do it
-// (src/api/tenant_routes.cpp, user_routes.cpp, auth_routes.cpp, group_routes.cpp):
-// parse_json_object, one body_reader per route with that route's fields and limits, then finish(),
-// whose error becomes the response. The decoding lives inside the handlers' coroutines, so the
-// table below repeats their fields and limits: keep it in step when a route changes.
+// (src/api/tenant_routes.cpp, user_routes.cpp, auth_routes.cpp, group_routes.cpp; token_routes.cpp
+// through its reader read_token_request, called as it is): parse_json_object, one body_reader
+// per route with that route's fields and limits, then finish(), whose error becomes the
+// response. The decoding lives inside the handlers' coroutines, so the table below repeats
+// their fields and limits: keep it in step when a route changes.
 //
 // Input: a request body (Content-Type: application/json).
 // Checks: nothing throws; every field keeps to its limit; finish() fails with a 400 that
@@ -17,8 +18,10 @@
 #include <string>
 
 #include "api/json_input.hpp"
+#include "api/token_request.hpp"
 #include "commands/command.hpp"
 #include "commands/slug.hpp"
+#include "commands/token_directory.hpp"
 
 namespace tenantry::api {
 namespace {
@@ -160,6 +163,27 @@ void group_member_body(const nlohmann::json& body) {
   if (finished) check(user && user->size() <= 320, "a new group member names its user");
 }
 
+// POST /v1/tenants/{ref}/tokens: the route's own reader (read_token_request).
+void issue_token_body(const nlohmann::json& body) {
+  const tenantry::timestamp now{std::chrono::milliseconds{1'700'000'000'000}};
+  const auto read = read_token_request(body, now);
+  if (!read) {
+    render(tenantry::result<void>(std::unexpected(read.error())));
+    return;
+  }
+  check(body.contains("name") && body.contains("scopes"), "a token request has a name and scopes");
+  check(read->name.size() <= tenantry::max_token_name, "token name limit");
+  check(read->description.size() <= tenantry::max_token_description, "token description limit");
+  check(read->scopes.size() <= 64, "at most 64 scopes");
+  // Relative lifetimes stay within the maximum; absolute ones are the writer's to judge.
+  if (body.contains("expires_in") && !body["expires_in"].is_null())
+    check(read->expires_at > now && read->expires_at <= now + tenantry::max_token_lifetime,
+          "expires_in within 1 s .. 365 days");
+  if ((!body.contains("expires_in") || body["expires_in"].is_null()) &&
+      (!body.contains("expires_at") || body["expires_at"].is_null()))
+    check(read->expires_at == now + tenantry::default_token_lifetime, "the default lifetime");
+}
+
 }  // namespace
 }  // namespace tenantry::api
 
@@ -184,5 +208,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auth_bodies(*body);
   group_bodies(*body);
   group_member_body(*body);
+  issue_token_body(*body);
   return 0;
 }

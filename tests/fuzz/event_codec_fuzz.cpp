@@ -67,7 +67,8 @@ void check_headers_round_trip(const event_metadata& meta, const std::string& typ
   check(again->event_id == meta.event_id && again->subject == meta.subject &&
             again->aggregate_type == meta.aggregate_type &&
             again->aggregate_version == meta.aggregate_version && again->time == meta.time &&
-            again->actor == meta.actor && again->correlation_id == meta.correlation_id &&
+            again->actor == meta.actor && again->actor_token == meta.actor_token &&
+            again->correlation_id == meta.correlation_id &&
             again->causation_id == meta.causation_id &&
             again->partition_key == meta.partition_key &&
             again->idempotency_key == meta.idempotency_key &&

@@ -60,6 +60,16 @@ std::vector<event> every_event() {
       permission_granted{grant_id{"p-2"}, "group", "g-2", "member.read", "group", "g-2",
                          std::nullopt},
       permission_revoked{grant_id{"p-1"}, "revoked"},
+      token_issued{token_id{"k-1"},
+                   tenant_id{"t-1"},
+                   user_id{"u-1"},
+                   "ci",
+                   "deploys",
+                   {"tenant.read", "site.manage"},
+                   "5e1f",
+                   "tnt_Ab3dE9xQ",
+                   kExpiry},
+      token_revoked{token_id{"k-1"}, "revoked"},
   };
 }
 
@@ -123,6 +133,20 @@ TEST(EventCodec, WritesTheContractFieldNames) {
   const auto started = to_json(session_started{session_id{"s"}, user_id{"u"}, "h", kExpiry});
   EXPECT_EQ(started["expires_at"], "2026-11-23T10:30:05.123Z");
   EXPECT_EQ(started["user"], "u");
+  const auto issued = to_json(token_issued{token_id{"k"},
+                                           tenant_id{"t"},
+                                           user_id{"u"},
+                                           "ci",
+                                           "",
+                                           {"tenant.read"},
+                                           "5e1f",
+                                           "tnt_Ab3d",
+                                           kExpiry});
+  EXPECT_EQ(issued, nlohmann::json::parse(R"({"id":"k","tenant":"t","created_by":"u","name":"ci",
+      "description":"","scopes":["tenant.read"],"secret_hash":"5e1f","prefix":"tnt_Ab3d",
+      "expires_at":"2026-11-23T10:30:05.123Z"})"));
+  EXPECT_EQ(event_type(token_revoked{}), "tenantry.token.revoked.v1");
+  EXPECT_EQ(aggregate_type(token_issued{}), "token");
 }
 
 TEST(EventCodec, RejectsUnknownType) {
@@ -151,6 +175,13 @@ TEST(EventCodec, RejectsMalformedPayloads) {
        R"({"id":"s","user":"u","token_hash":"h","expires_at":"tomorrow"})"},
       {"tenantry.session.refreshed.v1", R"({"id":"s","token_hash":"h","expires_at":12})"},
       {"tenantry.session.revoked.v1", R"(null)"},
+      {"tenantry.token.issued.v1",
+       R"({"id":"k","tenant":"t","created_by":"u","name":"n","description":"","scopes":"all",
+           "secret_hash":"h","prefix":"tnt_","expires_at":"2026-01-01T00:00:00Z"})"},
+      {"tenantry.token.issued.v1",
+       R"({"id":"k","tenant":"t","created_by":"u","name":"n","description":"","scopes":[],
+           "secret_hash":"h","prefix":"tnt_"})"},
+      {"tenantry.token.revoked.v1", R"({"id":"k"})"},
   };
   for (const auto& [type, text] : cases) {
     SCOPED_TRACE(type + " " + text);

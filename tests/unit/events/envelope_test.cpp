@@ -18,6 +18,7 @@ event_metadata full_metadata() {
   m.aggregate_version = 42;
   m.time = timestamp{std::chrono::sys_days{std::chrono::year{2026} / 1 / 2}} + 3h + 4ms;
   m.actor = "u-1";
+  m.actor_token = "tok-1";
   m.correlation_id = "req-1";
   m.causation_id = "cmd-1";
   m.partition_key = "root-1";
@@ -40,6 +41,7 @@ void expect_equal(const event_metadata& a, const event_metadata& b) {
   EXPECT_EQ(a.aggregate_version, b.aggregate_version);
   EXPECT_EQ(a.time, b.time);
   EXPECT_EQ(a.actor, b.actor);
+  EXPECT_EQ(a.actor_token, b.actor_token);
   EXPECT_EQ(a.correlation_id, b.correlation_id);
   EXPECT_EQ(a.causation_id, b.causation_id);
   EXPECT_EQ(a.partition_key, b.partition_key);
@@ -61,6 +63,19 @@ TEST(EventEnvelope, WritesCloudEventsBinaryModeHeaders) {
   EXPECT_EQ(*find(headers, "tenantry_aggregate_version"), "42");
   EXPECT_EQ(*find(headers, "tenantry_partition_key"), "root-1");
   EXPECT_EQ(*find(headers, "tenantry_idempotency_key"), "key-1");
+  EXPECT_EQ(*find(headers, "tenantry_actor_token"), "tok-1");
+}
+
+TEST(EventEnvelope, NamesTheApiTokenOnlyWhenTheActorUsedOne) {
+  auto meta = full_metadata();
+  meta.actor_token.clear();
+  const auto headers = to_headers(meta, "tenantry.tenant.created.v1");
+  EXPECT_FALSE(find(headers, "tenantry_actor_token"));
+  std::string type;
+  auto back = from_headers(headers, type);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->actor_token, "");
+  EXPECT_EQ(back->actor, "u-1");
 }
 
 TEST(EventEnvelope, RoundTripsHeadersWithOptionalOnes) {

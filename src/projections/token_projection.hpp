@@ -1,0 +1,18 @@
+#pragma once
+// The API tokens read model (migration 0007): one row per token with its secret's hash,
+// never the secret. One statement per event (tokens are rare next to tenant events).
+
+#include "events/envelope.hpp"
+#include "projections/projection.hpp"
+
+namespace tenantry {
+
+class token_projection final : public projection {
+ public:
+  void prepare(pqxx::connection& conn) override;
+  void apply(pqxx::transaction_base& tx, const recorded_event& e) override;
+  void flush(pqxx::transaction_base&) override {}
+  void reset() override {}
+};
+
+}  // namespace tenantry
