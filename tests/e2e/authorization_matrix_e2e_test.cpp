@@ -51,6 +51,9 @@ struct principal {
   std::vector<std::string> platform_roles;                 // as the contract defines them
   std::vector<std::pair<std::string, std::string>> roles;  // (tenant id, built-in role)
   bool valid_token = true;
+  // An API token: its tenant and scopes (its creator holds every permission there).
+  std::string token_tenant = {};
+  std::vector<std::string> scopes = {};
 };
 
 class AuthorizationMatrix : public e2e_test {
@@ -86,6 +89,22 @@ class AuthorizationMatrix : public e2e_test {
     EXPECT_EQ(r.status, 201u) << r.body;
     settle(r);
     return r.json();
+  }
+
+  // An API token issued on `tenant` by `creator`, with these scopes and lifetime.
+  principal api_token(const std::string& label, const std::string& tenant,
+                      const std::string& creator, std::vector<std::string> scopes,
+                      int expires_in = 3600) {
+    auto r = client().post(
+        "/v1/tenants/" + tenant + "/tokens",
+        {{"name", unique(label)}, {"scopes", scopes}, {"expires_in", expires_in}}, creator);
+    EXPECT_EQ(r.status, 201u) << r.body;
+    settle(r);
+    principal p{label, r.json().value("secret", ""), {}, {}};
+    p.token_tenant = tenant;
+    p.scopes = std::move(scopes);
+    token_ids[label] = r.json().value("id", "");
+    return p;
   }
 
   void SetUp() override {
@@ -169,7 +188,28 @@ class AuthorizationMatrix : public e2e_test {
     char& c = tampered[tampered.size() - 10];
     c = c == 'A' ? 'B' : 'A';
     principals.push_back(principal{"tampered-token", tampered, {"super_admin"}, {}, false});
-    std::this_thread::sleep_until(soon + std::chrono::milliseconds(300));
+    // API tokens: a reader on A, an admin-like one on A1 (every scope a token can have),
+    // one revoked and one expired (2 s after it was issued).
+    principals.push_back(api_token("token-a-reader", id(org_a), admin_a.token,
+                                   {"tenant.read", "member.read", "role.read"}));
+    std::vector<std::string> admin_like;
+    for (const auto& p : role_permissions.at("tenant_admin"))
+      if (p != "token.manage") admin_like.push_back(p);
+    principals.push_back(api_token("token-a1-admin", id(child_a1), admin_a1.token, admin_like));
+    auto revoked_token = api_token("token-revoked", id(org_a), admin, admin_like);
+    auto gone =
+        client().del("/v1/tenants/" + id(org_a) + "/tokens/" + token_ids["token-revoked"], admin);
+    ASSERT_EQ(gone.status, 204u) << gone.body;
+    settle(gone);
+    revoked_token.valid_token = false;
+    principals.push_back(revoked_token);
+    const auto token_soon = std::chrono::system_clock::now() + std::chrono::seconds(2);
+    auto expired_token = api_token("token-expired", id(org_a), admin, admin_like, 2);
+    expired_token.valid_token = false;
+    principals.push_back(expired_token);
+    std::this_thread::sleep_until(
+        std::max<std::chrono::system_clock::time_point>(soon, token_soon) +
+        std::chrono::milliseconds(300));
   }
 
   // A group in A, A1 and B and a platform group, and on each a grant, revoked.
@@ -197,6 +237,14 @@ class AuthorizationMatrix : public e2e_test {
 
   // Whether the contract gives `p` the permission on tenant `t` (roles hold for the subtree).
   bool holds(const principal& p, const std::string& t, const std::string& permission) const {
+    if (!p.token_tenant.empty()) {
+      // A token: its scopes on its tenant's subtree; never platform-wide, never token.manage.
+      if (t.empty() || permission == "token.manage" || !std::ranges::count(p.scopes, permission))
+        return false;
+      for (std::string at = t; !at.empty(); at = parent_of.at(at))
+        if (at == p.token_tenant) return true;
+      return false;
+    }
     for (const auto& role : p.platform_roles) {
       if (role == "super_admin" || role == "system_admin" || role == "platform_admin") return true;
       if (role == "platform_operator" &&
@@ -266,6 +314,7 @@ class AuthorizationMatrix : public e2e_test {
   }
 
   std::map<std::string, std::string> user_ids;
+  std::map<std::string, std::string> token_ids;
 };
 
 // A probe: the request a route gets for one target tenant; refused by the rules after
@@ -348,6 +397,12 @@ TEST_F(AuthorizationMatrix, EveryPrincipalAgainstEveryRouteAnswersAsItsGuardSays
           pr.body = json{{"user", nobody}, {"roles", {"viewer"}}}.dump();
         } else if (path == "/v1/tenants/{ref}/members/{user}" && method == "PATCH") {
           pr.body = json{{"roles", {"viewer"}}}.dump();
+        } else if (path == "/v1/tenants/{ref}/tokens" && write) {
+          // Refused by the writer's rules (an expiry in the past) once authorized.
+          pr.body = json{{"name", "matrix probe"},
+                         {"scopes", {"tenant.read"}},
+                         {"expires_at", "2001-01-01T00:00:00Z"}}
+                        .dump();
         } else if (path == "/v1/users" && write) {
           pr.body =
               json{{"email", server_process::admin_email}, {"password", "long enough pw"}}.dump();
@@ -406,7 +461,8 @@ TEST_F(AuthorizationMatrix, EveryPrincipalAgainstEveryRouteAnswersAsItsGuardSays
        {"GET /v1/tenants/{ref}", "POST /v1/tenants", "POST /v1/tenants/{ref}/move",
         "POST /v1/users", "GET /v1/tenants/{ref}/members", "GET /healthz", "PATCH /v1/groups/{id}",
         "POST /v1/tenants/{ref}/groups", "POST /v1/permissions/grants",
-        "DELETE /v1/permissions/grants/{id}"})
+        "DELETE /v1/permissions/grants/{id}", "POST /v1/tenants/{ref}/tokens",
+        "DELETE /v1/tenants/{ref}/tokens/{id}"})
     EXPECT_TRUE(routes_seen.contains(route)) << route;
 }
 
@@ -449,6 +505,30 @@ TEST_F(AuthorizationMatrix, MassAssignmentChangesNothing) {
   ASSERT_EQ(member.status, 201u) << member.body;
   EXPECT_EQ(member.json()["tenant_id"], a);
   EXPECT_NE(member.json()["id"], b);
+  // An API token's id, tenant, creator, status, version and secret are the server's.
+  auto token = client().post("/v1/tenants/" + a + "/tokens",
+                             {{"name", "massive"},
+                              {"scopes", {"tenant.read"}},
+                              {"id", missing_id()},
+                              {"tenant_id", b},
+                              {"created_by", user_ids["admin-b"]},
+                              {"secret", "tnt_chosen"},
+                              {"secret_hash", std::string(64, 'a')},
+                              {"prefix", "tnt_chosen"},
+                              {"status", "revoked"},
+                              {"revoked_at", "2001-01-01T00:00:00Z"},
+                              {"version", 9}},
+                             admin);
+  ASSERT_EQ(token.status, 201u) << token.body;
+  const json issued = token.json();
+  EXPECT_NE(issued["id"], missing_id());
+  EXPECT_EQ(issued["tenant_id"], a);
+  EXPECT_NE(issued["created_by"], user_ids["admin-b"]);
+  EXPECT_NE(issued["secret"], "tnt_chosen");
+  EXPECT_EQ(issued["prefix"], issued["secret"].get<std::string>().substr(0, 12));
+  EXPECT_EQ(issued["status"], "active");
+  EXPECT_EQ(issued["revoked_at"], nullptr);
+  EXPECT_EQ(issued["version"], 1);
   // A plain user cannot give itself platform roles through its own registration fields.
   const std::string token = login(email, "long enough password");
   EXPECT_EQ(client().get("/v1/users/me", token).json()["platform_roles"], json::array());

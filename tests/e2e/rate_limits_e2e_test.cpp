@@ -52,5 +52,29 @@ TEST(RateLimits, WritesAndRequestsPerPrincipal) {
   for (int i = 0; i < 10; ++i) EXPECT_EQ(c.get("/healthz").status, 200u);
 }
 
+TEST(RateLimits, AnApiTokenHasABudgetOfItsOwn) {
+  server_process server;
+  server.start(
+      {{"TENANTRY_RATE_LIMIT_REQUESTS_PER_MIN", "4"}, {"TENANTRY_RATE_LIMIT_WRITES_PER_MIN", "0"}});
+  http_client c(server.port());
+  auto login = c.post("/v1/auth/token", {{"username", server_process::admin_email},
+                                         {"password", server_process::admin_password}});
+  ASSERT_EQ(login.status, 200u);
+  const std::string admin = login.json()["access"];
+  auto org = c.post("/v1/tenants", {{"name", "Budget"}}, admin);  // admin: request 1
+  ASSERT_EQ(org.status, 201u) << org.body;
+  const std::string tenant = org.json()["id"];
+  auto issued = c.post("/v1/tenants/" + tenant + "/tokens",  // admin: request 2
+                       {{"name", "ci"}, {"scopes", {"tenant.read"}}}, admin);
+  ASSERT_EQ(issued.status, 201u) << issued.body;
+  const std::string token = issued.json()["secret"];
+  const std::map<std::string, std::string> fresh{
+      {"X-Consistency-Token", issued.header("X-Consistency-Token")}};
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(c.get("/v1/tenants/" + tenant, token, fresh).status, 200u);
+  EXPECT_EQ(c.get("/v1/tenants/" + tenant, token, fresh).status, 429u);
+  // Its creator's budget is its own: 2 of 4 used.
+  EXPECT_EQ(c.get("/v1/tenants/" + tenant, admin).status, 200u);
+}
+
 }  // namespace
 }  // namespace tenantry::testing

@@ -1,0 +1,305 @@
+// API tokens over HTTP: issued with a secret shown once, used as Bearer credentials for
+// reads and writes within their tenant's subtree and scopes, revoked or expired at once,
+// never stored or logged in the clear.
+
+#include <chrono>
+#include <thread>
+
+#include <pqxx/nontransaction>
+
+#include "e2e_fixture.hpp"
+#include "events/kafka_event_log.hpp"
+#include "projections/migrations.hpp"
+
+namespace tenantry::testing {
+namespace {
+
+using nlohmann::json;
+
+class Tokens : public e2e_test {
+ protected:
+  struct account {
+    std::string id, email, token;
+  };
+
+  account make_user(const std::string& prefix) {
+    const std::string email = unique(prefix) + "@example.com";
+    auto r =
+        client().post("/v1/users", {{"email", email}, {"password", "password-" + prefix}}, admin);
+    EXPECT_EQ(r.status, 201u) << r.body;
+    settle(r);
+    return {r.json()["id"].get<std::string>(), email, login(email, "password-" + prefix)};
+  }
+
+  // Issues a token as `as` and waits until reads see it; the answer holds the secret.
+  json issue(const std::string& tenant, const json& body, const std::string& as) {
+    auto r = client().post("/v1/tenants/" + tenant + "/tokens", body, as);
+    EXPECT_EQ(r.status, 201u) << r.body;
+    settle(r);
+    return r.json();
+  }
+
+  // Rows of the read models and the archive, straight from PostgreSQL.
+  std::int64_t count(const std::string& sql) const {
+    pqxx::connection conn(database_url());
+    auto used = use_schema(conn, server->schema());
+    EXPECT_TRUE(used) << used.error().message;
+    pqxx::nontransaction tx(conn);
+    return tx.exec(sql)[0][0].as<std::int64_t>();
+  }
+
+  static std::string id(const json& j) { return j["id"].get<std::string>(); }
+  static std::string secret(const json& j) { return j["secret"].get<std::string>(); }
+};
+
+TEST_F(Tokens, TheSecretIsShownInOneAnswerAndStoredNowhere) {
+  auto org = create_tenant(unique("Secretive"));
+  auto r = client().post("/v1/tenants/" + id(org) + "/tokens",
+                         {{"name", "ci"}, {"scopes", {"tenant.read"}}, {"description", "CI"}},
+                         admin, {{"Idempotency-Key", unique("issue")}});
+  ASSERT_EQ(r.status, 201u) << r.body;
+  const json token = r.json();
+  const std::string s = secret(token);
+  EXPECT_TRUE(s.starts_with("tnt_")) << s;
+  EXPECT_EQ(s.size(), 47u);
+  EXPECT_EQ(token["prefix"], s.substr(0, 12));
+  EXPECT_EQ(token["status"], "active");
+  EXPECT_EQ(token["scopes"], json({"tenant.read"}));
+  EXPECT_EQ(r.header("Location"), "/v1/tenants/" + id(org) + "/tokens/" + id(token));
+  EXPECT_EQ(r.header("ETag"), "\"1\"");
+  settle(r);
+  auto listed = client().get("/v1/tenants/" + id(org) + "/tokens", admin);
+  ASSERT_EQ(listed.status, 200u) << listed.body;
+  EXPECT_EQ(listed.json()["count"], 1);
+  EXPECT_FALSE(listed.json()["results"][0].contains("secret"));
+  auto one = client().get("/v1/tenants/" + id(org) + "/tokens/" + id(token), admin);
+  ASSERT_EQ(one.status, 200u) << one.body;
+  EXPECT_FALSE(one.json().contains("secret"));
+  EXPECT_EQ(one.header("ETag"), "\"1\"");
+  for (const auto* body : {&listed.body, &one.body})
+    EXPECT_EQ(body->find(s.substr(4)), std::string::npos) << *body;
+  // The read model and the archive hold its hash, never the secret.
+  const std::string random = s.substr(4);
+  EXPECT_EQ(count("SELECT count(*) FROM api_tokens WHERE api_tokens::text LIKE '%" + random + "%'"),
+            0);
+  EXPECT_EQ(count("SELECT count(*) FROM events WHERE events::text LIKE '%" + random + "%'"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM events WHERE type = 'tenantry.token.issued.v1' AND "
+                  "data->>'secret_hash' = encode(sha256('" +
+                  s + "'::bytea), 'hex') AND data->>'id' = '" + id(token) + "'"),
+            1);
+  // And so does the event log itself, headers (the answers kept for retries) included.
+  kafka_config config;
+  config.brokers = kafka_brokers();
+  config.topic = server->topic();
+  auto log = kafka_event_log::open(config, /*with_producer=*/false);
+  ASSERT_TRUE(log) << log.error().message;
+  int records = 0;
+  auto replayed = (*log)->replay([&](const stored_event& e) {
+    ++records;
+    EXPECT_EQ(e.data.find(random), std::string::npos) << e.type;
+    EXPECT_EQ(e.meta.response.value_or("").find(random), std::string::npos) << e.type;
+  });
+  ASSERT_TRUE(replayed) << replayed.error().message;
+  EXPECT_GT(records, 2);
+}
+
+TEST_F(Tokens, IdempotentRetriesAnswerTheTokenWithoutItsSecret) {
+  auto org = create_tenant(unique("Retried"));
+  const json body{{"name", "deploy"}, {"scopes", {"tenant.read"}}};
+  const std::map<std::string, std::string> key{{"Idempotency-Key", unique("key")}};
+  auto first = client().post("/v1/tenants/" + id(org) + "/tokens", body, admin, key);
+  ASSERT_EQ(first.status, 201u) << first.body;
+  EXPECT_TRUE(first.json().contains("secret"));
+  auto retry = client().post("/v1/tenants/" + id(org) + "/tokens", body, admin, key);
+  ASSERT_EQ(retry.status, 201u) << retry.body;
+  EXPECT_EQ(retry.header("Idempotent-Replayed"), "true");
+  EXPECT_EQ(retry.json()["id"], first.json()["id"]);
+  EXPECT_FALSE(retry.json().contains("secret"));
+}
+
+TEST_F(Tokens, ATokenActsWithinItsTenantsSubtreeAndScopes) {
+  auto org = create_tenant(unique("Scoped"));
+  auto child = create_tenant(unique("Scoped child"), id(org));
+  auto other = create_tenant(unique("Elsewhere"));
+  auto t =
+      issue(id(org), {{"name", "ops"}, {"scopes", {"tenant.read", "tenant.update", "member.read"}}},
+            admin);
+  const std::string bearer = secret(t);
+  EXPECT_EQ(client().get("/v1/tenants/" + id(org), bearer).status, 200u);
+  EXPECT_EQ(client().get("/v1/tenants/" + id(child), bearer).status, 200u);
+  EXPECT_EQ(client().get("/v1/tenants/" + id(other), bearer).status, 404u);
+  EXPECT_EQ(client().get("/v1/tenants/" + id(org) + "/members", bearer).status, 200u);
+  auto list = client().get("/v1/tenants?page_size=200", bearer).json();
+  EXPECT_EQ(list["count"], 2) << list;
+  // Writes: within its scopes, judged by the writer.
+  auto renamed = client().patch("/v1/tenants/" + id(child), {{"name", "Renamed by token"}}, bearer);
+  ASSERT_EQ(renamed.status, 200u) << renamed.body;
+  EXPECT_EQ(client().del("/v1/tenants/" + id(child), bearer).status, 403u);
+  EXPECT_EQ(client().get("/v1/tenants/" + id(org) + "/roles", bearer).status, 403u);
+  EXPECT_EQ(client().patch("/v1/tenants/" + id(other), {{"name", "x"}}, bearer).status, 404u);
+  // Never a platform permission, though its creator is a super admin; never a new token.
+  EXPECT_EQ(client().post("/v1/tenants", {{"name", "Root by token"}}, bearer).status, 403u);
+  EXPECT_EQ(client().post("/v1/tenants/" + id(org) + "/suspend", nullptr, bearer).status, 403u);
+  EXPECT_EQ(client().get("/v1/users?page_size=200", bearer).json()["count"], 1);
+  auto mint = client().post("/v1/tenants/" + id(org) + "/tokens",
+                            {{"name", "minted"}, {"scopes", {"tenant.read"}}}, bearer);
+  EXPECT_EQ(mint.status, 403u) << mint.body;
+  // The audit trail: its creator acted, through this token.
+  settle(renamed);
+  EXPECT_EQ(count("SELECT count(*) FROM events WHERE type = 'tenantry.tenant.updated.v1' AND "
+                  "subject = '" +
+                  id(child) + "' AND actor_token = '" + id(t) +
+                  "' AND actor = (SELECT id::text "
+                  "FROM users WHERE email = '" +
+                  std::string(server_process::admin_email) + "')"),
+            1);
+  // Its own check answers for the token.
+  auto check =
+      client().get("/v1/authz/check?permission=tenant.delete&object_id=" + id(child), bearer);
+  ASSERT_EQ(check.status, 200u) << check.body;
+  EXPECT_EQ(check.json()["allowed"], false);
+}
+
+TEST_F(Tokens, ATokenNeverHoldsMoreThanItsCreatorNow) {
+  auto org = create_tenant(unique("Delegating"));
+  auto ada = make_user("ada");
+  auto given = client().post(
+      "/v1/tenants/" + id(org) + "/role-assignments",
+      {{"principal", {{"type", "user"}, {"id", ada.id}}}, {"role", "tenant_admin"}}, admin);
+  ASSERT_EQ(given.status, 201u) << given.body;
+  settle(given);
+  auto t =
+      issue(id(org), {{"name", "ada's"}, {"scopes", {"tenant.read", "tenant.update"}}}, ada.token);
+  const std::string bearer = secret(t);
+  EXPECT_EQ(t["created_by"], ada.id);
+  EXPECT_EQ(
+      client().patch("/v1/tenants/" + id(org), {{"description", "by ada's token"}}, bearer).status,
+      200u);
+  // A member may not hand a token more than it holds itself.
+  auto viewer = make_user("vic");
+  auto role =
+      client().post("/v1/tenants/" + id(org) + "/roles",
+                    {{"name", "issuer"}, {"permissions", {"tenant.read", "token.manage"}}}, admin);
+  ASSERT_EQ(role.status, 201u) << role.body;
+  settle(role);
+  auto member = client().post("/v1/tenants/" + id(org) + "/members",
+                              {{"user", viewer.id}, {"roles", {"issuer"}}}, admin);
+  ASSERT_EQ(member.status, 201u) << member.body;
+  settle(member);
+  auto beyond = client().post("/v1/tenants/" + id(org) + "/tokens",
+                              {{"name", "more"}, {"scopes", {"tenant.update"}}}, viewer.token);
+  EXPECT_EQ(beyond.status, 403u) << beyond.body;
+  EXPECT_EQ(beyond.json()["details"]["permission"], "tenant.update");
+  // Ada loses her role: her token loses its power with it, for writes and reads.
+  auto out =
+      client().post("/v1/tenants/" + id(org) + "/role-assignments/" + id(given.json()) + "/revoke",
+                    nullptr, admin);
+  ASSERT_EQ(out.status, 200u) << out.body;
+  EXPECT_EQ(client().patch("/v1/tenants/" + id(org), {{"description", "again"}}, bearer).status,
+            404u);
+  settle(out);
+  EXPECT_EQ(client().get("/v1/tenants/" + id(org), bearer).status, 404u);
+}
+
+TEST_F(Tokens, RevocationTakesEffectAtOnce) {
+  auto org = create_tenant(unique("Revoking"));
+  auto t = issue(id(org), {{"name", "leaky"}, {"scopes", {"tenant.read", "tenant.update"}}}, admin);
+  const std::string bearer = secret(t);
+  EXPECT_EQ(client().patch("/v1/tenants/" + id(org), {{"description", "before"}}, bearer).status,
+            200u);
+  const std::string path = "/v1/tenants/" + id(org) + "/tokens/" + id(t);
+  EXPECT_EQ(client().del(path, admin, {{"If-Match", "\"7\""}}).status, 412u);
+  auto revoked = client().del(path, admin);
+  ASSERT_EQ(revoked.status, 204u) << revoked.body;
+  // The very next write is refused by the writer, whatever the read side has seen yet.
+  auto refused = client().patch("/v1/tenants/" + id(org), {{"description", "after"}}, bearer);
+  EXPECT_EQ(refused.status, 401u) << refused.body;
+  EXPECT_EQ(refused.json()["error"], "unauthenticated");
+  settle(revoked);
+  EXPECT_EQ(client().get("/v1/tenants/" + id(org), bearer).status, 401u);
+  auto shown = client().get(path, admin).json();
+  EXPECT_EQ(shown["status"], "revoked");
+  EXPECT_EQ(shown["revoked_reason"], "revoked");
+  EXPECT_EQ(client().del(path, admin).status, 409u);
+  auto listed = client().get("/v1/tenants/" + id(org) + "/tokens?status=revoked", admin).json();
+  EXPECT_EQ(listed["count"], 1);
+}
+
+TEST_F(Tokens, ExpiredTokensStopWorking) {
+  auto org = create_tenant(unique("Brief"));
+  auto t =
+      issue(id(org), {{"name", "brief"}, {"scopes", {"tenant.read"}}, {"expires_in", 2}}, admin);
+  const auto issued = std::chrono::steady_clock::now();
+  const std::string bearer = secret(t);
+  EXPECT_EQ(client().get("/v1/tenants/" + id(org), bearer).status, 200u);
+  std::this_thread::sleep_until(issued + std::chrono::milliseconds(2300));
+  auto late = client().get("/v1/tenants/" + id(org), bearer);
+  EXPECT_EQ(late.status, 401u) << late.body;
+  EXPECT_EQ(client().patch("/v1/tenants/" + id(org), {{"name", "x"}}, bearer).status, 401u);
+  auto expired = client().get("/v1/tenants/" + id(org) + "/tokens?status=expired", admin).json();
+  ASSERT_EQ(expired["count"], 1) << expired;
+  EXPECT_EQ(expired["results"][0]["status"], "expired");
+  // Its name is free again.
+  issue(id(org), {{"name", "brief"}, {"scopes", {"tenant.read"}}}, admin);
+}
+
+TEST_F(Tokens, AFreshTokenWorksAtOnceWithTheConsistencyToken) {
+  auto org = create_tenant(unique("Fresh"));
+  auto r = client().post("/v1/tenants/" + id(org) + "/tokens",
+                         {{"name", "fresh"}, {"scopes", {"tenant.read"}}}, admin);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  auto read = client().get("/v1/tenants/" + id(org), secret(r.json()),
+                           {{"X-Consistency-Token", r.header("X-Consistency-Token")}});
+  EXPECT_EQ(read.status, 200u) << read.body;
+}
+
+TEST_F(Tokens, BadTokenInputIsA4xxWithACode) {
+  auto org = create_tenant(unique("Token inputs"));
+  const std::string base = "/v1/tenants/" + id(org) + "/tokens";
+  auto field_of = [&](const json& body) {
+    auto r = client().post(base, body, admin);
+    EXPECT_EQ(r.status, 400u) << body << " -> " << r.body;
+    EXPECT_EQ(r.json()["error"], "validation_error") << r.body;
+    const auto details = r.json()["details"];
+    return details.is_object() && !details.empty() ? details.begin().key() : std::string();
+  };
+  EXPECT_EQ(field_of({{"scopes", {"tenant.read"}}}), "name");
+  EXPECT_EQ(field_of({{"name", "x"}}), "scopes");
+  EXPECT_EQ(field_of({{"name", "x"}, {"scopes", json::array()}}), "scopes");
+  EXPECT_EQ(field_of({{"name", "x"}, {"scopes", {"warp.drive"}}}), "scopes");
+  EXPECT_EQ(field_of({{"name", "x"}, {"scopes", {"token.manage"}}}), "scopes");
+  EXPECT_EQ(field_of({{"name", "   "}, {"scopes", {"tenant.read"}}}), "name");
+  EXPECT_EQ(field_of({{"name", "x"}, {"scopes", {"tenant.read"}}, {"expires_in", 0}}),
+            "expires_in");
+  EXPECT_EQ(field_of({{"name", "x"}, {"scopes", {"tenant.read"}}, {"expires_in", 31536001}}),
+            "expires_in");
+  EXPECT_EQ(field_of({{"name", "x"}, {"scopes", {"tenant.read"}}, {"expires_in", "soon"}}),
+            "expires_in");
+  EXPECT_EQ(field_of({{"name", "x"},
+                      {"scopes", {"tenant.read"}},
+                      {"expires_in", 60},
+                      {"expires_at", "2030-01-01T00:00:00Z"}}),
+            "expires_in");
+  EXPECT_EQ(field_of({{"name", "x"}, {"scopes", {"tenant.read"}}, {"expires_at", "tomorrow"}}),
+            "expires_at");
+  EXPECT_EQ(
+      field_of(
+          {{"name", "x"}, {"scopes", {"tenant.read"}}, {"expires_at", "2001-01-01T00:00:00Z"}}),
+      "expires_at");
+  issue(id(org), {{"name", "taken"}, {"scopes", {"tenant.read"}}}, admin);
+  auto taken = client().post(base, {{"name", "taken"}, {"scopes", {"tenant.read"}}}, admin);
+  EXPECT_EQ(taken.status, 409u);
+  EXPECT_EQ(taken.json()["error"], "token_name_taken");
+  auto missing = client().get(base + "/01900000-0000-7000-8000-000000000000", admin);
+  EXPECT_EQ(missing.status, 404u);
+  EXPECT_EQ(missing.json()["details"]["resource"], "token");
+  EXPECT_EQ(client().del(base + "/not-a-token", admin).json()["details"]["resource"], "token");
+  EXPECT_EQ(client().get(base + "?status=lost", admin).status, 400u);
+  // A malformed or unknown tnt_ secret is simply unauthenticated.
+  for (const std::string bad :
+       {"tnt_", "tnt_short", "tnt_" + std::string(43, 'A'), "tnt_" + std::string(43, '!')})
+    EXPECT_EQ(client().get("/v1/tenants/" + id(org), bad).status, 401u) << bad;
+}
+
+}  // namespace
+}  // namespace tenantry::testing
