@@ -506,21 +506,21 @@ TEST_F(AuthorizationMatrix, MassAssignmentChangesNothing) {
   EXPECT_EQ(member.json()["tenant_id"], a);
   EXPECT_NE(member.json()["id"], b);
   // An API token's id, tenant, creator, status, version and secret are the server's.
-  auto token = client().post("/v1/tenants/" + a + "/tokens",
-                             {{"name", "massive"},
-                              {"scopes", {"tenant.read"}},
-                              {"id", missing_id()},
-                              {"tenant_id", b},
-                              {"created_by", user_ids["admin-b"]},
-                              {"secret", "tnt_chosen"},
-                              {"secret_hash", std::string(64, 'a')},
-                              {"prefix", "tnt_chosen"},
-                              {"status", "revoked"},
-                              {"revoked_at", "2001-01-01T00:00:00Z"},
-                              {"version", 9}},
-                             admin);
-  ASSERT_EQ(token.status, 201u) << token.body;
-  const json issued = token.json();
+  auto made = client().post("/v1/tenants/" + a + "/tokens",
+                            {{"name", "massive"},
+                             {"scopes", {"tenant.read"}},
+                             {"id", missing_id()},
+                             {"tenant_id", b},
+                             {"created_by", user_ids["admin-b"]},
+                             {"secret", "tnt_chosen"},
+                             {"secret_hash", std::string(64, 'a')},
+                             {"prefix", "tnt_chosen"},
+                             {"status", "revoked"},
+                             {"revoked_at", "2001-01-01T00:00:00Z"},
+                             {"version", 9}},
+                            admin);
+  ASSERT_EQ(made.status, 201u) << made.body;
+  const json issued = made.json();
   EXPECT_NE(issued["id"], missing_id());
   EXPECT_EQ(issued["tenant_id"], a);
   EXPECT_NE(issued["created_by"], user_ids["admin-b"]);

@@ -296,8 +296,9 @@ TEST_F(Tokens, BadTokenInputIsA4xxWithACode) {
   EXPECT_EQ(client().del(base + "/not-a-token", admin).json()["details"]["resource"], "token");
   EXPECT_EQ(client().get(base + "?status=lost", admin).status, 400u);
   // A malformed or unknown tnt_ secret is simply unauthenticated.
-  for (const std::string bad :
-       {"tnt_", "tnt_short", "tnt_" + std::string(43, 'A'), "tnt_" + std::string(43, '!')})
+  const std::vector<std::string> malformed{"tnt_", "tnt_short", "tnt_" + std::string(43, 'A'),
+                                           "tnt_" + std::string(43, '!')};
+  for (const std::string& bad : malformed)
     EXPECT_EQ(client().get("/v1/tenants/" + id(org), bad).status, 401u) << bad;
 }
 
