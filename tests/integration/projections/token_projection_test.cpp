@@ -52,7 +52,7 @@ class TokenProjection : public ::testing::Test {
     e.meta.subject = id;
     e.meta.aggregate_type = "token";
     e.meta.aggregate_version = version;
-    e.meta.time = script.now() + std::chrono::seconds(version);
+    e.meta.time = script.now() + std::chrono::seconds(++appended);  // in issuing order
     e.meta.actor = ann;
     e.meta.actor_token = via;
     e.meta.partition_key = org;
@@ -71,6 +71,7 @@ class TokenProjection : public ::testing::Test {
   event_script script{log};
   std::string org, child, other, ann, ci, old, gone, below;
   std::int64_t offset = -1;
+  int appended = 0;
 };
 
 TEST_F(TokenProjection, KeepsTheHashAndThePrefixNeverASecret) {
