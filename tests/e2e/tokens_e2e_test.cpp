@@ -160,6 +160,30 @@ TEST_F(Tokens, ATokenActsWithinItsTenantsSubtreeAndScopes) {
   EXPECT_EQ(check.json()["allowed"], false);
 }
 
+TEST_F(Tokens, ListsShowATokenOnlyWhatLiesInItsSubtree) {
+  auto org = create_tenant(unique("Listed"));
+  auto other = create_tenant(unique("Unlisted"));
+  auto holder = make_user("holder");
+  for (const auto* tenant : {&org, &other}) {
+    auto granted = client().post("/v1/permissions/grants",
+                                 {{"principal", {{"type", "user"}, {"id", holder.id}}},
+                                  {"permission", "member.read"},
+                                  {"object", {{"type", "tenant"}, {"id", id(*tenant)}}}},
+                                 admin);
+    ASSERT_EQ(granted.status, 201u) << granted.body;
+    settle(granted);
+  }
+  // Its creator (a super admin) sees both grants; the token only the one on its tenant.
+  EXPECT_EQ(client().get("/v1/permissions/grants", admin).json()["count"], 2);
+  auto t = issue(id(org), {{"name", "auditor"}, {"scopes", {"tenant.read", "role.read"}}}, admin);
+  auto grants = client().get("/v1/permissions/grants", secret(t));
+  ASSERT_EQ(grants.status, 200u) << grants.body;
+  ASSERT_EQ(grants.json()["count"], 1) << grants.body;
+  EXPECT_EQ(grants.json()["results"][0]["object"]["id"], id(org)) << grants.body;
+  auto tenants = client().get("/v1/tenants?page_size=200", secret(t)).json();
+  EXPECT_EQ(tenants["count"], 1) << tenants;
+}
+
 TEST_F(Tokens, ATokenNeverHoldsMoreThanItsCreatorNow) {
   auto org = create_tenant(unique("Delegating"));
   auto ada = make_user("ada");
