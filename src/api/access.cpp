@@ -2,16 +2,14 @@
 
 #include <algorithm>
 
+#include "commands/user_aggregate.hpp"
+
 namespace tenantry::api {
 namespace {
 
 // Higher outranks lower; 0 for unknown roles.
 int rank(std::string_view role) {
-  if (role == "super_admin") return 4;
-  if (role == "system_admin") return 3;
-  if (role == "platform_admin") return 2;
-  if (role == "platform_operator") return 1;
-  return 0;
+  return platform_role_rank(role);
 }
 
 }  // namespace

@@ -21,19 +21,21 @@ error bad_credentials() {
 }
 
 // The token pair for a user whose session now holds `refresh`'s hash.
-response token_pair(services& s, const std::string& user, const std::vector<std::string>& roles,
-                    const std::string& refresh, std::int64_t offset) {
-  response res =
-      json_response(200, nlohmann::json{{"access", s.signer.issue(user, roles, unix_now(s))},
-                                        {"refresh", refresh},
-                                        {"token_type", "Bearer"},
-                                        {"expires_in", s.signer.ttl().count()}});
+response token_pair(services& s, const nlohmann::json& owner, const std::string& refresh,
+                    std::int64_t offset) {
+  const std::string access = s.signer.issue(owner["user"], owner["platform_roles"], unix_now(s),
+                                            owner["generation"].get<std::int64_t>());
+  response res = json_response(200, nlohmann::json{{"access", access},
+                                                   {"refresh", refresh},
+                                                   {"token_type", "Bearer"},
+                                                   {"expires_in", s.signer.ttl().count()}});
   res.set(http::field::cache_control, "no-store");
   if (offset >= 0) res.set("X-Consistency-Token", consistency_token(offset));
   return res;
 }
 
-// Renders {"user": id, "platform_roles": [...]} for the session a command acted on.
+// Renders {"user": id, "platform_roles": [...], "generation": n} for the session a command
+// acted on.
 command_response session_owner(const command_effect& effect) {
   for (const auto& e : effect.events)
     if (std::holds_alternative<session_revoked>(e.data))
@@ -44,9 +46,10 @@ command_response session_owner(const command_effect& effect) {
           : effect.model.users.find_session(session_id{effect.events.back().meta.subject});
   const user_state* user = session ? effect.model.users.find(session->user) : nullptr;
   if (!user) return {401, ""};
-  return {
-      200,
-      nlohmann::json{{"user", user->id.value}, {"platform_roles", user->platform_roles}}.dump()};
+  return {200, nlohmann::json{{"user", user->id.value},
+                              {"platform_roles", user->platform_roles},
+                              {"generation", user->auth_generation}}
+                   .dump()};
 }
 
 asio::awaitable<response> login(services& s, request_context& ctx) {
@@ -69,10 +72,13 @@ asio::awaitable<response> login(services& s, request_context& ctx) {
   // Read the credentials through the writer, verify off every I/O and writer thread.
   command lookup = lookup_credentials{*username};
   response_renderer credentials_of = [email = *username](const command_effect& effect) {
+    // A deleted or deactivated user is refused exactly like an unknown one.
     const user_state* u = effect.model.users.find_by_email(email);
-    if (!u) return command_response{404, ""};
-    return command_response{
-        200, nlohmann::json{{"user", u->id.value}, {"hash", u->password_hash}}.dump()};
+    if (!u || !u->in_good_standing()) return command_response{404, ""};
+    return command_response{200, nlohmann::json{{"user", u->id.value},
+                                                {"hash", u->password_hash},
+                                                {"generation", u->auth_generation}}
+                                     .dump()};
   };
   command_reply found =
       co_await send_command(s, ctx, std::move(lookup), std::move(credentials_of), false);
@@ -94,12 +100,13 @@ asio::awaitable<response> login(services& s, request_context& ctx) {
 
   const std::string refresh = new_secret_token("rt_");
   command start = start_session{user_id{credentials["user"].get<std::string>()},
-                                token_hash(refresh), s.clock() + s.settings.refresh_ttl};
+                                token_hash(refresh), s.clock() + s.settings.refresh_ttl,
+                                credentials["generation"].get<std::int64_t>()};
   command_reply started = co_await send_command(s, ctx, std::move(start), session_owner, false);
   if (!started.response) co_return error_response(started.response.error());
   if (started.response->status != 200) co_return error_response(bad_credentials());
   const auto owner = nlohmann::json::parse(started.response->body);
-  co_return token_pair(s, owner["user"], owner["platform_roles"], refresh, started.offset);
+  co_return token_pair(s, owner, refresh, started.offset);
 }
 
 asio::awaitable<response> refresh(services& s, request_context& ctx) {
@@ -117,7 +124,7 @@ asio::awaitable<response> refresh(services& s, request_context& ctx) {
     co_return error_response(errc::unauthenticated, "unauthenticated",
                              "The refresh token is not valid.");
   const auto owner = nlohmann::json::parse(r.response->body);
-  co_return token_pair(s, owner["user"], owner["platform_roles"], next, r.offset);
+  co_return token_pair(s, owner, next, r.offset);
 }
 
 }  // namespace

@@ -100,6 +100,7 @@ command_authorization writer_check(const principal& caller, std::string permissi
   command_authorization check{caller.user_id, caller.platform_roles, std::move(permission),
                               std::move(tenant_ref)};
   if (caller.token) check.token_id = caller.token->limit.token_id;
+  check.auth_generation = caller.auth_generation;
   return check;
 }
 
@@ -110,6 +111,7 @@ command_authorization object_check(const principal& caller, std::string permissi
   a.object_kind = std::move(kind);
   a.object_ref = std::move(ref);
   if (caller.token) a.token_id = caller.token->limit.token_id;
+  a.auth_generation = caller.auth_generation;
   return a;
 }
 

@@ -79,8 +79,8 @@ jwt_signer::jwt_signer(signing_key key, std::string issuer, std::string audience
     : key_(std::move(key)), issuer_(std::move(issuer)), audience_(std::move(audience)), ttl_(ttl) {}
 
 std::string jwt_signer::issue(const std::string& subject,
-                              const std::vector<std::string>& platform_roles,
-                              std::int64_t now_unix) const {
+                              const std::vector<std::string>& platform_roles, std::int64_t now_unix,
+                              std::int64_t generation) const {
   const json header = {{"alg", "EdDSA"}, {"typ", "JWT"}, {"kid", key_.kid()}};
   const json claims = {{"iss", issuer_},
                        {"sub", subject},
@@ -89,7 +89,8 @@ std::string jwt_signer::issue(const std::string& subject,
                        {"iat", now_unix},
                        {"nbf", now_unix},
                        {"jti", random_base64url(16)},
-                       {"platform_roles", platform_roles}};
+                       {"platform_roles", platform_roles},
+                       {"gen", generation}};
   std::string token = base64url_encode(header.dump()) + '.' + base64url_encode(claims.dump());
   const std::string signature = key_.sign(token);
   token += '.';
@@ -183,6 +184,8 @@ result<access_claims> jwt_verifier::verify_signed(std::string_view token) const 
   const auto iat = int_member(*claims, "iat");
   const auto nbf = int_member(*claims, "nbf");
   auto roles = string_array_member(*claims, "platform_roles");
+  const auto generation =
+      claims->contains("gen") ? int_member(*claims, "gen") : std::optional<std::int64_t>(0);
   if (!iss) return reject("token has no iss claim");
   if (!sub || sub->empty()) return reject("token has no sub claim");
   if (!claims->contains("aud")) return reject("token has no aud claim");
@@ -191,10 +194,11 @@ result<access_claims> jwt_verifier::verify_signed(std::string_view token) const 
   if (!nbf) return reject("token has no nbf claim");
   if (!jti || jti->empty()) return reject("token has no jti claim");
   if (!roles) return reject("token has no platform_roles claim");
+  if (!generation || *generation < 0) return reject("token gen claim is not a generation");
 
   if (*iss != issuer_) return reject("token issuer is wrong");
   if (!audience_matches(claims->at("aud"), audience_)) return reject("token audience is wrong");
-  return access_claims{*sub, std::move(*roles), *jti, *iat, *nbf, *exp};
+  return access_claims{*sub, std::move(*roles), *jti, *iat, *nbf, *exp, *generation};
 }
 
 result<void> jwt_verifier::check_times(const access_claims& claims, std::int64_t now_unix) const {

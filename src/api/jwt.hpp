@@ -25,6 +25,9 @@ struct access_claims {
   std::int64_t issued_at = 0;
   std::int64_t not_before = 0;
   std::int64_t expires_at = 0;
+  // The user's auth generation when the token was issued (claim "gen"; 0 when absent):
+  // a password change, deactivation or deletion since makes the token useless.
+  std::int64_t generation = 0;
 };
 
 // Larger tokens are rejected unread.
@@ -35,9 +38,9 @@ class jwt_signer {
   jwt_signer(signing_key key, std::string issuer, std::string audience, std::chrono::seconds ttl);
 
   // Header {"alg":"EdDSA","typ":"JWT","kid":...}; claims iss, sub, aud, exp, iat, nbf, a
-  // random jti and platform_roles.
+  // random jti, platform_roles and gen (the user's auth generation).
   std::string issue(const std::string& subject, const std::vector<std::string>& platform_roles,
-                    std::int64_t now_unix) const;
+                    std::int64_t now_unix, std::int64_t generation = 0) const;
 
   std::chrono::seconds ttl() const { return ttl_; }
   const signing_key& key() const { return key_; }

@@ -24,6 +24,8 @@ std::string_view scope_name(guard::scope s) {
       return "object";
     case guard::scope::body_object:
       return "body_object";
+    case guard::scope::self_or_platform:
+      return "self_or_platform";
   }
   return "unknown";
 }

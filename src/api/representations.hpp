@@ -15,5 +15,7 @@ tenant_row tenant_row_of(const tenant_directory& dir, const tenant_state& t);
 
 nlohmann::json user_json(const user_row& u);
 user_row user_row_of(const user_state& u);
+// GET /v1/users/{ref}/profile: the profile with the user's id and version.
+nlohmann::json profile_json(const user_row& u);
 
 }  // namespace tenantry::api

@@ -30,6 +30,9 @@ struct principal {
   std::string user_id;
   std::vector<std::string> platform_roles;
   std::optional<token_grant> token{};
+  // The user's auth generation the access token was issued in; none for a principal
+  // that did not sign in with a password.
+  std::optional<std::int64_t> auth_generation;
 };
 
 struct request_context {

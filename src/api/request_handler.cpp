@@ -9,7 +9,9 @@
 #include "api/json_input.hpp"
 #include "api/responses.hpp"
 #include "api/routes.hpp"
+#include "api/self_guard.hpp"
 #include "api/token_authentication.hpp"
+#include "api/user_standing.hpp"
 
 namespace tenantry::api {
 namespace {
@@ -40,7 +42,7 @@ result<principal> authenticate(const services& s, const request& req) {
     return fail(errc::unauthenticated, "unauthenticated",
                 "The access token is invalid or expired.");
   }
-  return principal{claims->subject, claims->platform_roles};
+  return principal{claims->subject, claims->platform_roles, claims->generation};
 }
 
 bool is_write(http::verb v) {
@@ -132,6 +134,8 @@ asio::awaitable<result<void>> enforce(services& s, request_context& ctx, const g
     auto check = body_object_check(ctx, g);
     if (!check) co_return std::unexpected(check.error());
     ctx.authorizations.push_back(std::move(*check));
+  } else if (g.where == scope::self_or_platform) {
+    if (auto ok = co_await enforce_self_or_platform(s, ctx, g); !ok) co_return ok;
   }
   // The tenant the body names (a create's or a move's parent), judged by the writer.
   if (!g.body_field.empty() && is_write(ctx.req.method())) {
@@ -209,6 +213,7 @@ request_handler make_request_handler(services& s, const router& routes) {
         caller = co_await authenticate_api_token(s, ctx);
       else
         caller = authenticate(s, req);
+      if (caller) caller = co_await in_good_standing(s, std::move(*caller));
       if (caller)
         ctx.caller = std::move(*caller);
       else

@@ -32,6 +32,9 @@ struct guard {
     body_only,      // no path tenant: only the body requirement below
     object,         // `permission` on the tenant owning the path's first {id}, of `object_kind`
     body_object,    // `permission` on the tenant owning the object the body's `object_field` names
+    // The path's first {ref} names the caller itself (a user's own record), or
+    // `permission` is held through a platform role.
+    self_or_platform,
   };
   scope where = scope::authenticated;
   std::string permission;
@@ -76,6 +79,9 @@ inline guard on_body_object(std::string field, std::string permission) {
   guard g(guard::scope::body_object, std::move(permission));
   g.object_field = std::move(field);
   return g;
+}
+inline guard on_self_or_platform(std::string permission) {
+  return guard(guard::scope::self_or_platform, std::move(permission));
 }
 inline guard on_body_tenant(std::string field, std::string permission, std::string for_root) {
   return guard(guard::scope::body_only, {})

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include <boost/asio/thread_pool.hpp>
@@ -11,6 +12,7 @@
 #include "api/jwt.hpp"
 #include "api/password_hash.hpp"
 #include "api/rate_limiter.hpp"
+#include "api/user_standing_cache.hpp"
 #include "commands/command_processor.hpp"
 #include "projections/postgres_pool.hpp"
 #include "projections/projector.hpp"
@@ -52,6 +54,8 @@ struct services {
   // /readyz waits for it. Null: nothing to wait for.
   const std::atomic<bool>* started = nullptr;
   rate_limits* limits = nullptr;  // null: no rate limits
+  // Users' standing as authentication last read it (api/user_standing.cpp).
+  std::shared_ptr<user_standing_cache> standings = std::make_shared<user_standing_cache>(10000);
 };
 
 }  // namespace tenantry::api

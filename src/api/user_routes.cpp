@@ -1,4 +1,5 @@
-// /v1/users: registration through the writer, reads from the users read model.
+// /v1/users: registration through the writer, reads from the users read model, and the
+// route table of the whole user lifecycle (its changes: user_change_routes.cpp).
 
 #include "api/access.hpp"
 #include "api/authorization.hpp"
@@ -9,8 +10,31 @@
 #include "api/representations.hpp"
 #include "api/responses.hpp"
 #include "api/routes.hpp"
+#include "api/user_handlers.hpp"
 
 namespace tenantry::api {
+namespace users {
+
+std::string path_ref(const request_context& ctx) {
+  return ctx.params.empty() || ctx.params[0] == "me" ? ctx.caller->user_id : ctx.params[0];
+}
+
+asio::awaitable<result<bool>> may_see(services& s, request_context& ctx, const std::string& id) {
+  if (id == ctx.caller->user_id || has_platform_role(*ctx.caller)) co_return true;
+  auto select = [id](pqxx::connection& c) { return membership_paths(c, id); };
+  auto paths = co_await query(s.db, std::move(select));
+  if (!paths) co_return std::unexpected(paths.error());
+  if (paths->empty()) co_return false;
+  auto facts = co_await caller_facts(s, ctx, "member.read");
+  if (!facts) co_return std::unexpected(facts.error());
+  for (const tenant_path& t : *paths)
+    if (!t.is_deleted && check_access(*facts, t.path, "member.read", s.clock()).allowed)
+      co_return true;
+  co_return false;
+}
+
+}  // namespace users
+
 namespace {
 
 constexpr std::size_t min_password = 8;
@@ -51,32 +75,28 @@ asio::awaitable<response> create(services& s, request_context& ctx) {
   co_return co_await execute(s, ctx, std::move(c), std::move(render));
 }
 
-// Whether the caller may see user `id`: itself, with a platform role, or with member.read
-// on a tenant the user is a member of.
-asio::awaitable<result<bool>> may_see_user(services& s, request_context& ctx,
-                                           const std::string& id) {
-  if (id == ctx.caller->user_id || has_platform_role(*ctx.caller)) co_return true;
-  auto select = [id](pqxx::connection& c) { return membership_paths(c, id); };
-  auto paths = co_await query(s.db, std::move(select));
-  if (!paths) co_return std::unexpected(paths.error());
-  if (paths->empty()) co_return false;
-  auto facts = co_await caller_facts(s, ctx, "member.read");
-  if (!facts) co_return std::unexpected(facts.error());
-  for (const tenant_path& t : *paths)
-    if (!t.is_deleted && check_access(*facts, t.path, "member.read", s.clock()).allowed)
-      co_return true;
-  co_return false;
+// Deleted users are shown only to platform roles that ask for them.
+result<bool> include_deleted_param(const request_context& ctx) {
+  auto include = bool_param(ctx, "include_deleted", false);
+  if (!include) return include;
+  if (*include && !has_platform_role(*ctx.caller))
+    return fail(errc::permission_denied, "permission_denied",
+                "Only platform roles may see deleted users.");
+  return include;
 }
 
 // Users are visible to themselves, to platform roles and to those who may read the
 // members of one of their tenants; to anyone else 404, as if missing.
-asio::awaitable<response> get(services& s, request_context& ctx, std::string ref) {
+asio::awaitable<response> get(services& s, request_context& ctx) {
+  auto include = include_deleted_param(ctx);
+  if (!include) co_return error_response(include.error());
   if (auto ok = co_await await_consistency(s, ctx); !ok) co_return error_response(ok.error());
-  auto find = [ref](pqxx::connection& c) { return find_user(c, ref); };
+  const std::string ref = users::path_ref(ctx);
+  auto find = [ref, deleted = *include](pqxx::connection& c) { return find_user(c, ref, deleted); };
   auto row = co_await query(s.db, std::move(find));
   if (!row) co_return error_response(row.error());
   result<bool> visible = false;
-  if (*row) visible = co_await may_see_user(s, ctx, (*row)->id);
+  if (*row) visible = co_await users::may_see(s, ctx, (*row)->id);
   if (!visible) co_return error_response(visible.error());
   if (!*visible)
     co_return error_response(errc::not_found, "not_found", "No user '" + ref + "' exists.",
@@ -86,39 +106,67 @@ asio::awaitable<response> get(services& s, request_context& ctx, std::string ref
   co_return res;
 }
 
-asio::awaitable<response> list(services& s, request_context& ctx) {
-  if (auto ok = co_await await_consistency(s, ctx); !ok) co_return error_response(ok.error());
+// The list's filters: search, is_active, include_deleted, organization, ordering, paging.
+result<user_filter> read_user_filter(const request_context& ctx) {
   auto paging = read_paging(ctx);
-  if (!paging) co_return error_response(paging.error());
+  if (!paging) return std::unexpected(paging.error());
   auto active = bool_param(ctx, "is_active", true);
-  if (!active) co_return error_response(active.error());
+  if (!active) return std::unexpected(active.error());
+  auto include = include_deleted_param(ctx);
+  if (!include) return std::unexpected(include.error());
   user_filter f;
   f.search = ctx.query("search").value_or("");
   if (ctx.query("is_active")) f.is_active = *active;
+  f.include_deleted = *include;
   f.ordering = ctx.query("ordering").value_or("email");
   if (f.ordering != "email" && f.ordering != "-email" && f.ordering != "name" &&
       f.ordering != "-name" && f.ordering != "created_at" && f.ordering != "-created_at")
-    co_return error_response(errc::invalid_argument, "validation_error",
-                             "ordering must be email, name or created_at, optionally with -.",
-                             {{"ordering", "unknown ordering"}});
+    return fail(errc::invalid_argument, "validation_error",
+                "ordering must be email, name or created_at, optionally with -.",
+                {{"ordering", "unknown ordering"}});
+  if (const auto org = ctx.query("organization"); org && org->empty())
+    return fail(errc::invalid_argument, "validation_error",
+                "organization must be a tenant's slug or id.", {{"organization", "is empty"}});
   f.page = paging->page;
   f.page_size = paging->page_size;
-  if (!has_platform_role(*ctx.caller)) {
-    // Without a platform role: only itself.
-    auto find = [id = ctx.caller->user_id](pqxx::connection& c) { return find_user(c, id); };
-    auto self = co_await query(s.db, std::move(find));
-    if (!self) co_return error_response(self.error());
-    nlohmann::json results = nlohmann::json::array();
-    if (*self) results.push_back(user_json(**self));
-    const auto count = static_cast<std::int64_t>(results.size());
-    co_return json_response(200, page_envelope(ctx, *paging, count, std::move(results)));
+  return f;
+}
+
+// Whose users the caller may list: an organization's members (with member.read there),
+// or everyone it may see (a platform role: all; else itself and the members of the tenants
+// where it holds member.read, with their subtrees).
+asio::awaitable<result<void>> scope_user_list(services& s, request_context& ctx, user_filter& f) {
+  if (const auto org = ctx.query("organization")) {
+    std::string permission = "member.read";  // named locals: g++ 12 (docs/development.md)
+    std::string ref = *org;
+    auto tenant = co_await authorize_on_tenant(s, ctx, std::move(permission), std::move(ref));
+    if (!tenant) co_return std::unexpected(tenant.error());
+    if (tenant->is_deleted) co_return tenant_not_found(*org);
+    f.organization = tenant->id;
+    co_return result<void>{};
   }
-  auto select = [f](pqxx::connection& c) { return list_users(c, f); };
+  if (has_platform_role(*ctx.caller)) co_return result<void>{};
+  auto facts = co_await caller_facts(s, ctx, "member.read");
+  if (!facts) co_return std::unexpected(facts.error());
+  f.visible_self = ctx.caller->user_id;
+  f.visible_roots =
+      readable_roots(*facts, "member.read", s.clock()).value_or(std::vector<std::string>{});
+  co_return result<void>{};
+}
+
+asio::awaitable<response> list(services& s, request_context& ctx) {
+  auto filter = read_user_filter(ctx);
+  if (!filter) co_return error_response(filter.error());
+  if (auto ok = co_await await_consistency(s, ctx); !ok) co_return error_response(ok.error());
+  if (auto ok = co_await scope_user_list(s, ctx, *filter); !ok)
+    co_return error_response(ok.error());
+  auto select = [f = *filter](pqxx::connection& c) { return list_users(c, f); };
   auto page = co_await query(s.db, std::move(select));
   if (!page) co_return error_response(page.error());
   nlohmann::json results = nlohmann::json::array();
   for (const auto& row : page->rows) results.push_back(user_json(row));
-  co_return json_response(200, page_envelope(ctx, *paging, page->count, std::move(results)));
+  const paging p{filter->page, filter->page_size};
+  co_return json_response(200, page_envelope(ctx, p, page->count, std::move(results)));
 }
 
 }  // namespace
@@ -126,13 +174,28 @@ asio::awaitable<response> list(services& s, request_context& ctx) {
 void add_user_routes(router& r, services& s) {
   using v = http::verb;
   const auto auth = access::authenticated;
-  r.add(v::post, "/v1/users", on_platform(std::string(manage_users)),
-        [&s](request_context& ctx) { return create(s, ctx); });
-  r.add(v::get, "/v1/users", auth, [&s](request_context& ctx) { return list(s, ctx); });
-  r.add(v::get, "/v1/users/me", auth,
-        [&s](request_context& ctx) { return get(s, ctx, ctx.caller->user_id); });
-  r.add(v::get, "/v1/users/{ref}", auth,
-        [&s](request_context& ctx) { return get(s, ctx, ctx.params[0]); });
+  const std::string manage(manage_users);
+  auto bind = [&s](auto fn) { return [&s, fn](request_context& ctx) { return fn(s, ctx); }; };
+  r.add(v::post, "/v1/users", on_platform(manage), bind(create));
+  r.add(v::get, "/v1/users", auth, bind(list));
+  r.add(v::get, "/v1/users/me", auth, bind(get));
+  r.add(v::get, "/v1/users/{ref}", auth, bind(get));
+  // A user's own name, profile and password are its own; the rest is platform.manage_users.
+  r.add(v::put, "/v1/users/{ref}", on_self_or_platform(manage),
+        [&s](request_context& ctx) { return users::update(s, ctx, true); });
+  r.add(v::patch, "/v1/users/{ref}", on_self_or_platform(manage),
+        [&s](request_context& ctx) { return users::update(s, ctx, false); });
+  r.add(v::delete_, "/v1/users/{ref}", on_platform(manage), bind(users::remove));
+  r.add(v::post, "/v1/users/{ref}/restore", on_platform(manage), bind(users::restore));
+  r.add(v::post, "/v1/users/{ref}/deactivate", on_platform(manage),
+        [&s](request_context& ctx) { return users::set_active(s, ctx, false); });
+  r.add(v::post, "/v1/users/{ref}/activate", on_platform(manage),
+        [&s](request_context& ctx) { return users::set_active(s, ctx, true); });
+  r.add(v::get, "/v1/users/{ref}/profile", auth, bind(users::get_profile));
+  r.add(v::patch, "/v1/users/{ref}/profile", on_self_or_platform(manage),
+        bind(users::patch_profile));
+  r.add(v::post, "/v1/users/{ref}/password", on_self_or_platform(manage),
+        bind(users::change_password));
 }
 
 }  // namespace tenantry::api

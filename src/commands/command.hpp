@@ -11,6 +11,7 @@
 
 #include "events/clock.hpp"
 #include "events/ids.hpp"
+#include "events/user_events.hpp"
 
 namespace tenantry {
 
@@ -74,6 +75,9 @@ struct start_session {
   user_id user;
   std::string token_hash;
   timestamp expires_at;
+  // The user's auth generation when its password was verified: a change since (a new
+  // password, a deactivation) refuses the login.
+  std::optional<std::int64_t> generation = std::nullopt;
 };
 
 struct refresh_session {
@@ -199,13 +203,62 @@ struct revoke_token {
   std::optional<std::int64_t> expected_version;
 };
 
+// ---- the user lifecycle (issue 4); `ref` is a user's id or email -----------------------
+
+// PUT (email and name given) or PATCH of a user; an absent field is unchanged.
+struct update_user {
+  std::string ref;
+  std::optional<std::string> email = std::nullopt;
+  std::optional<std::string> name = std::nullopt;
+  std::optional<std::vector<std::string>> platform_roles = std::nullopt;
+  std::optional<std::int64_t> expected_version = std::nullopt;
+};
+
+// A PATCH of a user's profile: an absent field is unchanged, "" clears it.
+struct change_user_profile {
+  std::string ref;
+  std::optional<std::string> display_name = std::nullopt, locale = std::nullopt,
+                             timezone = std::nullopt, phone = std::nullopt,
+                             avatar_url = std::nullopt, job_title = std::nullopt,
+                             bio = std::nullopt;
+  std::optional<std::int64_t> expected_version = std::nullopt;
+};
+
+// Deactivate (active = false) or activate a user.
+struct change_user_activation {
+  std::string ref;
+  bool active = false;
+  std::string reason;
+  std::optional<std::int64_t> expected_version = std::nullopt;
+};
+
+struct delete_user {
+  std::string ref;
+  std::optional<std::int64_t> expected_version = std::nullopt;
+};
+
+struct restore_user {
+  std::string ref;
+  std::optional<std::int64_t> expected_version = std::nullopt;
+};
+
+struct change_password {
+  std::string ref;
+  std::string password_hash;  // the new password, already argon2id-hashed by the caller
+  // Set when the caller proved it knew the current password: the stored hash it verified.
+  // Refused when the password changed in between.
+  std::optional<std::string> verified_hash = std::nullopt;
+  std::optional<std::int64_t> expected_version = std::nullopt;
+};
+
 using command =
     std::variant<create_tenant, update_tenant, move_tenant, change_tenant_lifecycle, delete_tenant,
                  restore_tenant, register_user, lookup_credentials, start_session, refresh_session,
                  define_role, change_role, delete_role, assign_role, revoke_role_assignment,
                  add_member, change_member, remove_member, create_group, update_group, delete_group,
                  add_group_member, remove_group_member, grant_permission, revoke_permission,
-                 issue_token, revoke_token>;
+                 issue_token, revoke_token, update_user, change_user_profile,
+                 change_user_activation, delete_user, restore_user, change_password>;
 
 // Who sends a command and what it needs: the writer checks it against its own state
 // (the API checked it against the read models first, which may lag by a few ms).
@@ -221,6 +274,11 @@ struct command_authorization {
   // Set when the caller is an API token: the writer judges the token's own state (revoked,
   // expired) and its creator's current roles limited to the token's scopes.
   std::string token_id{};
+  // Set: allowed without `permission` when this user ref names the caller itself.
+  std::optional<std::string> self_ref = std::nullopt;
+  // The auth generation of the caller's access token: one older than the user's (a
+  // password change since) is refused.
+  std::optional<std::int64_t> auth_generation = std::nullopt;
 };
 
 // What decide() may use besides the state: the time and fresh ids are injected so that

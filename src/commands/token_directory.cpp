@@ -27,6 +27,15 @@ std::vector<const token_state*> token_directory::live_tokens_of(const tenant_id&
   return out;
 }
 
+std::vector<const token_state*> token_directory::live_tokens_by(const user_id& creator,
+                                                                timestamp now) const {
+  std::vector<const token_state*> out;
+  if (const auto it = by_creator_.find(creator); it != by_creator_.end())
+    for (const token_id& id : it->second)
+      if (const token_state* t = find(id); t && t->live(now)) out.push_back(t);
+  return out;
+}
+
 std::optional<tenant_id> token_directory::tenant_of(const event& e) const {
   if (const auto* issued = std::get_if<token_issued>(&e)) return issued->tenant;
   if (const auto* revoked = std::get_if<token_revoked>(&e))
@@ -66,6 +75,7 @@ void token_directory::evolve(const event& e, std::int64_t version, timestamp at)
                                   at};
     by_hash_[ev->secret_hash] = ev->id;
     by_tenant_[ev->tenant].push_back(ev->id);
+    by_creator_[ev->created_by].push_back(ev->id);
   } else if (const auto* ev = std::get_if<token_revoked>(&e)) {
     token_state& t = tokens_.at(ev->id);
     t.revoked = true;
@@ -186,7 +196,8 @@ result<const token_state*> acting_token(const token_directory& tokens,
                                         timestamp now) {
   const token_state* t = tokens.find(token_id{std::string(token)});
   const tenant_state* tenant = t ? tenants.find(t->tenant) : nullptr;
-  if (!t || !t->live(now) || !tenant || tenant->deleted || !users.find(t->created_by))
+  const user_state* creator = t ? users.find(t->created_by) : nullptr;
+  if (!t || !t->live(now) || !tenant || tenant->deleted || !creator || !creator->in_good_standing())
     return fail(errc::unauthenticated, "unauthenticated",
                 "The API token is invalid, revoked or expired.");
   return t;

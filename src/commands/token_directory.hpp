@@ -51,6 +51,8 @@ class token_directory {
   const token_state* find_by_hash(std::string_view secret_hash) const;
   // The live tokens issued on the tenant itself.
   std::vector<const token_state*> live_tokens_of(const tenant_id& tenant, timestamp now) const;
+  // The live tokens `creator` issued, on any tenant.
+  std::vector<const token_state*> live_tokens_by(const user_id& creator, timestamp now) const;
 
   // The tenant a token event belongs to (for partition keys).
   std::optional<tenant_id> tenant_of(const event& e) const;
@@ -61,6 +63,7 @@ class token_directory {
  private:
   std::unordered_map<token_id, token_state> tokens_;
   std::unordered_map<std::string, token_id> by_hash_;
+  std::unordered_map<user_id, std::vector<token_id>> by_creator_;
   std::unordered_map<tenant_id, std::vector<token_id>> by_tenant_;
 };
 

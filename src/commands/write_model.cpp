@@ -4,6 +4,7 @@
 
 #include "commands/group_rules.hpp"
 #include "commands/object_kinds.hpp"
+#include "commands/user_policy.hpp"
 
 namespace tenantry {
 namespace {
@@ -20,12 +21,17 @@ constexpr bool is_tenant_event =
     std::is_same_v<T, tenant_deactivated> || std::is_same_v<T, tenant_deleted> ||
     std::is_same_v<T, tenant_restored>;
 
+// The user aggregate's own events (sessions are aggregates of their own).
+template <class T>
+constexpr bool is_user_aggregate_event =
+    std::is_same_v<T, user_registered> || is_user_lifecycle_event<T>;
+
 template <class T>
 constexpr bool is_token_event = std::is_same_v<T, token_issued> || std::is_same_v<T, token_revoked>;
 
 template <class T>
 constexpr bool is_user_event =
-    std::is_same_v<T, user_registered> || std::is_same_v<T, session_started> ||
+    is_user_aggregate_event<T> || std::is_same_v<T, session_started> ||
     std::is_same_v<T, session_refreshed> || std::is_same_v<T, session_revoked>;
 
 template <class T>
@@ -163,6 +169,21 @@ result<std::vector<event>> decide_delete(const write_model& model, const delete_
   return decided;
 }
 
+// A user's soft delete also revokes the API tokens it issued, in the same transaction: a
+// restore brings the user back, never its tokens (like its sessions and access tokens).
+result<std::vector<event>> decide_user_delete(const write_model& model, const delete_user& c,
+                                              const decide_context& ctx) {
+  auto out = decide(model.users, user_lifecycle_command{c}, ctx);
+  if (!out) return out;
+  std::vector<event> revocations;
+  for (const event& e : *out)
+    if (const auto* deleted = std::get_if<user_deleted>(&e))
+      for (const token_state* t : model.tokens.live_tokens_by(deleted->id, ctx.now))
+        revocations.push_back(token_revoked{t->id, "user_deleted"});
+  out->insert(out->end(), revocations.begin(), revocations.end());
+  return out;
+}
+
 // Routes a command to the aggregate that decides it; lookups decide nothing.
 result<std::vector<event>> decide_any(const write_model& model, const command& cmd,
                                       const decide_context& ctx) {
@@ -183,6 +204,10 @@ result<std::vector<event>> decide_any(const write_model& model, const command& c
           return decide(model, grant_command{c}, ctx);
         else if constexpr (std::is_constructible_v<token_command, T>)
           return decide(model.tokens, model.tenants, model.users, token_command{c}, ctx);
+        else if constexpr (std::is_same_v<T, delete_user>)
+          return decide_user_delete(model, c, ctx);
+        else if constexpr (std::is_constructible_v<user_lifecycle_command, T>)
+          return decide(model.users, user_lifecycle_command{c}, ctx);
         else if constexpr (std::is_same_v<T, delete_tenant>)
           return decide_delete(model, c, ctx);
         else
@@ -267,7 +292,11 @@ result<access_facts> facts_for(const write_model& m, const command_authorization
 
 result<void> write_model::authorize(const std::vector<command_authorization>& checks,
                                     const command& cmd, timestamp now) const {
-  for (const command_authorization& a : checks) {
+  for (const command_authorization& sent : checks) {
+    auto current = current_caller(users, sent);
+    if (!current) return std::unexpected(current.error());
+    const command_authorization& a = *current;
+    if (acts_on_itself(users, a)) continue;
     // Platform roles hold everywhere: their check needs neither the tenant nor the
     // caller's bindings (most commands come from them).
     const access_facts platform_only{a.platform_roles, {}};
@@ -298,7 +327,10 @@ result<void> write_model::authorize(const std::vector<command_authorization>& ch
                       "You cannot hand out the permission " + p + ", which you do not hold here.",
                       {{"permission", p}});
   }
-  return {};
+  if (checks.empty()) return {};
+  auto caller = current_caller(users, checks.front());
+  if (!caller) return std::unexpected(caller.error());
+  return authorize_user_change(users, *caller, cmd);
 }
 
 std::int64_t write_model::version_of(const event& e) const {
@@ -308,7 +340,7 @@ std::int64_t write_model::version_of(const event& e) const {
         if constexpr (is_tenant_event<T>) {
           const tenant_state* t = tenants.find(ev.id);
           return t ? t->version : 0;
-        } else if constexpr (std::is_same_v<T, user_registered>) {
+        } else if constexpr (is_user_aggregate_event<T>) {
           const user_state* u = users.find(ev.id);
           return u ? u->version : 0;
         } else if constexpr (is_user_event<T>) {
@@ -336,7 +368,7 @@ std::string write_model::partition_key_of(const event& e) const {
         if constexpr (is_tenant_event<T>) {
           const tenant_state* t = tenants.find(ev.id);
           return t ? tenants.root_of(*t).value : ev.id.value;
-        } else if constexpr (std::is_same_v<T, user_registered>) {
+        } else if constexpr (is_user_aggregate_event<T>) {
           return ev.id.value;
         } else if constexpr (std::is_same_v<T, session_started>) {
           return ev.user.value;

@@ -188,6 +188,49 @@ void write(json& j, const token_revoked& e) {
   j["reason"] = e.reason;
 }
 
+// The user lifecycle.
+
+void write(json& j, const user_updated& e) {
+  j["id"] = e.id.value;
+  j["email"] = e.email;
+  j["name"] = e.name;
+  j["platform_roles"] = e.platform_roles;
+}
+
+void write(json& j, const user_profile_changed& e) {
+  j["id"] = e.id.value;
+  j["display_name"] = e.profile.display_name;
+  j["locale"] = e.profile.locale;
+  j["timezone"] = e.profile.timezone;
+  j["phone"] = e.profile.phone;
+  j["avatar_url"] = e.profile.avatar_url;
+  j["job_title"] = e.profile.job_title;
+  j["bio"] = e.profile.bio;
+}
+
+void write(json& j, const user_deactivated& e) {
+  j["id"] = e.id.value;
+  j["reason"] = e.reason;
+}
+
+void write(json& j, const user_activated& e) {
+  j["id"] = e.id.value;
+  j["reason"] = e.reason;
+}
+
+void write(json& j, const user_deleted& e) {
+  j["id"] = e.id.value;
+}
+
+void write(json& j, const user_restored& e) {
+  j["id"] = e.id.value;
+}
+
+void write(json& j, const user_password_changed& e) {
+  j["id"] = e.id.value;
+  j["password_hash"] = e.password_hash;
+}
+
 // ---- decoding: never throws; remembers the first field that does not fit ----------------
 
 class field_reader {
@@ -465,6 +508,47 @@ void read(field_reader& r, token_issued& e) {
 void read(field_reader& r, token_revoked& e) {
   r.id("id", e.id);
   r.text("reason", e.reason);
+}
+
+void read(field_reader& r, user_updated& e) {
+  r.id("id", e.id);
+  r.text("email", e.email);
+  r.text("name", e.name);
+  r.text_list("platform_roles", e.platform_roles);
+}
+
+void read(field_reader& r, user_profile_changed& e) {
+  r.id("id", e.id);
+  r.text("display_name", e.profile.display_name);
+  r.text("locale", e.profile.locale);
+  r.text("timezone", e.profile.timezone);
+  r.text("phone", e.profile.phone);
+  r.text("avatar_url", e.profile.avatar_url);
+  r.text("job_title", e.profile.job_title);
+  r.text("bio", e.profile.bio);
+}
+
+void read(field_reader& r, user_deactivated& e) {
+  r.id("id", e.id);
+  r.text("reason", e.reason);
+}
+
+void read(field_reader& r, user_activated& e) {
+  r.id("id", e.id);
+  r.text("reason", e.reason);
+}
+
+void read(field_reader& r, user_deleted& e) {
+  r.id("id", e.id);
+}
+
+void read(field_reader& r, user_restored& e) {
+  r.id("id", e.id);
+}
+
+void read(field_reader& r, user_password_changed& e) {
+  r.id("id", e.id);
+  r.text("password_hash", e.password_hash);
 }
 
 std::unexpected<error> invalid_event(std::string_view type, std::string message,

@@ -47,6 +47,13 @@ TENANTRY_EVENT_TRAITS(permission_granted, "tenantry.permission.granted.v1", "per
 TENANTRY_EVENT_TRAITS(permission_revoked, "tenantry.permission.revoked.v1", "permission_grant");
 TENANTRY_EVENT_TRAITS(token_issued, "tenantry.token.issued.v1", "token");
 TENANTRY_EVENT_TRAITS(token_revoked, "tenantry.token.revoked.v1", "token");
+TENANTRY_EVENT_TRAITS(user_updated, "tenantry.user.updated.v1", "user");
+TENANTRY_EVENT_TRAITS(user_profile_changed, "tenantry.user.profile_changed.v1", "user");
+TENANTRY_EVENT_TRAITS(user_deactivated, "tenantry.user.deactivated.v1", "user");
+TENANTRY_EVENT_TRAITS(user_activated, "tenantry.user.activated.v1", "user");
+TENANTRY_EVENT_TRAITS(user_deleted, "tenantry.user.deleted.v1", "user");
+TENANTRY_EVENT_TRAITS(user_restored, "tenantry.user.restored.v1", "user");
+TENANTRY_EVENT_TRAITS(user_password_changed, "tenantry.user.password_changed.v1", "user");
 
 #undef TENANTRY_EVENT_TRAITS
 

@@ -19,7 +19,8 @@ using event =
                  role_changed, role_deleted, role_assigned, role_assignment_revoked, member_added,
                  member_changed, member_removed, group_created, group_updated, group_deleted,
                  group_member_added, group_member_removed, permission_granted, permission_revoked,
-                 token_issued, token_revoked>;
+                 token_issued, token_revoked, user_updated, user_profile_changed, user_deactivated,
+                 user_activated, user_deleted, user_restored, user_password_changed>;
 
 // CloudEvents type, e.g. "tenantry.tenant.suspended.v1".
 std::string_view event_type(const event& e);

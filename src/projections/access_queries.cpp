@@ -126,7 +126,7 @@ const std::string kMemberColumns =
     millis("m.created_at") + ", " + millis("m.updated_at");
 const std::string kMembersFrom =
     " FROM memberships m JOIN users u ON u.id = m.user_id"
-    " WHERE m.tenant_id = $1::uuid AND NOT m.is_removed"
+    " WHERE m.tenant_id = $1::uuid AND NOT m.is_removed AND NOT u.is_deleted"
     " AND ($2::text IS NULL OR u.email LIKE lower($2::text) OR lower(u.name) LIKE lower($2::text))";
 
 const std::string kMembershipPaths =

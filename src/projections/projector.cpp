@@ -45,6 +45,18 @@ const std::string kPlannerSettings =
 const std::string kStoredPosition =
     "SELECT next_offset FROM projection_offsets WHERE projection = $1";
 
+// Whether a batch holds a change of users (registration or lifecycle).
+bool touches_users(const std::vector<result<recorded_event>>& decoded) {
+  return std::ranges::any_of(decoded, [](const result<recorded_event>& e) {
+    return e && std::visit(
+                    [](const auto& ev) {
+                      using T = std::decay_t<decltype(ev)>;
+                      return std::is_same_v<T, user_registered> || is_user_lifecycle_event<T>;
+                    },
+                    e->data);
+  });
+}
+
 // Sleeps for `d` unless stop is requested first.
 void sleep_for(std::chrono::milliseconds d, const std::stop_token& stop) {
   std::mutex m;
@@ -189,6 +201,7 @@ result<void> projector::session(std::stop_token stop, bool& progressed) {
       tx.exec_prepared(kEnsureOffset, options_.name);
     }
     std::int64_t next = stored_position(conn, options_.name);
+    users_epoch_.fetch_add(1);
     publish(next);
     spdlog::info("projector {}: following the log from offset {} into schema {}", options_.name,
                  next, schema_);
@@ -242,6 +255,7 @@ std::int64_t projector::apply_batch(pqxx::connection& conn, const std::vector<st
   const std::int64_t stored = tx.exec_prepared1(kLockOffset, options_.name)[0].as<std::int64_t>();
   if (stored != expected_next) {
     moved = true;
+    users_epoch_.fetch_add(1);  // what the other projector applied is unknown here
     return stored;
   }
   archive_events(tx, batch);
@@ -262,6 +276,7 @@ std::int64_t projector::apply_batch(pqxx::connection& conn, const std::vector<st
   const auto applied = clock::now();
   if (options_.before_commit) options_.before_commit();
   tx.commit();
+  if (touches_users(decoded)) users_epoch_.fetch_add(1);
   const auto committed = clock::now();
   auto ms = [](clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
   spdlog::debug(

@@ -60,6 +60,10 @@ class projector {
   std::int64_t position() const { return position_.load(); }
   // Waits until position() > offset (reads-your-writes); false on timeout.
   bool wait_for(std::int64_t offset, std::chrono::milliseconds timeout) const;
+  // Moves on (before position() does) with every committed batch that changed users, and
+  // whenever rows may have changed unseen (another projector applied a batch, a new
+  // session): what was read about users at an earlier value may be out of date.
+  std::int64_t users_epoch() const { return users_epoch_.load(); }
 
  private:
   result<void> session(std::stop_token stop, bool& progressed);
@@ -78,6 +82,7 @@ class projector {
   std::vector<std::unique_ptr<projection>> projections_;
 
   std::atomic<std::int64_t> position_{0};
+  std::atomic<std::int64_t> users_epoch_{0};
   std::atomic<bool> caught_up_{false};
   mutable std::mutex position_mutex_;
   mutable std::condition_variable position_changed_;

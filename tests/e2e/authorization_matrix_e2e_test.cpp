@@ -50,10 +50,13 @@ struct principal {
   std::string token;                                       // empty: anonymous
   std::vector<std::string> platform_roles;                 // as the contract defines them
   std::vector<std::pair<std::string, std::string>> roles;  // (tenant id, built-in role)
+  // False for a token the server must refuse: expired, tampered, or whose user was deleted
+  // or deactivated after it was issued.
   bool valid_token = true;
   // An API token: its tenant and scopes (its creator holds every permission there).
   std::string token_tenant = {};
   std::vector<std::string> scopes = {};
+  std::string email = "";
 };
 
 class AuthorizationMatrix : public e2e_test {
@@ -77,6 +80,7 @@ class AuthorizationMatrix : public e2e_test {
     settle(r);
     principal p{label, login(email, "matrix-password"), std::move(platform_roles), {}};
     p.roles.clear();
+    p.email = email;
     user_ids[label] = r.json()["id"];
     return p;
   }
@@ -157,7 +161,8 @@ class AuthorizationMatrix : public e2e_test {
     principals.push_back(through_group);
     principals.push_back(make("operator", {"platform_operator"}));
     principals.push_back(make("platform-admin", {"platform_admin"}));
-    principals.push_back(principal{"super-admin", admin, {"super_admin"}, {}});
+    principals.push_back(
+        principal{"super-admin", admin, {"super_admin"}, {}, true, server_process::admin_email});
     // Held a role once: revoked, or expired (2 s after it was given).
     auto revoked = make("revoked");
     auto given = assign(id(org_a), user_ids["revoked"], "tenant_admin");
@@ -192,6 +197,10 @@ class AuthorizationMatrix : public e2e_test {
     // one revoked and one expired (2 s after it was issued).
     principals.push_back(api_token("token-a-reader", id(org_a), admin_a.token,
                                    {"tenant.read", "member.read", "role.read"}));
+    // Issued by the member of A, the user the /v1/users/{ref} probes name: a token acts for
+    // its creator within its scopes, never as the user itself (no self_or_platform).
+    principals.push_back(
+        api_token("token-of-member-a", id(org_a), member_a.token, {"tenant.read", "member.read"}));
     std::vector<std::string> admin_like;
     for (const auto& p : role_permissions.at("tenant_admin"))
       if (p != "token.manage") admin_like.push_back(p);
@@ -210,6 +219,23 @@ class AuthorizationMatrix : public e2e_test {
     std::this_thread::sleep_until(
         std::max<std::chrono::system_clock::time_point>(soon, token_soon) +
         std::chrono::milliseconds(300));
+    // Signed in, then deleted or deactivated: their unexpired tokens must stop working.
+    for (const char* gone : {"deleted-user", "deactivated-user"}) {
+      auto p = make(gone, {"platform_admin"});
+      const std::string path = "/v1/users/" + user_ids[gone];
+      auto r = std::string(gone) == "deleted-user"
+                   ? client().del(path, admin)
+                   : client().post(path + "/deactivate", nullptr, admin);
+      ASSERT_LT(r.status, 300u) << r.body;
+      settle(r);
+      p.valid_token = false;
+      principals.push_back(p);
+    }
+    // The user every /v1/users/{ref} probe names: member-a, so that one principal acts on
+    // itself (the self_or_platform guard) and the rest on someone else.
+    for (const principal& p : principals)
+      if (p.label == "member-a") user_target = p.email;
+    std::this_thread::sleep_until(soon + std::chrono::milliseconds(300));
   }
 
   // A group in A, A1 and B and a platform group, and on each a grant, revoked.
@@ -290,6 +316,9 @@ class AuthorizationMatrix : public e2e_test {
     if (scope == "body_object")
       return object_requirement(p, tenant, guard.at("permission"),
                                 guard.at("object").at("kinds").at(kind));
+    // The path's user is the caller itself, or a platform permission.
+    if (scope == "self_or_platform")
+      return p.email == user_target ? outcome::allowed : requirement(p, "", guard.at("permission"));
     if (scope == "tenant")
       if (auto o = requirement(p, tenant, guard.at("permission")); o != outcome::allowed) return o;
     if (guard.contains("body")) {
@@ -315,6 +344,7 @@ class AuthorizationMatrix : public e2e_test {
 
   std::map<std::string, std::string> user_ids;
   std::map<std::string, std::string> token_ids;
+  std::string user_target;  // the email of the user the /v1/users/{ref} probes name
 };
 
 // A probe: the request a route gets for one target tenant; refused by the rules after
@@ -369,7 +399,7 @@ TEST_F(AuthorizationMatrix, EveryPrincipalAgainstEveryRouteAnswersAsItsGuardSays
           if (auto at = target.find(placeholder); at != std::string::npos)
             target.replace(at, placeholder.size(), value);
         };
-        fill("{ref}", users_path ? std::string(server_process::admin_email) : t);
+        fill("{ref}", users_path ? user_target : t);
         fill("{role}", verb == "get" ? "viewer" : missing_id());
         fill("{id}", scope == "object" ? object : missing_id());
         fill("{user}", nobody);
@@ -419,6 +449,13 @@ TEST_F(AuthorizationMatrix, EveryPrincipalAgainstEveryRouteAnswersAsItsGuardSays
                          {"permission", "tenant.read"},
                          {"object", {{"type", kind}, {"id", object}}}}
                         .dump();
+        } else if (path == "/v1/users/{ref}" && write) {
+          // A stale If-Match refuses each of these after authorization.
+          pr.body = method == "DELETE" ? "" : json{{"email", user_target}, {"name", "x"}}.dump();
+        } else if (path == "/v1/users/{ref}/profile" && write) {
+          pr.body = json{{"bio", "x"}}.dump();
+        } else if (path == "/v1/users/{ref}/password") {
+          pr.body = json{{"password", "long enough pw"}, {"current_password", "wrong"}}.dump();
         } else if (path == "/v1/authz/check") {
           pr.target += "?permission=tenant.read&object_type=platform";
         } else if (write && pr.body.empty()) {
@@ -462,7 +499,8 @@ TEST_F(AuthorizationMatrix, EveryPrincipalAgainstEveryRouteAnswersAsItsGuardSays
         "POST /v1/users", "GET /v1/tenants/{ref}/members", "GET /healthz", "PATCH /v1/groups/{id}",
         "POST /v1/tenants/{ref}/groups", "POST /v1/permissions/grants",
         "DELETE /v1/permissions/grants/{id}", "POST /v1/tenants/{ref}/tokens",
-        "DELETE /v1/tenants/{ref}/tokens/{id}"})
+        "DELETE /v1/tenants/{ref}/tokens/{id}", "PATCH /v1/users/{ref}",
+        "POST /v1/users/{ref}/password", "DELETE /v1/users/{ref}"})
     EXPECT_TRUE(routes_seen.contains(route)) << route;
 }
 
@@ -532,6 +570,44 @@ TEST_F(AuthorizationMatrix, MassAssignmentChangesNothing) {
   // A plain user cannot give itself platform roles through its own registration fields.
   const std::string token = login(email, "long enough password");
   EXPECT_EQ(client().get("/v1/users/me", token).json()["platform_roles"], json::array());
+
+  // PATCH and PUT of a user take email, name and (for those who may grant them) platform
+  // roles; ids, versions, states and password hashes sent along change nothing.
+  const json forged{{"id", missing_id()},
+                    {"version", 99},
+                    {"is_active", false},
+                    {"is_deleted", true},
+                    {"password", "an injected password"},
+                    {"password_hash", "$argon2id$forged"},
+                    {"auth_generation", 0},
+                    {"created_at", "2000-01-01T00:00:00.000Z"}};
+  json body = forged;
+  body["name"] = "Massive";
+  auto renamed = client().patch("/v1/users/" + email, body, admin);
+  ASSERT_EQ(renamed.status, 200u) << renamed.body;
+  const std::string uid = user.json()["id"];
+  EXPECT_EQ(renamed.json()["id"], uid);
+  EXPECT_EQ(renamed.json()["version"], 2);
+  EXPECT_EQ(renamed.json()["is_active"], true);
+  EXPECT_EQ(renamed.json()["is_deleted"], false);
+  EXPECT_EQ(renamed.json()["created_at"], user.json()["created_at"]);
+  body["email"] = email;
+  auto replaced = client().request("PUT", "/v1/users/" + uid, body.dump(),
+                                   {{"Authorization", "Bearer " + admin}});
+  ASSERT_EQ(replaced.status, 200u) << replaced.body;
+  EXPECT_EQ(replaced.json()["version"], 2);  // nothing it takes changed: no event
+  settle(replaced);
+  EXPECT_FALSE(login(email, "long enough password").empty());
+  // A user cannot give itself platform roles or another email through its own record.
+  json self = forged;
+  self["platform_roles"] = {"super_admin"};
+  EXPECT_EQ(client().patch("/v1/users/me", self, token).status, 403u);
+  self.erase("platform_roles");
+  self["email"] = "elsewhere-" + email;
+  EXPECT_EQ(client().patch("/v1/users/me", self, token).status, 403u);
+  auto me = client().get("/v1/users/me", token).json();
+  EXPECT_EQ(me["platform_roles"], json::array());
+  EXPECT_EQ(me["email"], email);
 }
 
 }  // namespace

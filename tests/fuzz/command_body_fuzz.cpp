@@ -3,7 +3,8 @@
 // through its reader read_token_request, called as it is): parse_json_object, one body_reader
 // per route with that route's fields and limits, then finish(), whose error becomes the
 // response. The decoding lives inside the handlers' coroutines, so the table below repeats
-// their fields and limits: keep it in step when a route changes.
+// their fields and limits: keep it in step when a route changes (user_change_routes.cpp holds
+// the user lifecycle's bodies).
 //
 // Input: a request body (Content-Type: application/json).
 // Checks: nothing throws; every field keeps to its limit; finish() fails with a 400 that
@@ -184,6 +185,64 @@ void issue_token_body(const nlohmann::json& body) {
     check(read->expires_at == now + tenantry::default_token_lifetime, "the default lifetime");
 }
 
+// PUT (email and name required) and PATCH /v1/users/{ref}
+void update_user_body(const nlohmann::json& body, bool replace) {
+  body_reader in(body);
+  update_user c{"ref", in.text("email", replace, 254), in.text("name", replace, 200),
+                in.text_list("platform_roles", 4)};
+  check_within(c.email, 254, "update_user email limit");
+  check_within(c.name, 200, "update_user name limit");
+  check(!c.platform_roles || c.platform_roles->size() <= 4, "at most 4 platform roles");
+  const auto finished = in.finish();
+  render(finished);
+  if (finished && replace) check(c.email && c.name, "PUT has email and name once finished");
+}
+
+// PATCH /v1/users/{ref}/profile: null clears a field ("").
+void profile_body(const nlohmann::json& body) {
+  body_reader in(body);
+  auto field = [&in](const char* name, std::size_t max) -> std::optional<std::string> {
+    auto given = in.nullable_text(name, max);
+    if (!given) return std::nullopt;
+    return given->value_or("");
+  };
+  change_user_profile c{"ref",
+                        field("display_name", 200),
+                        field("locale", 35),
+                        field("timezone", 64),
+                        field("phone", 16),
+                        field("avatar_url", 2048),
+                        field("job_title", 200),
+                        field("bio", 2000)};
+  check_within(c.display_name, 200, "display_name limit");
+  check_within(c.locale, 35, "locale limit");
+  check_within(c.timezone, 64, "timezone limit");
+  check_within(c.phone, 16, "phone limit");
+  check_within(c.avatar_url, 2048, "avatar_url limit");
+  check_within(c.job_title, 200, "job_title limit");
+  check_within(c.bio, 2000, "bio limit");
+  render(in.finish());
+}
+
+// POST /v1/users/{ref}/password (the handler then checks the new password's length)
+void password_body(const nlohmann::json& body) {
+  body_reader in(body);
+  auto password = in.text("password", true, 1024);
+  auto current = in.text("current_password", false, 1024);
+  const auto finished = in.finish();
+  render(finished);
+  if (finished) check(password.has_value(), "a password once finish() succeeded");
+  check_within(current, 1024, "current_password limit");
+}
+
+// POST /v1/users/{ref}/deactivate and /activate (the body is optional)
+void activation_body(const nlohmann::json& body) {
+  body_reader in(body);
+  change_user_activation c{"ref", false, in.text("reason", false, 1000).value_or("")};
+  check(c.reason.size() <= 1000, "activation reason limit");
+  render(in.finish());
+}
+
 }  // namespace
 }  // namespace tenantry::api
 
@@ -209,5 +268,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   group_bodies(*body);
   group_member_body(*body);
   issue_token_body(*body);
+  update_user_body(*body, true);
+  update_user_body(*body, false);
+  profile_body(*body);
+  password_body(*body);
+  activation_body(*body);
   return 0;
 }

@@ -88,6 +88,25 @@ TEST(JwtSigner, WritesTheAgreedHeaderAndClaims) {
   EXPECT_EQ(claims["platform_roles"], json::array());
 }
 
+TEST(JwtSigner, CarriesTheUsersAuthGeneration) {
+  const auto claims = verifier().verify(signer().issue("u", {}, now, 3), now);
+  ASSERT_TRUE(claims) << claims.error().message;
+  EXPECT_EQ(claims->generation, 3);
+  EXPECT_EQ(verifier().verify(signer().issue("u", {}, now), now)->generation, 0);
+}
+
+TEST(JwtVerifier, ReadsAMissingGenerationAsZeroAndRefusesABadOne) {
+  json claims = good_claims();
+  claims.erase("gen");
+  const auto old = verifier().verify(craft(good_header(), claims), now);
+  ASSERT_TRUE(old) << old.error().message;
+  EXPECT_EQ(old->generation, 0);
+  for (const json& bad : {json("1"), json(-1), json(1.5)}) {
+    claims["gen"] = bad;
+    expect_rejected(verifier().verify(craft(good_header(), claims), now), "gen claim");
+  }
+}
+
 TEST(JwtSigner, GivesEveryTokenItsOwnJti) {
   const auto a = verifier().verify(signer().issue("u", {}, now), now).value();
   const auto b = verifier().verify(signer().issue("u", {}, now), now).value();

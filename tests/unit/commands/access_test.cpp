@@ -203,9 +203,19 @@ TEST_F(WriterAuthorization, HiddenTenantsAre404VisibleOnes403) {
   EXPECT_ERROR(as(bob, "tenant.update", child, create_below), "permission_denied");
   EXPECT_ERROR(as(bob, std::string(tenant_lifecycle), org, create_below), "permission_denied");
   // A platform role decides where it exists, and leaves a missing tenant to the command.
+  // (The writer honours only platform roles the user still holds in the write model.)
+  const std::string pat =
+      std::get<user_registered>(
+          accept(register_user{"pat@example.com", "Pat", "h", {"platform_admin"}}).at(0))
+          .id.value;
   EXPECT_TRUE(model.authorize(
-      {command_authorization{bob, {"platform_admin"}, "tenant.update", std::string("missing")}},
+      {command_authorization{pat, {"platform_admin"}, "tenant.update", std::string("missing")}},
       create_below, ctx.now));
+  EXPECT_ERROR(
+      model.authorize(
+          {command_authorization{bob, {"platform_admin"}, "tenant.update", std::string("missing")}},
+          create_below, ctx.now),
+      "not_found");
 }
 
 TEST_F(WriterAuthorization, NobodyHandsOutMoreThanItHolds) {

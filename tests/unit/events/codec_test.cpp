@@ -70,6 +70,17 @@ std::vector<event> every_event() {
                    "tnt_Ab3dE9xQ",
                    kExpiry},
       token_revoked{token_id{"k-1"}, "revoked"},
+      user_updated{user_id{"u-1"}, "ann@example.org", "Ann B", {"platform_admin"}},
+      user_updated{user_id{"u-2"}, "bob@example.com", "", {}},
+      user_profile_changed{user_id{"u-1"},
+                           {"Annie", "en-GB", "Europe/London", "+441234567890",
+                            "https://example.com/a.png", "CTO", "Builds \"rockets\"."}},
+      user_profile_changed{user_id{"u-2"}, {}},
+      user_deactivated{user_id{"u-2"}, "left the company"},
+      user_activated{user_id{"u-2"}, ""},
+      user_deleted{user_id{"u-2"}},
+      user_restored{user_id{"u-2"}},
+      user_password_changed{user_id{"u-1"}, "$argon2id$v=19$new"},
   };
 }
 
@@ -119,6 +130,9 @@ TEST(EventCodec, NamesTypesAndAggregates) {
   EXPECT_EQ(event_type(session_revoked{}), "tenantry.session.revoked.v1");
   EXPECT_EQ(aggregate_type(tenant_moved{}), "tenant");
   EXPECT_EQ(aggregate_type(user_registered{}), "user");
+  EXPECT_EQ(event_type(user_password_changed{}), "tenantry.user.password_changed.v1");
+  EXPECT_EQ(event_type(user_profile_changed{}), "tenantry.user.profile_changed.v1");
+  EXPECT_EQ(aggregate_type(user_deleted{}), "user");
   EXPECT_EQ(aggregate_type(session_refreshed{}), "session");
   EXPECT_EQ(aggregate_id(session_started{session_id{"s-9"}, {}, {}, {}}), "s-9");
 }
