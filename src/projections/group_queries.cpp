@@ -18,7 +18,8 @@ std::string millis(std::string_view column) {
 
 const std::string kGroupColumns =
     "SELECT g.id::text, g.tenant_id::text, g.slug, g.name, g.description,"
-    " (SELECT count(*) FROM group_members gm WHERE gm.group_id = g.id), g.version, " +
+    " (SELECT count(*) FROM group_members gm JOIN users u ON u.id = gm.user_id"
+    " WHERE gm.group_id = g.id AND NOT u.is_deleted), g.version, " +
     millis("g.created_at") + ", " + millis("g.updated_at");
 // A group is live while it and its tenant (if any) are not deleted.
 const std::string kLiveGroups =
@@ -32,7 +33,8 @@ const std::string kListWhere =
     " AND ($2::text IS NULL OR lower(g.name) LIKE lower($2::text) OR g.slug LIKE lower($2::text))";
 
 const std::string kMembersFrom =
-    " FROM group_members gm JOIN users u ON u.id = gm.user_id WHERE gm.group_id = $1::uuid";
+    " FROM group_members gm JOIN users u ON u.id = gm.user_id WHERE gm.group_id = $1::uuid"
+    " AND NOT u.is_deleted";  // a deleted user's memberships come back with it
 
 const std::string kGrantColumns =
     "SELECT p.id::text, p.principal_type, p.principal_id::text, p.permission, p.object_type,"

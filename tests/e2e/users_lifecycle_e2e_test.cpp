@@ -327,6 +327,11 @@ TEST_F(UsersLifecycle, DeletedUserIsGoneUntilRestoredExactlyAsItWas) {
   const std::string members = "/v1/tenants/" + t["id"].get<std::string>() + "/members";
   ASSERT_EQ(client().post(members, {{"user", jo.id}, {"roles", {"tenant_admin"}}}, admin).status,
             201u);
+  auto crew = client().post("/v1/groups", {{"name", unique("Jo crew")}}, admin);
+  ASSERT_EQ(crew.status, 201u) << crew.body;
+  const std::string group_members =
+      "/v1/groups/" + crew.json()["id"].get<std::string>() + "/members";
+  ASSERT_EQ(client().post(group_members, {{"user", jo.id}}, admin).status, 201u);
   auto profiled =
       client().patch("/v1/users/" + jo.id + "/profile", {{"job_title", "Pilot"}}, admin);
   ASSERT_EQ(profiled.status, 200u);
@@ -349,6 +354,7 @@ TEST_F(UsersLifecycle, DeletedUserIsGoneUntilRestoredExactlyAsItWas) {
   EXPECT_EQ(
       client().get("/v1/users?include_deleted=true&search=" + jo.email, admin).json()["count"], 1);
   EXPECT_EQ(client().get(members, admin).json()["count"], 0);
+  EXPECT_EQ(client().get(group_members, admin).json()["count"], 0);
   // Its email stays reserved; it is 404 to every command but restore.
   EXPECT_EQ(
       code(client().post("/v1/users", {{"email", jo.email}, {"password", "long enough"}}, admin)),
@@ -367,6 +373,7 @@ TEST_F(UsersLifecycle, DeletedUserIsGoneUntilRestoredExactlyAsItWas) {
   EXPECT_EQ(after["version"], before["version"].get<int>() + 2);
   EXPECT_EQ(client().get("/v1/users/" + jo.id + "/profile", admin).json()["job_title"], "Pilot");
   EXPECT_EQ(client().get(members, admin).json()["count"], 1);
+  EXPECT_EQ(client().get(group_members, admin).json()["count"], 1);
   EXPECT_EQ(client().get("/v1/users/me", jo.token).status, 401u);  // old tokens stay dead
   sign_in(jo);
   EXPECT_EQ(client().get(members, jo.token).status, 200u);  // its tenant_admin role is back
