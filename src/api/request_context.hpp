@@ -32,7 +32,7 @@ struct principal {
   std::optional<token_grant> token{};
   // The user's auth generation the access token was issued in; none for a principal
   // that did not sign in with a password.
-  std::optional<std::int64_t> auth_generation;
+  std::optional<std::int64_t> auth_generation{};
 };
 
 struct request_context {

@@ -42,7 +42,7 @@ result<principal> authenticate(const services& s, const request& req) {
     return fail(errc::unauthenticated, "unauthenticated",
                 "The access token is invalid or expired.");
   }
-  return principal{claims->subject, claims->platform_roles, claims->generation};
+  return principal{claims->subject, claims->platform_roles, std::nullopt, claims->generation};
 }
 
 bool is_write(http::verb v) {

@@ -234,6 +234,39 @@ TEST_F(TokenAuthorization, AUserIssuesOnlyScopesItHoldsThere) {
   EXPECT_EQ(beyond.error().details["permission"], "tenant.update");
 }
 
+// The creator's standing: a deactivated creator's tokens stop working, a deleted one's are
+// revoked with it (and stay revoked when the user is restored).
+TEST_F(TokenAuthorization, ACreatorsDeactivationOrDeletionEndsItsTokens) {
+  accept(add_member{org, ada, {"tenant_admin"}});
+  const std::string t = issued(request(org, "ci", {"tenant.update"}));
+  EXPECT_TRUE(with_token(t, "tenant.update", child, rename_child));
+  accept(change_user_activation{ada, false, "left", std::nullopt});
+  EXPECT_ERROR(with_token(t, "tenant.update", child, rename_child), "unauthenticated");
+  accept(change_user_activation{ada, true, "", std::nullopt});
+  EXPECT_TRUE(with_token(t, "tenant.update", child, rename_child));
+  const auto deleted = accept(delete_user{ada, std::nullopt});
+  const auto revoked = std::ranges::find_if(deleted, [&](const event& e) {
+    const auto* r = std::get_if<token_revoked>(&e);
+    return r && r->id.value == t && r->reason == "user_deleted";
+  });
+  EXPECT_NE(revoked, deleted.end());
+  accept(restore_user{ada, std::nullopt});
+  EXPECT_ERROR(with_token(t, "tenant.update", child, rename_child), "unauthenticated");
+}
+
+// A token acts for its creator within its scopes, never as the user itself: it cannot pass
+// the self_or_platform rule for its creator's own record.
+TEST_F(TokenAuthorization, NeverActsAsItsCreatorOnTheCreatorsOwnRecord) {
+  accept(add_member{org, ada, {"tenant_admin"}});
+  const std::string t = issued(request(org, "ci", {"tenant.read"}));
+  const command rename_self{update_user{ada, std::nullopt, "Ada L", std::nullopt, std::nullopt}};
+  command_authorization self{ada, {}, std::string(manage_users), std::nullopt};
+  self.self_ref = ada;
+  EXPECT_TRUE(model.authorize({self}, rename_self, ctx.now));
+  self.token_id = t;
+  EXPECT_ERROR(model.authorize({self}, rename_self, ctx.now), "permission_denied");
+}
+
 // ---- the policy with a token's limit -------------------------------------------------------
 
 TEST(TokenPolicy, ALimitKeepsOnlyTheSubtreeAndTheScopes) {
