@@ -5,6 +5,7 @@
 #include "api/offload.hpp"
 #include "commands/object_kinds.hpp"
 #include "projections/token_queries.hpp"
+#include "projections/user_queries.hpp"
 
 namespace tenantry::api {
 
@@ -63,25 +64,47 @@ asio::awaitable<result<tenant_path>> authorize_on_tenant(services& s, request_co
                  {{"permission", permission}});
 }
 
+// Whether the caller is the object's party: a user (never an API token acting for it)
+// whose email is the party's.
+asio::awaitable<result<bool>> is_party(services& s, const request_context& ctx,
+                                       const object_owner& owner) {
+  if (owner.party.empty() || ctx.caller->token) co_return false;
+  auto find = [id = ctx.caller->user_id](pqxx::connection& c) { return find_user(c, id); };
+  auto user = co_await query(s.db, std::move(find));
+  if (!user) co_return std::unexpected(user.error());
+  co_return *user && (*user)->email == owner.party;
+}
+
 asio::awaitable<result<object_owner>> authorize_on_object(services& s, request_context& ctx,
                                                           std::string kind, std::string permission,
-                                                          std::string ref) {
+                                                          std::string ref, object_party party) {
   auto hidden = [&] { return object_not_found(kind, ref); };
   auto find = [kind, ref](pqxx::connection& c) { return find_object_owner(c, kind, ref); };
   auto owner = co_await query(s.db, std::move(find));
   if (!owner) co_return std::unexpected(owner.error());
   if (!*owner) co_return hidden();
+  auto own = co_await is_party(s, ctx, **owner);
+  if (!own) co_return std::unexpected(own.error());
+  if (*own && party != object_party::none) co_return std::move(**owner);
   std::optional<access_object> object;
   if (kind != "tenant") object = access_object{kind, (*owner)->id};
   const timestamp now = s.clock();
-  auto facts = co_await caller_facts(s, ctx, permission);
-  if (!facts) co_return std::unexpected(facts.error());
-  if (check_access(*facts, (*owner)->path, permission, now, object).allowed)
-    co_return std::move(**owner);
+  if (party != object_party::only) {
+    auto facts = co_await caller_facts(s, ctx, permission);
+    if (!facts) co_return std::unexpected(facts.error());
+    if (check_access(*facts, (*owner)->path, permission, now, object).allowed)
+      co_return std::move(**owner);
+  }
   const std::string_view visible_with = visibility_permission(kind);
   auto seeing = co_await caller_facts(s, ctx, visible_with);
   if (!seeing) co_return std::unexpected(seeing.error());
-  if (!check_access(*seeing, (*owner)->path, visible_with, now, object).allowed) co_return hidden();
+  if (!*own && !check_access(*seeing, (*owner)->path, visible_with, now, object).allowed)
+    co_return hidden();
+  if (party == object_party::only)
+    co_return fail(
+        errc::permission_denied, "permission_denied",
+        "Only the " + std::string(party_of_kind(kind)) + " of this " + kind + " may do this.",
+        {{"party", std::string(party_of_kind(kind))}});
   co_return fail(errc::permission_denied, "permission_denied",
                  "You lack the permission " + permission + " on " + kind + " '" + ref + "'.",
                  {{"permission", permission}});
@@ -105,13 +128,14 @@ command_authorization writer_check(const principal& caller, std::string permissi
 }
 
 command_authorization object_check(const principal& caller, std::string permission,
-                                   std::string kind, std::string ref) {
+                                   std::string kind, std::string ref, object_party party) {
   command_authorization a{caller.user_id, caller.platform_roles, std::move(permission),
                           std::nullopt};
   a.object_kind = std::move(kind);
   a.object_ref = std::move(ref);
   if (caller.token) a.token_id = caller.token->limit.token_id;
   a.auth_generation = caller.auth_generation;
+  a.party = party;
   return a;
 }
 

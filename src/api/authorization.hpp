@@ -32,10 +32,12 @@ asio::awaitable<result<tenant_path>> authorize_on_tenant(services& s, request_co
 
 // Whether the caller may use `permission` on the object `ref` of `kind` (on the tenant
 // owning it, or the platform): 404 naming the kind when it may not see the object (or
-// there is none), 403 when it may see it but not do this.
+// there is none), 403 when it may see it but not do this. The object's party (an
+// invitation's invitee) sees it, and may use it too when `party` says so.
 asio::awaitable<result<object_owner>> authorize_on_object(services& s, request_context& ctx,
                                                           std::string kind, std::string permission,
-                                                          std::string ref);
+                                                          std::string ref,
+                                                          object_party party = object_party::none);
 
 // 403 unless a platform role of the caller holds `permission`.
 result<void> authorize_on_platform(const request_context& ctx, std::string_view permission);
@@ -46,7 +48,8 @@ command_authorization writer_check(const principal& caller, std::string permissi
 
 // What the writer checks for an object guard: it finds the object's tenant itself.
 command_authorization object_check(const principal& caller, std::string permission,
-                                   std::string kind, std::string ref);
+                                   std::string kind, std::string ref,
+                                   object_party party = object_party::none);
 
 // The tenants whose subtrees the caller may read with `permission`; nullopt when a
 // platform role lets it read everything.

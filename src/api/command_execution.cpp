@@ -40,8 +40,9 @@ asio::awaitable<command_reply> send_command(services& s, const request_context& 
 }
 
 asio::awaitable<response> execute(services& s, const request_context& ctx, command cmd,
-                                  response_renderer render) {
-  command_reply reply = co_await send_command(s, ctx, std::move(cmd), std::move(render));
+                                  response_renderer render, bool idempotent) {
+  command_reply reply =
+      co_await send_command(s, ctx, std::move(cmd), std::move(render), idempotent);
   if (!reply.response) co_return error_response(reply.response.error());
   response res = json_response(reply.response->status, std::move(reply.response->body));
   if (reply.offset >= 0) res.set("X-Consistency-Token", consistency_token(reply.offset));

@@ -16,7 +16,7 @@ asio::awaitable<command_reply> send_command(services& s, const request_context& 
 
 // send_command, then the HTTP response.
 asio::awaitable<response> execute(services& s, const request_context& ctx, command cmd,
-                                  response_renderer render);
+                                  response_renderer render, bool idempotent = true);
 
 // If-Match: "<version>" -> the expected version; absent or * -> none; garbage -> 400.
 result<std::optional<std::int64_t>> if_match(const request_context& ctx);

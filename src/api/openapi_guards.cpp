@@ -39,8 +39,15 @@ nlohmann::json guard_json(const guard& g) {
                  {"root_permission", g.root_permission}};
   // An object guard names the kind (or the body field naming one) and, per kind, the
   // permission that lets a caller see such an object (without it: 404 naming the kind).
-  if (!g.object_kind.empty())
+  if (!g.object_kind.empty()) {
     j["object"] = {{"kind", g.object_kind}, {"visible_with", visibility_permission(g.object_kind)}};
+    // A kind with a party (an invitation's invitee): the party sees it too, and the guard
+    // says whether the party may act ("also") or only it ("only").
+    if (const auto party = party_of_kind(g.object_kind); !party.empty())
+      j["object"]["party"] = party;
+  }
+  if (g.party != object_party::none) j["party"] = g.party == object_party::also ? "also" : "only";
+  if (!g.token_field.empty()) j["token_field"] = g.token_field;
   if (!g.object_field.empty()) {
     nlohmann::json kinds = nlohmann::json::object();
     for (std::string_view kind : grantable_object_types)

@@ -75,15 +75,15 @@ asio::awaitable<result<void>> enforce_object(services& s, request_context& ctx, 
     co_return fail(errc::internal, "internal", "An object route without an {id}.");
   if (is_write(ctx.req.method())) {
     ctx.authorizations.push_back(
-        object_check(*ctx.caller, g.permission, g.object_kind, ctx.params[0]));
+        object_check(*ctx.caller, g.permission, g.object_kind, ctx.params[0], g.party));
     co_return result<void>{};
   }
   if (auto ok = co_await await_consistency(s, ctx); !ok) co_return ok;
   std::string kind = g.object_kind;
   std::string permission = g.permission;
   std::string ref = ctx.params[0];
-  auto allowed =
-      co_await authorize_on_object(s, ctx, std::move(kind), std::move(permission), std::move(ref));
+  auto allowed = co_await authorize_on_object(s, ctx, std::move(kind), std::move(permission),
+                                              std::move(ref), g.party);
   if (!allowed) co_return std::unexpected(allowed.error());
   ctx.object = std::move(*allowed);
   co_return result<void>{};
@@ -151,6 +151,16 @@ asio::awaitable<result<void>> enforce(services& s, request_context& ctx, const g
   co_return result<void>{};
 }
 
+// A route whose guard takes the object's secret token instead of a signed-in caller (an
+// invitation's): a body carrying it is judged by the writer on the token alone.
+bool carries_object_token(const request& req, const guard& g) {
+  if (g.token_field.empty()) return false;
+  const auto body = nlohmann::json::parse(req.body(), nullptr, false);
+  if (!body.is_object()) return false;
+  const auto field = body.find(g.token_field);
+  return field != body.end() && field->is_string();
+}
+
 }  // namespace
 
 response rate_limited(const rate_decision& d) {
@@ -173,6 +183,7 @@ router make_router(services& s) {
   add_group_routes(r, s);
   add_grant_routes(r, s);
   add_token_routes(r, s);
+  add_invitation_routes(r, s);
   add_openapi_routes(r);
   return r;
 }
@@ -207,7 +218,8 @@ request_handler make_request_handler(services& s, const router& routes) {
     request_context ctx{req, std::move(remote), *target, match.params, std::nullopt, id, {}, {},
                         {}};
     std::optional<error> refused;
-    if (match.found->rule.where != guard::scope::anyone) {
+    const bool with_object_token = carries_object_token(req, match.found->rule);
+    if (match.found->rule.where != guard::scope::anyone && !with_object_token) {
       result<principal> caller = std::unexpected(error{});
       if (presents_api_token(req))
         caller = co_await authenticate_api_token(s, ctx);
@@ -227,8 +239,11 @@ request_handler make_request_handler(services& s, const router& routes) {
       if (!limit.allowed) co_return finish(rate_limited(limit));
     }
     if (refused) co_return finish(error_response(*refused));
-    if (auto allowed = co_await enforce(s, ctx, match.found->rule); !allowed)
-      co_return finish(error_response(allowed.error()));
+    // A body carrying the object's token has no guard here: the writer checks the token.
+    if (!with_object_token) {
+      if (auto allowed = co_await enforce(s, ctx, match.found->rule); !allowed)
+        co_return finish(error_response(allowed.error()));
+    }
     response res = co_await match.found->handler(ctx);
     set_rate_headers(res, limit);
     co_return finish(std::move(res));

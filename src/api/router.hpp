@@ -49,11 +49,24 @@ struct guard {
   // an object the caller may not see is 404 naming its kind, as if missing.
   std::string object_kind;
   std::string object_field;
+  // An object guard whose kind has a party (an invitation's invitee): whether the party
+  // may use the route too, or only it (then `permission` is empty). Anyone else is
+  // refused 403 where it may see the object, else 404.
+  object_party party = object_party::none;
+  // Set with a party: a body carrying this field (the object's secret token) is let
+  // through without signing in; the token is the credential, checked by the writer.
+  std::string token_field;
 
   guard(access a) : where(a == access::anyone ? scope::anyone : scope::authenticated) {}
   guard(scope w, std::string p) : where(w), permission(std::move(p)) {}
 
   // E.g. a move: tenant.create_child on the new parent, a platform role for a root.
+  // E.g. an invitation: member.read where it lives, or being its invitee.
+  guard or_party() && {
+    party = object_party::also;
+    return std::move(*this);
+  }
+
   guard and_body_tenant(std::string field, std::string permission_there, std::string for_root) && {
     body_field = std::move(field);
     body_permission = std::move(permission_there);
@@ -72,6 +85,14 @@ inline guard on_tenant(std::string permission) {
 inline guard on_object(std::string kind, std::string permission) {
   guard g(guard::scope::object, std::move(permission));
   g.object_kind = std::move(kind);
+  return g;
+}
+// E.g. accepting an invitation: only its invitee, or whoever holds its token.
+inline guard on_party(std::string kind, std::string token_field) {
+  guard g(guard::scope::object, {});
+  g.object_kind = std::move(kind);
+  g.party = object_party::only;
+  g.token_field = std::move(token_field);
   return g;
 }
 // E.g. a grant: role.assign where the object the body names lives.

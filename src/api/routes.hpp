@@ -15,6 +15,7 @@ void add_access_routes(router& r, services& s);
 void add_group_routes(router& r, services& s);
 void add_grant_routes(router& r, services& s);
 void add_token_routes(router& r, services& s);
+void add_invitation_routes(router& r, services& s);
 // The OpenAPI document with every route's guard as `x-tenantry-guard`: register last.
 void add_openapi_routes(router& r);
 

@@ -95,6 +95,12 @@ std::string_view visibility_permission(std::string_view kind) {
   return {};
 }
 
+std::string_view party_of_kind(std::string_view kind) {
+  for (const object_kind& k : object_kinds)
+    if (k.name == kind) return k.party;
+  return {};
+}
+
 bool is_grantable_object_type(std::string_view type) {
   return contains(grantable_object_types, type);
 }

@@ -98,15 +98,21 @@ access_decision check_access(const access_facts& facts, std::span<const std::str
                              const std::optional<access_object>& object = std::nullopt);
 
 // The kinds of objects a route guard can name (and that own-tenant lookups know), with the
-// permission that lets a caller see one: without it the object is 404, as if missing.
+// permission that lets a caller see one: without it the object is 404, as if missing. A
+// kind with a party (the user an invitation was sent to) is also seen by that user.
 struct object_kind {
   std::string_view name;
   std::string_view read_permission;
+  std::string_view party = {};
 };
-inline constexpr object_kind object_kinds[] = {
-    {"tenant", "tenant.read"}, {"group", "member.read"}, {"grant", "role.read"}};
+inline constexpr object_kind object_kinds[] = {{"tenant", "tenant.read"},
+                                               {"group", "member.read"},
+                                               {"grant", "role.read"},
+                                               {"invitation", "member.read", "invitee"}};
 // The kind's read permission; empty for an unknown kind.
 std::string_view visibility_permission(std::string_view kind);
+// The kind's party ("invitee"); empty when it has none.
+std::string_view party_of_kind(std::string_view kind);
 // The object types a permission can be granted on (POST /v1/permissions/grants).
 inline constexpr std::string_view grantable_object_types[] = {"tenant", "group"};
 bool is_grantable_object_type(std::string_view type);

@@ -251,6 +251,40 @@ struct change_password {
   std::optional<std::int64_t> expected_version = std::nullopt;
 };
 
+// Invitations. The API hashes the secret token (and a registering invitee's password);
+// the writer sees only the hashes.
+struct send_invitation {
+  std::string tenant_ref;
+  std::string invitee;  // an email address
+  std::vector<std::string> roles;
+  std::vector<std::string> permissions;
+  std::int64_t expires_in = 0;  // seconds
+  std::string token_hash;
+  user_id invited_by;
+};
+
+enum class invitation_reply { accept, decline };
+
+// Accepting with the token registers the invitee: its account's name and password hash.
+struct invitee_account {
+  std::string name;
+  std::string password_hash;
+};
+
+// By the invitee signed in (`user`), or by whoever holds the token (`token_hash`).
+struct answer_invitation {
+  std::string invitation;
+  invitation_reply reply = invitation_reply::accept;
+  std::optional<user_id> user;
+  std::optional<std::string> token_hash;
+  std::optional<invitee_account> account;
+};
+
+struct revoke_invitation {
+  std::string invitation;
+  std::optional<std::int64_t> expected_version;
+};
+
 using command =
     std::variant<create_tenant, update_tenant, move_tenant, change_tenant_lifecycle, delete_tenant,
                  restore_tenant, register_user, lookup_credentials, start_session, refresh_session,
@@ -258,7 +292,12 @@ using command =
                  add_member, change_member, remove_member, create_group, update_group, delete_group,
                  add_group_member, remove_group_member, grant_permission, revoke_permission,
                  issue_token, revoke_token, update_user, change_user_profile,
-                 change_user_activation, delete_user, restore_user, change_password>;
+                 change_user_activation, delete_user, restore_user, change_password,
+                 send_invitation, answer_invitation, revoke_invitation>;
+
+// Who besides permission holders may act on an object: nobody, also its party (the user
+// an invitation was sent to), or only its party.
+enum class object_party { none, also, only };
 
 // Who sends a command and what it needs: the writer checks it against its own state
 // (the API checked it against the read models first, which may lag by a few ms).
@@ -279,6 +318,9 @@ struct command_authorization {
   // The auth generation of the caller's access token: one older than the user's (a
   // password change since) is refused.
   std::optional<std::int64_t> auth_generation = std::nullopt;
+  // Whether the object's party (an invitation's invitee) may act too, or only it (then
+  // `permission` is empty). The party may always see the object: 403, never 404.
+  object_party party = object_party::none;
 };
 
 // What decide() may use besides the state: the time and fresh ids are injected so that

@@ -30,9 +30,19 @@ std::optional<owned_object> find_grant(const write_model& m, std::string_view re
   return owned_object{"grant", g->id.value, g->tenant};
 }
 
+// An answered, revoked or expired invitation is still there (answering it again is a
+// conflict, not a 404); its invitee is its party.
+std::optional<owned_object> find_invitation(const write_model& m, std::string_view ref) {
+  const invitation_state* i = m.invitations.find(invitation_id{std::string(ref)});
+  if (!i || !live_tenant_id(m.tenants, i->tenant)) return std::nullopt;
+  return owned_object{"invitation", i->id.value, i->tenant, i->invitee};
+}
+
 // The one table: kind -> how to find it and its owning tenant.
-constexpr std::pair<std::string_view, finder> finders[] = {
-    {"tenant", find_tenant}, {"group", find_group}, {"grant", find_grant}};
+constexpr std::pair<std::string_view, finder> finders[] = {{"tenant", find_tenant},
+                                                           {"group", find_group},
+                                                           {"grant", find_grant},
+                                                           {"invitation", find_invitation}};
 
 }  // namespace
 
@@ -47,6 +57,12 @@ std::vector<std::string> owner_path(const write_model& model, const owned_object
   if (!object.tenant) return {};
   const tenant_state* t = model.tenants.find(*object.tenant);
   return t ? model.tenants.path_ids(*t) : std::vector<std::string>{};
+}
+
+bool is_party(const write_model& model, const owned_object& object, const user_id& user) {
+  if (object.party.empty()) return false;
+  const user_state* u = model.users.find(user);
+  return u && u->email == object.party;
 }
 
 std::unexpected<error> object_not_found(std::string_view kind, std::string_view ref) {

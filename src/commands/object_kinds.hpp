@@ -17,6 +17,8 @@ struct owned_object {
   std::string kind;
   std::string id;
   std::optional<tenant_id> tenant;  // none: the platform level
+  // The email of the user party to the object (an invitation's invitee); empty: none.
+  std::string party = {};
 
   access_object as_access_object() const { return access_object{kind, id}; }
 };
@@ -28,6 +30,9 @@ std::optional<owned_object> find_object(const write_model& model, std::string_vi
 
 // The ids from the root down to the object's tenant; empty for the platform level.
 std::vector<std::string> owner_path(const write_model& model, const owned_object& object);
+
+// Whether `user` is the object's party (see object_kinds in commands/access_policy.hpp).
+bool is_party(const write_model& model, const owned_object& object, const user_id& user);
 
 // 404 not_found for an object that is missing or hidden from the caller (all alike), with
 // details {"resource": kind, "ref": ...}.

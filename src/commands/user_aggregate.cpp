@@ -24,6 +24,13 @@ std::string normalize_email(std::string_view email) {
   return out;
 }
 
+bool plausible_email(std::string_view email) {
+  const auto at = email.find('@');
+  return email.size() <= 254 && at != std::string_view::npos && at > 0 && at + 1 < email.size() &&
+         email.find('@', at + 1) == std::string_view::npos &&
+         email.find_first_of(" \t\r\n") == std::string_view::npos;
+}
+
 const user_state* user_directory::find(const user_id& id) const {
   const auto it = users_.find(id);
   return it == users_.end() ? nullptr : &it->second;
@@ -141,13 +148,6 @@ using events = std::vector<event>;
 auto validation(std::string field, std::string problem) {
   return fail(errc::invalid_argument, "validation_error", field + ": " + problem,
               {{field, problem}});
-}
-
-bool plausible_email(std::string_view email) {
-  const auto at = email.find('@');
-  return email.size() <= 254 && at != std::string_view::npos && at > 0 && at + 1 < email.size() &&
-         email.find('@', at + 1) == std::string_view::npos &&
-         email.find_first_of(" \t\r\n") == std::string_view::npos;
 }
 
 result<events> decide_register(const user_directory& dir, const register_user& c,

@@ -81,6 +81,8 @@ class user_directory {
 using user_command = std::variant<register_user, start_session, refresh_session>;
 
 std::string normalize_email(std::string_view email);
+// One @ with text on both sides, no whitespace, at most 254 bytes.
+bool plausible_email(std::string_view email);
 
 result<std::vector<event>> decide(const user_directory& state, const user_command& command,
                                   const decide_context& ctx);

@@ -3,6 +3,7 @@
 #include <type_traits>
 
 #include "commands/group_rules.hpp"
+#include "commands/invitation_rules.hpp"
 #include "commands/object_kinds.hpp"
 #include "commands/user_policy.hpp"
 
@@ -44,6 +45,12 @@ template <class T>
 constexpr bool is_grant_event =
     std::is_same_v<T, permission_granted> || std::is_same_v<T, permission_revoked>;
 
+template <class T>
+constexpr bool is_invitation_event =
+    std::is_same_v<T, invitation_sent> || std::is_same_v<T, invitation_accepted> ||
+    std::is_same_v<T, invitation_declined> || std::is_same_v<T, invitation_revoked> ||
+    std::is_same_v<T, invitation_expired>;
+
 }  // namespace
 
 std::string idempotency_principal(const std::string& actor, const std::string& actor_token) {
@@ -65,7 +72,8 @@ constexpr bool hands_out =
     std::is_same_v<T, define_role> || std::is_same_v<T, change_role> ||
     std::is_same_v<T, assign_role> || std::is_same_v<T, add_member> ||
     std::is_same_v<T, change_member> || std::is_same_v<T, grant_permission> ||
-    std::is_same_v<T, add_group_member> || std::is_same_v<T, issue_token>;
+    std::is_same_v<T, add_group_member> || std::is_same_v<T, issue_token> ||
+    std::is_same_v<T, send_invitation>;
 
 bool hands_out_any(const command& cmd) {
   return std::visit([](const auto& c) { return hands_out<std::decay_t<decltype(c)>>; }, cmd);
@@ -103,6 +111,15 @@ std::vector<handout> of_grant(const write_model& m, const grant_permission& c) {
   std::optional<access_object> target;
   if (object->kind != "tenant") target = object->as_access_object();
   return {handout{owner_path(m, *object), std::move(target), {c.permission}}};
+}
+
+// An invitation hands out its roles and, as grants on the tenant, its permissions.
+std::vector<handout> of_invitation(const write_model& m, const send_invitation& c,
+                                   std::vector<handout> roles) {
+  if (roles.empty() || !m.tenants.resolve(c.tenant_ref)) return roles;
+  for (const auto& p : c.permissions)
+    if (is_tenant_permission(p)) roles.front().permissions.push_back(p);  // else the rules' 400
+  return roles;
 }
 
 std::vector<handout> handed_out(const write_model& m, const command& cmd) {
@@ -145,7 +162,9 @@ std::vector<handout> handed_out(const write_model& m, const command& cmd) {
           const tenant_state* t = m.tenants.resolve(c.tenant_ref);
           if (!t) return {};
           return {handout{m.tenants.path_ids(*t), std::nullopt, std::move(known)}};
-        } else
+        } else if constexpr (std::is_same_v<T, send_invitation>)
+          return of_invitation(m, c, of_roles(c.tenant_ref, c.roles));
+        else
           return {};
       },
       cmd);
@@ -208,6 +227,8 @@ result<std::vector<event>> decide_any(const write_model& model, const command& c
           return decide_user_delete(model, c, ctx);
         else if constexpr (std::is_constructible_v<user_lifecycle_command, T>)
           return decide(model.users, user_lifecycle_command{c}, ctx);
+        else if constexpr (std::is_constructible_v<invitation_command, T>)
+          return decide(model, invitation_command{c}, ctx);
         else if constexpr (std::is_same_v<T, delete_tenant>)
           return decide_delete(model, c, ctx);
         else
@@ -230,11 +251,19 @@ std::unexpected<error> denied(const std::string& permission) {
               "You lack the permission " + permission + " here.", {{"permission", permission}});
 }
 
+std::unexpected<error> only_party(std::string_view kind) {
+  return fail(errc::permission_denied, "permission_denied",
+              "Only the " + std::string(party_of_kind(kind)) + " of this " + std::string(kind) +
+                  " may do this.",
+              {{"party", std::string(party_of_kind(kind))}});
+}
+
 // Where one check applies: a tenant's path, an object's owner path and the object, or the
 // platform (an empty path); or the 404 of a missing or hidden target.
 struct check_target {
   std::vector<std::string> path;
   std::optional<access_object> object;
+  bool party = false;  // the caller is the object's party (an invitation's invitee)
 };
 
 result<check_target> target_of(const write_model& m, const command_authorization& a,
@@ -244,6 +273,8 @@ result<check_target> target_of(const write_model& m, const command_authorization
     if (!object) return object_not_found(a.object_kind, a.object_ref);
     check_target t{owner_path(m, *object), std::nullopt};
     if (object->kind != "tenant") t.object = object->as_access_object();
+    // The party is the user itself, signed in: never an API token acting for it.
+    t.party = a.token_id.empty() && is_party(m, *object, user_id{a.user_id});
     return t;
   }
   if (!a.tenant_ref) return check_target{};
@@ -298,9 +329,10 @@ result<void> write_model::authorize(const std::vector<command_authorization>& ch
     const command_authorization& a = *current;
     if (acts_on_itself(users, a)) continue;
     // Platform roles hold everywhere: their check needs neither the tenant nor the
-    // caller's bindings (most commands come from them).
+    // caller's bindings (most commands come from them). Only a party acts for itself.
     const access_facts platform_only{a.platform_roles, {}};
-    if (a.token_id.empty() && !hands_out_any(cmd) &&
+    const bool party_only = a.party == object_party::only;
+    if (!party_only && a.token_id.empty() && !hands_out_any(cmd) &&
         check_access(platform_only, {}, a.permission, now).allowed)
       continue;
     auto known = facts_for(*this, a, now);
@@ -308,14 +340,19 @@ result<void> write_model::authorize(const std::vector<command_authorization>& ch
     const access_facts& facts = *known;
     auto target = target_of(*this, a, facts, now);
     if (!target) return std::unexpected(target.error());
+    if (target->party && a.party != object_party::none) continue;
     const bool scoped = a.tenant_ref || !a.object_kind.empty();
-    if (!check_access(facts, target->path, a.permission, now, target->object).allowed) {
+    if (party_only ||
+        !check_access(facts, target->path, a.permission, now, target->object).allowed) {
       if (!scoped) return denied(a.permission);
       const std::string kind = a.object_kind.empty() ? "tenant" : a.object_kind;
       const std::string ref = a.object_kind.empty() ? *a.tenant_ref : a.object_ref;
-      if (!check_access(facts, target->path, visibility_permission(kind), now, target->object)
+      // The party sees its object; anyone else needs the kind's read permission there.
+      if (!target->party &&
+          !check_access(facts, target->path, visibility_permission(kind), now, target->object)
                .allowed)
         return object_not_found(kind, ref);
+      if (party_only) return only_party(kind);
       return denied(a.permission);
     }
     // Handing out roles or grants: only permissions the caller holds there itself.
@@ -354,6 +391,9 @@ std::int64_t write_model::version_of(const event& e) const {
           return g ? g->version : 0;
         } else if constexpr (is_token_event<T>) {
           return tokens.version_of(e);
+        } else if constexpr (is_invitation_event<T>) {
+          const invitation_state* i = invitations.find(ev.id);
+          return i ? i->version : 0;
         } else {
           return access.version_of(e);
         }
@@ -384,6 +424,10 @@ std::string write_model::partition_key_of(const event& e) const {
           }
           const tenant_state* t = owner ? tenants.find(*owner) : nullptr;
           return t ? tenants.root_of(*t).value : ev.id.value;
+        } else if constexpr (is_invitation_event<T>) {
+          const invitation_state* i = invitations.find(ev.id);
+          const tenant_state* t = i ? tenants.find(i->tenant) : nullptr;
+          return t ? tenants.root_of(*t).value : ev.id.value;
         } else {
           const auto tenant = is_token_event<T> ? tokens.tenant_of(e) : access.tenant_of(e);
           const tenant_state* t = tenant ? tenants.find(*tenant) : nullptr;
@@ -407,6 +451,8 @@ void write_model::apply(const recorded_event& e) {
           grants.evolve(e.data, e.meta.aggregate_version, e.meta.time);
         else if constexpr (is_token_event<T>)
           tokens.evolve(e.data, e.meta.aggregate_version, e.meta.time);
+        else if constexpr (is_invitation_event<T>)
+          invitations.evolve(e.data, e.meta.aggregate_version, e.meta.time);
         else
           access.evolve(e.data, e.meta.aggregate_version, e.meta.time);
       },

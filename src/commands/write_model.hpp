@@ -9,6 +9,7 @@
 #include "commands/access_directory.hpp"
 #include "commands/grant_directory.hpp"
 #include "commands/group_directory.hpp"
+#include "commands/invitation_directory.hpp"
 #include "commands/tenant_aggregate.hpp"
 #include "commands/token_directory.hpp"
 #include "commands/user_aggregate.hpp"
@@ -35,6 +36,7 @@ class write_model {
   group_directory groups;
   grant_directory grants;
   token_directory tokens;
+  invitation_directory invitations;
 
   // Routes the command to the rules that decide it: the events it produces, or why not.
   // Lookups decide nothing.

@@ -213,6 +213,32 @@ void write(json& j, const user_deactivated& e) {
   j["reason"] = e.reason;
 }
 
+void write(json& j, const invitation_sent& e) {
+  j["id"] = e.id.value;
+  j["tenant"] = e.tenant.value;
+  j["invitee"] = e.invitee;
+  j["roles"] = e.roles;
+  j["permissions"] = e.permissions;
+  j["token_hash"] = e.token_hash;
+  j["expires_at"] = format_rfc3339(e.expires_at);
+  j["invited_by"] = e.invited_by.value;
+}
+
+void write(json& j, const invitation_accepted& e) {
+  j["id"] = e.id.value;
+  j["user"] = e.user.value;
+}
+
+void write(json& j, const invitation_declined& e) {
+  j["id"] = e.id.value;
+  j["user"] = e.user ? json(e.user->value) : json(nullptr);
+}
+
+void write(json& j, const invitation_revoked& e) {
+  j["id"] = e.id.value;
+  j["reason"] = e.reason;
+}
+
 void write(json& j, const user_activated& e) {
   j["id"] = e.id.value;
   j["reason"] = e.reason;
@@ -229,6 +255,10 @@ void write(json& j, const user_restored& e) {
 void write(json& j, const user_password_changed& e) {
   j["id"] = e.id.value;
   j["password_hash"] = e.password_hash;
+}
+
+void write(json& j, const invitation_expired& e) {
+  j["id"] = e.id.value;
 }
 
 // ---- decoding: never throws; remembers the first field that does not fit ----------------
@@ -533,6 +563,32 @@ void read(field_reader& r, user_deactivated& e) {
   r.text("reason", e.reason);
 }
 
+void read(field_reader& r, invitation_sent& e) {
+  r.id("id", e.id);
+  r.id("tenant", e.tenant);
+  r.text("invitee", e.invitee);
+  r.text_list("roles", e.roles);
+  r.text_list("permissions", e.permissions);
+  r.text("token_hash", e.token_hash);
+  r.time("expires_at", e.expires_at);
+  r.id("invited_by", e.invited_by);
+}
+
+void read(field_reader& r, invitation_accepted& e) {
+  r.id("id", e.id);
+  r.id("user", e.user);
+}
+
+void read(field_reader& r, invitation_declined& e) {
+  r.id("id", e.id);
+  r.nullable_id("user", e.user);
+}
+
+void read(field_reader& r, invitation_revoked& e) {
+  r.id("id", e.id);
+  r.text("reason", e.reason);
+}
+
 void read(field_reader& r, user_activated& e) {
   r.id("id", e.id);
   r.text("reason", e.reason);
@@ -549,6 +605,10 @@ void read(field_reader& r, user_restored& e) {
 void read(field_reader& r, user_password_changed& e) {
   r.id("id", e.id);
   r.text("password_hash", e.password_hash);
+}
+
+void read(field_reader& r, invitation_expired& e) {
+  r.id("id", e.id);
 }
 
 std::unexpected<error> invalid_event(std::string_view type, std::string message,

@@ -54,6 +54,11 @@ TENANTRY_EVENT_TRAITS(user_activated, "tenantry.user.activated.v1", "user");
 TENANTRY_EVENT_TRAITS(user_deleted, "tenantry.user.deleted.v1", "user");
 TENANTRY_EVENT_TRAITS(user_restored, "tenantry.user.restored.v1", "user");
 TENANTRY_EVENT_TRAITS(user_password_changed, "tenantry.user.password_changed.v1", "user");
+TENANTRY_EVENT_TRAITS(invitation_sent, "tenantry.invitation.sent.v1", "invitation");
+TENANTRY_EVENT_TRAITS(invitation_accepted, "tenantry.invitation.accepted.v1", "invitation");
+TENANTRY_EVENT_TRAITS(invitation_declined, "tenantry.invitation.declined.v1", "invitation");
+TENANTRY_EVENT_TRAITS(invitation_revoked, "tenantry.invitation.revoked.v1", "invitation");
+TENANTRY_EVENT_TRAITS(invitation_expired, "tenantry.invitation.expired.v1", "invitation");
 
 #undef TENANTRY_EVENT_TRAITS
 

@@ -6,6 +6,7 @@
 
 #include "events/access_events.hpp"
 #include "events/group_events.hpp"
+#include "events/invitation_events.hpp"
 #include "events/tenant_events.hpp"
 #include "events/token_events.hpp"
 #include "events/user_events.hpp"
@@ -20,12 +21,14 @@ using event =
                  member_changed, member_removed, group_created, group_updated, group_deleted,
                  group_member_added, group_member_removed, permission_granted, permission_revoked,
                  token_issued, token_revoked, user_updated, user_profile_changed, user_deactivated,
-                 user_activated, user_deleted, user_restored, user_password_changed>;
+                 user_activated, user_deleted, user_restored, user_password_changed,
+                 invitation_sent, invitation_accepted, invitation_declined, invitation_revoked,
+                 invitation_expired>;
 
 // CloudEvents type, e.g. "tenantry.tenant.suspended.v1".
 std::string_view event_type(const event& e);
 // "tenant", "user", "session", "role", "role_assignment", "membership", "group",
-// "permission_grant" or "token".
+// "permission_grant", "token" or "invitation".
 std::string_view aggregate_type(const event& e);
 // The id of the aggregate the event belongs to (the CloudEvents subject).
 const std::string& aggregate_id(const event& e);

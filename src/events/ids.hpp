@@ -23,6 +23,7 @@ using membership_id = strong_id<struct membership_id_tag>;
 using group_id = strong_id<struct group_id_tag>;
 using grant_id = strong_id<struct grant_id_tag>;  // an object permission grant
 using token_id = strong_id<struct token_id_tag>;  // an API token
+using invitation_id = strong_id<struct invitation_id_tag>;
 
 // A new random UUIDv7 (RFC 9562): 48-bit Unix milliseconds, then random bits.
 std::string new_uuid_v7();

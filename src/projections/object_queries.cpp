@@ -11,7 +11,7 @@ namespace {
 
 // Each kind's lookup: by id ($1, a UUID or NULL) or by slug ($2, NULL when the ref is an
 // id or the kind has no slug); answers the object's id, its tenant's path (NULL: the
-// platform) and whether it is live.
+// platform), whether it is live, and its party's email (NULL: none).
 struct kind_query {
   std::string_view kind;
   bool has_slug;
@@ -20,18 +20,25 @@ struct kind_query {
 
 constexpr kind_query kinds[] = {
     {"tenant", true,
-     "SELECT t.id::text, t.path::text, NOT t.is_deleted FROM tenants t"
+     "SELECT t.id::text, t.path::text, NOT t.is_deleted, NULL::text FROM tenants t"
      " WHERE t.id = $1::uuid OR t.slug = $2"},
     {"group", true,
-     "SELECT g.id::text, t.path::text, NOT g.is_deleted AND (t.id IS NULL OR NOT t.is_deleted)"
+     "SELECT g.id::text, t.path::text, NOT g.is_deleted AND (t.id IS NULL OR NOT t.is_deleted),"
+     " NULL::text"
      " FROM groups g LEFT JOIN tenants t ON t.id = g.tenant_id"
      " WHERE g.id = $1::uuid OR g.slug = $2"},
     // A revoked grant is still there (revoking it again is a conflict, not a 404). $2 is
     // always NULL: PostgreSQL needs every parameter typed.
     {"grant", false,
-     "SELECT p.id::text, t.path::text, t.id IS NULL OR NOT t.is_deleted"
+     "SELECT p.id::text, t.path::text, t.id IS NULL OR NOT t.is_deleted, NULL::text"
      " FROM permission_grants p LEFT JOIN tenants t ON t.id = p.tenant_id"
      " WHERE p.id = $1::uuid AND $2::text IS NULL"},
+    // Answered, revoked and expired invitations are still there (a conflict, not a 404);
+    // the invitee is the party.
+    {"invitation", false,
+     "SELECT i.id::text, t.path::text, NOT t.is_deleted, i.invitee"
+     " FROM invitations i JOIN tenants t ON t.id = i.tenant_id"
+     " WHERE i.id = $1::uuid AND $2::text IS NULL"},
 };
 
 }  // namespace
@@ -49,6 +56,7 @@ std::optional<object_owner> find_object_owner(pqxx::connection& conn, std::strin
     if (r.empty() || !r[0][2].as<bool>()) return std::nullopt;
     object_owner out{std::string(kind), r[0][0].as<std::string>(), {}};
     if (!r[0][1].is_null()) out.path = tenant_path_ids(r[0][1].as<std::string>());
+    if (!r[0][3].is_null()) out.party = r[0][3].as<std::string>();
     return out;
   }
   return std::nullopt;

@@ -17,6 +17,7 @@ struct object_owner {
   std::string kind;
   std::string id;
   std::vector<std::string> path;  // the owning tenant's, root first; empty: the platform
+  std::string party = {};         // the email of its party (an invitation's invitee)
 };
 
 // The live object of `kind` named by `ref` (an id, or a slug where the kind has one);

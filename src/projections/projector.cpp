@@ -12,6 +12,7 @@
 #include "projections/access_projection.hpp"
 #include "projections/event_archive.hpp"
 #include "projections/group_projection.hpp"
+#include "projections/invitation_projection.hpp"
 #include "projections/migrations.hpp"
 #include "projections/postgres_error.hpp"
 #include "projections/tenant_projection.hpp"
@@ -149,6 +150,7 @@ projector::projector(event_subscriber& log, std::string database_url, std::strin
   projections_.push_back(std::make_unique<access_projection>());
   projections_.push_back(std::make_unique<group_projection>());
   projections_.push_back(std::make_unique<token_projection>());
+  projections_.push_back(std::make_unique<invitation_projection>());
 }
 
 projector::~projector() = default;

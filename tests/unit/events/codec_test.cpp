@@ -81,6 +81,19 @@ std::vector<event> every_event() {
       user_deleted{user_id{"u-2"}},
       user_restored{user_id{"u-2"}},
       user_password_changed{user_id{"u-1"}, "$argon2id$v=19$new"},
+      invitation_sent{invitation_id{"i-1"},
+                      tenant_id{"t-1"},
+                      "eve@example.com",
+                      {"member", "r-1"},
+                      {"site.read"},
+                      "hash-i",
+                      kExpiry,
+                      user_id{"u-1"}},
+      invitation_accepted{invitation_id{"i-1"}, user_id{"u-2"}},
+      invitation_declined{invitation_id{"i-1"}, user_id{"u-2"}},
+      invitation_declined{invitation_id{"i-2"}, std::nullopt},
+      invitation_revoked{invitation_id{"i-1"}, "revoked"},
+      invitation_expired{invitation_id{"i-1"}},
   };
 }
 
@@ -135,6 +148,24 @@ TEST(EventCodec, NamesTypesAndAggregates) {
   EXPECT_EQ(aggregate_type(user_deleted{}), "user");
   EXPECT_EQ(aggregate_type(session_refreshed{}), "session");
   EXPECT_EQ(aggregate_id(session_started{session_id{"s-9"}, {}, {}, {}}), "s-9");
+  EXPECT_EQ(event_type(invitation_expired{}), "tenantry.invitation.expired.v1");
+  EXPECT_EQ(aggregate_type(invitation_accepted{}), "invitation");
+}
+
+TEST(EventCodec, InvitationsKeepTheTokenHashAndNoSecret) {
+  const auto sent = to_json(invitation_sent{invitation_id{"i"},
+                                            tenant_id{"t"},
+                                            "eve@example.com",
+                                            {"viewer"},
+                                            {},
+                                            "abc123",
+                                            kExpiry,
+                                            user_id{"u"}});
+  EXPECT_EQ(sent, nlohmann::json::parse(
+                      R"({"id":"i","tenant":"t","invitee":"eve@example.com","roles":["viewer"],)"
+                      R"("permissions":[],"token_hash":"abc123",)"
+                      R"("expires_at":"2026-11-23T10:30:05.123Z","invited_by":"u"})"));
+  EXPECT_EQ(to_json(invitation_declined{invitation_id{"i"}, std::nullopt})["user"], nullptr);
 }
 
 TEST(EventCodec, WritesTheContractFieldNames) {

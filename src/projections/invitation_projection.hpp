@@ -1,0 +1,18 @@
+#pragma once
+// The invitations read model, one statement per event (they are rare next to tenant
+// events). Token hashes only: the secret never reaches the log.
+
+#include "events/envelope.hpp"
+#include "projections/projection.hpp"
+
+namespace tenantry {
+
+class invitation_projection final : public projection {
+ public:
+  void prepare(pqxx::connection& conn) override;
+  void apply(pqxx::transaction_base& tx, const recorded_event& e) override;
+  void flush(pqxx::transaction_base&) override {}
+  void reset() override {}
+};
+
+}  // namespace tenantry
