@@ -66,6 +66,9 @@ class AuthorizationMatrix : public e2e_test {
   // Objects living in a tenant (or, under "", at the platform level), by kind: the owning
   // tenant -> the object's id and name. Grants are revoked ones (a probe revokes nothing).
   std::map<std::string, std::map<std::string, std::pair<std::string, std::string>>> objects;
+  // The email of each object's party, for kinds that have one (an invitation's invitee).
+  std::map<std::string, std::map<std::string, std::string>> parties;
+  principal invitee;  // the party of every invitation in `objects`
   std::map<std::string, std::vector<std::string>> role_permissions;  // built-in roles
   std::vector<principal> principals;
 
@@ -164,6 +167,7 @@ class AuthorizationMatrix : public e2e_test {
     principal super_admin{"super-admin", admin, {"super_admin"}, {}};
     super_admin.email = server_process::admin_email;
     principals.push_back(super_admin);
+    principals.push_back(invitee);
     // Held a role once: revoked, or expired (2 s after it was given).
     auto revoked = make("revoked");
     auto given = assign(id(org_a), user_ids["revoked"], "tenant_admin");
@@ -237,6 +241,23 @@ class AuthorizationMatrix : public e2e_test {
     std::this_thread::sleep_until(soon + std::chrono::milliseconds(300));
   }
 
+  // In A, A1 and B an invitation to one user, revoked (so that answering it is refused
+  // after authorization).
+  void make_invitations() {
+    invitee = make("invitee");
+    for (const std::string& t : {id(org_a), id(child_a1), id(org_b)}) {
+      auto sent = client().post("/v1/tenants/" + t + "/invitations",
+                                {{"invitee", invitee.email}, {"roles", {"viewer"}}}, admin);
+      ASSERT_EQ(sent.status, 201u) << sent.body;
+      auto revoked =
+          client().post("/v1/invitations/" + id(sent.json()) + "/revoke", nullptr, admin);
+      ASSERT_EQ(revoked.status, 200u) << revoked.body;
+      settle(revoked);
+      objects["invitation"][t] = {id(sent.json()), invitee.email};
+      parties["invitation"][t] = invitee.email;
+    }
+  }
+
   // A group in A, A1 and B and a platform group, and on each a grant, revoked.
   void make_objects() {
     make("grant-holder");
@@ -258,6 +279,7 @@ class AuthorizationMatrix : public e2e_test {
       settle(revoked);
       objects["grant"][t] = {id(given.json()), ""};
     }
+    make_invitations();
   }
 
   // Whether the contract gives `p` the permission on tenant `t` (roles hold for the subtree).
@@ -299,6 +321,20 @@ class AuthorizationMatrix : public e2e_test {
     return holds(p, owner, visible) ? outcome::forbidden : outcome::hidden;
   }
 
+  // An object guard naming a party (an invitation's invitee): the party sees the object,
+  // and acts when the guard's `party` is `also` or `only` (then nobody else does).
+  outcome party_requirement(const principal& p, const json& guard, const std::string& owner,
+                            const std::string& kind) const {
+    const json& object = guard.at("object");
+    const bool is_party = parties.contains(kind) && parties.at(kind).contains(owner) &&
+                          parties.at(kind).at(owner) == p.email;
+    const std::string may = guard.value("party", "");
+    if (is_party && !may.empty()) return outcome::allowed;
+    if (may != "only" && holds(p, owner, guard.at("permission"))) return outcome::allowed;
+    return is_party || holds(p, owner, object.at("visible_with")) ? outcome::forbidden
+                                                                  : outcome::hidden;
+  }
+
   // `tenant` is the target: the path's tenant, or the tenant owning the path's (or the
   // body's) object ("" at the platform level); `kind` that object's kind.
   outcome expected(const principal& p, const json& guard, const std::string& tenant,
@@ -309,6 +345,8 @@ class AuthorizationMatrix : public e2e_test {
     if (p.token.empty() || !p.valid_token) return outcome::unauthenticated;
     if (scope == "authenticated") return outcome::signed_in;
     if (scope == "platform") return requirement(p, "", guard.at("permission"));
+    if (scope == "object" && guard.at("object").contains("party"))
+      return party_requirement(p, guard, tenant, kind);
     if (scope == "object")
       return object_requirement(p, tenant, guard.at("permission"),
                                 guard.at("object").at("visible_with"));
@@ -455,6 +493,8 @@ TEST_F(AuthorizationMatrix, EveryPrincipalAgainstEveryRouteAnswersAsItsGuardSays
           pr.body = json{{"bio", "x"}}.dump();
         } else if (path == "/v1/users/{ref}/password") {
           pr.body = json{{"password", "long enough pw"}, {"current_password", "wrong"}}.dump();
+        } else if (path == "/v1/tenants/{ref}/invitations" && write) {
+          pr.body = json{{"invitee", nobody}, {"roles", {"no-such-role"}}}.dump();
         } else if (path == "/v1/authz/check") {
           pr.target += "?permission=tenant.read&object_type=platform";
         } else if (write && pr.body.empty()) {
@@ -499,7 +539,10 @@ TEST_F(AuthorizationMatrix, EveryPrincipalAgainstEveryRouteAnswersAsItsGuardSays
         "POST /v1/tenants/{ref}/groups", "POST /v1/permissions/grants",
         "DELETE /v1/permissions/grants/{id}", "POST /v1/tenants/{ref}/tokens",
         "DELETE /v1/tenants/{ref}/tokens/{id}", "PATCH /v1/users/{ref}",
-        "POST /v1/users/{ref}/password", "DELETE /v1/users/{ref}"})
+        "POST /v1/users/{ref}/password", "DELETE /v1/users/{ref}",
+        "POST /v1/tenants/{ref}/invitations", "GET /v1/invitations/{id}",
+        "POST /v1/invitations/{id}/accept", "POST /v1/invitations/{id}/decline",
+        "POST /v1/invitations/{id}/revoke"})
     EXPECT_TRUE(routes_seen.contains(route)) << route;
 }
 
@@ -566,6 +609,28 @@ TEST_F(AuthorizationMatrix, MassAssignmentChangesNothing) {
   EXPECT_EQ(issued["status"], "active");
   EXPECT_EQ(issued["revoked_at"], nullptr);
   EXPECT_EQ(issued["version"], 1);
+  // An invitation takes its tenant from the path, its sender from the token, and its
+  // token, status and version from the server.
+  auto invited = client().post("/v1/tenants/" + a + "/invitations",
+                               {{"invitee", unique("mass") + "@example.com"},
+                                {"roles", {"viewer"}},
+                                {"id", missing_id()},
+                                {"tenant_id", b},
+                                {"status", "accepted"},
+                                {"invited_by", b},
+                                {"answered_by", b},
+                                {"token", "chosen"},
+                                {"token_hash", "chosen"},
+                                {"version", 9}},
+                               admin);
+  ASSERT_EQ(invited.status, 201u) << invited.body;
+  EXPECT_NE(invited.json()["id"], missing_id());
+  EXPECT_EQ(invited.json()["tenant_id"], a);
+  EXPECT_EQ(invited.json()["status"], "pending");
+  EXPECT_EQ(invited.json()["version"], 1);
+  EXPECT_EQ(invited.json()["answered_by"], nullptr);
+  EXPECT_NE(invited.json()["invited_by"], b);
+  EXPECT_NE(invited.json()["token"], "chosen");
   // A plain user cannot give itself platform roles through its own registration fields.
   const std::string token = login(email, "long enough password");
   EXPECT_EQ(client().get("/v1/users/me", token).json()["platform_roles"], json::array());

@@ -261,6 +261,13 @@ TEST_F(OpenApi, DocumentsEveryRouteTheServerRegisters) {
       "GET /v1/permissions/grants",
       "POST /v1/permissions/grants",
       "DELETE /v1/permissions/grants/{id}",
+      "GET /v1/tenants/{ref}/invitations",
+      "POST /v1/tenants/{ref}/invitations",
+      "GET /v1/invitations",
+      "GET /v1/invitations/{id}",
+      "POST /v1/invitations/{id}/accept",
+      "POST /v1/invitations/{id}/decline",
+      "POST /v1/invitations/{id}/revoke",
   };
   std::set<std::string> documented;
   for (const auto& op : operations) documented.insert(op.name());

@@ -1,6 +1,7 @@
 // Request bodies -> command fields, decoded the way the route handlers do it
 // (src/api/tenant_routes.cpp, user_routes.cpp, auth_routes.cpp, group_routes.cpp; token_routes.cpp
-// through its reader read_token_request, called as it is): parse_json_object, one body_reader
+// through its reader read_token_request, called as it is, and the invitation routes through
+// theirs, src/api/invitation_request.cpp): parse_json_object, one body_reader
 // per route with that route's fields and limits, then finish(), whose error becomes the
 // response. The decoding lives inside the handlers' coroutines, so the table below repeats
 // their fields and limits: keep it in step when a route changes (user_change_routes.cpp holds
@@ -18,6 +19,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "api/invitation_request.hpp"
 #include "api/json_input.hpp"
 #include "api/token_request.hpp"
 #include "commands/command.hpp"
@@ -243,6 +245,39 @@ void activation_body(const nlohmann::json& body) {
   render(in.finish());
 }
 
+// POST /v1/tenants/{ref}/invitations: the real reader (src/api/invitation_request.cpp).
+void invitation_body(const nlohmann::json& body) {
+  auto read = read_invitation_request(body);
+  if (!read) {
+    render(result<void>(std::unexpected(read.error())));
+    return;
+  }
+  check(body.contains("invitee") && body["invitee"].is_string(), "an invitation names its invitee");
+  check(read->invitee.size() <= 254, "invitee limit");
+  check(read->roles.size() <= 20 && read->permissions.size() <= 50, "role and permission limits");
+  check(body.contains("roles") || read->roles == std::vector<std::string>{"member"},
+        "roles default to member");
+  check(body.contains("expires_in") || read->expires_in == 7 * 24 * 3600,
+        "the lifetime defaults to 7 days");
+}
+
+// POST /v1/invitations/{id}/accept and /decline (an empty body is the signed-in invitee's).
+void answer_bodies(const nlohmann::json& body) {
+  for (const bool accepting : {true, false}) {
+    auto read = read_answer_request(body, accepting);
+    if (!read) {
+      render(result<void>(std::unexpected(read.error())));
+      continue;
+    }
+    check(!read->token || (!read->token->empty() && read->token->size() <= 256), "token limit");
+    check(!read->password || (read->password->size() >= 8 && read->password->size() <= 1024),
+          "password limits");
+    check(accepting || !read->password, "declining reads no password");
+    check(read->token || !read->password, "a password only comes with a token");
+    check(read->name.size() <= 200, "name limit");
+  }
+}
+
 }  // namespace
 }  // namespace tenantry::api
 
@@ -273,5 +308,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   profile_body(*body);
   password_body(*body);
   activation_body(*body);
+  invitation_body(*body);
+  answer_bodies(*body);
   return 0;
 }
