@@ -123,8 +123,9 @@ TEST_F(ProjectionsRebuild, OfAnEmptyLogGivesEmptyReadModels) {
   auto outcome = cli::rebuild_read_models(rebuild_settings());
   ASSERT_TRUE(outcome) << outcome.error().message;
   EXPECT_EQ(outcome->plan.events, 0);
-  // api_tokens, events, the access tables, the groups and grants tables, tenants, users
-  ASSERT_EQ(outcome->checksum.tables.size(), 10u);
+  // api_tokens, events, the access tables, the groups and grants tables, invitations,
+  // tenants, users
+  ASSERT_EQ(outcome->checksum.tables.size(), 11u);
   for (const auto& t : outcome->checksum.tables) EXPECT_EQ(t.rows, 0) << t.table;
 }
 
