@@ -374,5 +374,30 @@ TEST_F(Invitations, WhatIsSentIsValidatedAndNobodyHandsOutMoreThanItHolds) {
   EXPECT_EQ(client().get(at + "?status=lost", admin).status, 400u);
 }
 
+TEST_F(Invitations, AnApiTokenNeverAnswersForItsCreator) {
+  auto org = create_tenant(unique("Tokened"));
+  auto child = create_tenant(unique("Tokened child"), id(org));
+  auto kai = make_user("kai");
+  auto added = client().post("/v1/tenants/" + id(org) + "/members",
+                             {{"user", kai.id}, {"roles", {"tenant_admin"}}}, admin);
+  ASSERT_EQ(added.status, 201u) << added.body;
+  settle(added);
+  auto issued =
+      client().post("/v1/tenants/" + id(org) + "/tokens",
+                    {{"name", "kai's"}, {"scopes", {"tenant.read", "member.read"}}}, kai.token);
+  ASSERT_EQ(issued.status, 201u) << issued.body;
+  settle(issued);
+  const std::string api_token = issued.json()["secret"];
+  auto sent = invite(id(child), {{"invitee", kai.email}, {"roles", {"viewer"}}}, admin);
+  // The token reads it as any member reader would, but it is not the invitee.
+  EXPECT_EQ(client().get("/v1/invitations/" + id(sent), api_token).status, 200u);
+  EXPECT_EQ(client().get("/v1/invitations", api_token).json()["count"], 0);
+  EXPECT_EQ(client().get("/v1/invitations", kai.token).json()["count"], 1);
+  auto by_token = answer(id(sent), "accept", nullptr, api_token);
+  EXPECT_EQ(by_token.status, 403u) << by_token.body;
+  auto in_person = answer(id(sent), "accept", nullptr, kai.token);
+  EXPECT_EQ(in_person.status, 200u) << in_person.body;
+}
+
 }  // namespace
 }  // namespace tenantry::testing
