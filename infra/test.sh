@@ -28,4 +28,6 @@ trap 'wait $fuzz_build 2>/dev/null || true' EXIT  # never leave a build running
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 cd "$TENANTRY_ROOT/build/test"
-TENANTRY_FUZZ_BUILD_STATUS="$status" ctest --output-on-failure --timeout 600 "$@"
+# Two at a time: only the unit tests run in parallel (integration, e2e, bench, faults and
+# fuzz are RUN_SERIAL, since they share the broker and the database).
+TENANTRY_FUZZ_BUILD_STATUS="$status" ctest --output-on-failure --timeout 600 --parallel 2 "$@"
