@@ -70,7 +70,7 @@ result<void> live_tenant(const request_context& ctx) {
 }
 
 response with_etag(response res, std::int64_t version) {
-  res.set(http::field::etag, "\"" + std::to_string(version) + "\"");
+  set_etag(res, version);
   return res;
 }
 

@@ -50,7 +50,7 @@ asio::awaitable<response> execute(services& s, const request_context& ctx, comma
   if (res.result_int() < 300 && !res.body().empty()) {
     const auto body = nlohmann::json::parse(res.body(), nullptr, false);
     if (body.is_object() && body.contains("version") && body["version"].is_number_integer())
-      res.set(http::field::etag, "\"" + std::to_string(body["version"].get<std::int64_t>()) + "\"");
+      set_etag(res, body["version"].get<std::int64_t>());
   }
   co_return res;
 }

@@ -148,7 +148,7 @@ asio::awaitable<response> get(services& s, request_context& ctx) {
   if (!row) co_return error_response(row.error());
   if (!*row) co_return error_response(object_not_found("invitation", ctx.params[0]).error());
   response res = json_response(200, invitation_json(**row));
-  res.set(http::field::etag, "\"" + std::to_string((*row)->version) + "\"");
+  set_etag(res, (*row)->version);
   co_return res;
 }
 

@@ -33,4 +33,11 @@ response error_response(errc category, std::string code, std::string message,
   return error_response(error{category, std::move(code), std::move(message), std::move(details)});
 }
 
+void set_etag(response& res, std::int64_t version) {
+  std::string tag(1, '"');
+  tag += std::to_string(version);
+  tag += '"';
+  res.set(http::field::etag, tag);
+}
+
 }  // namespace tenantry::api

@@ -2,6 +2,7 @@
 // Building responses: JSON bodies, and errors in the one shape every route uses:
 // {"error": "<code>", "message": "...", "details": {...}}.
 
+#include <cstdint>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -16,5 +17,7 @@ response json_response(unsigned status, const nlohmann::json& body);
 response error_response(const error& e);
 response error_response(errc category, std::string code, std::string message,
                         nlohmann::json details = nlohmann::json::object());
+// Sets `ETag: "<version>"`, a resource's aggregate version, which If-Match compares.
+void set_etag(response& res, std::int64_t version);
 
 }  // namespace tenantry::api

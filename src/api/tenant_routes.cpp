@@ -184,7 +184,7 @@ asio::awaitable<response> get(services& s, request_context& ctx) {
   auto row = co_await visible_tenant(s, ctx.params[0], *include);
   if (!row) co_return error_response(row.error());
   response res = json_response(200, tenant_json(*row));
-  res.set(http::field::etag, "\"" + std::to_string(row->version) + "\"");
+  set_etag(res, row->version);
   co_return res;
 }
 

@@ -78,7 +78,7 @@ asio::awaitable<response> get(services& s, request_context& ctx) {
                              "No API token '" + ctx.params[1] + "' on this tenant.",
                              {{"resource", "token"}});
   response res = json_response(200, token_json(**row, s.clock()));
-  res.set(http::field::etag, "\"" + std::to_string((*row)->version) + "\"");
+  set_etag(res, (*row)->version);
   co_return res;
 }
 

@@ -93,7 +93,7 @@ asio::awaitable<response> get_profile(services& s, request_context& ctx) {
     co_return error_response(errc::not_found, "not_found", "No user '" + ref + "' exists.",
                              {{"resource", "user"}});
   response res = json_response(200, profile_json(**row));
-  res.set(http::field::etag, "\"" + std::to_string((*row)->version) + "\"");
+  set_etag(res, (*row)->version);
   co_return res;
 }
 

@@ -46,8 +46,11 @@ std::string progress_cells(std::int64_t done, std::int64_t total, int width) {
       total > 0 ? std::clamp(static_cast<double>(done) / static_cast<double>(total), 0.0, 1.0)
                 : 1.0;
   const int full = static_cast<int>(fraction * width);
-  return "[" + std::string(static_cast<std::size_t>(full), '#') +
-         std::string(static_cast<std::size_t>(width - full), '.') + "]";
+  std::string cells(1, '[');
+  cells.append(static_cast<std::size_t>(full), '#');
+  cells.append(static_cast<std::size_t>(width - full), '.');
+  cells.push_back(']');
+  return cells;
 }
 
 progress_bar::progress_bar(std::FILE* out, std::string label, std::string unit, std::int64_t total,

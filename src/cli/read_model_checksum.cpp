@@ -118,7 +118,9 @@ table_checksum checksum_table(pqxx::connection& conn, pqxx::transaction_base& tx
             hash.add("N");
             continue;
           }
-          cell = "V" + std::to_string(field.size()) + ":";
+          cell.assign(1, 'V');
+          cell += std::to_string(field.size());
+          cell.push_back(':');
           cell.append(field.c_str(), field.size());
           hash.add(cell);
         }

@@ -65,7 +65,8 @@ bool is_valid_slug(std::string_view slug) {
 }
 
 std::string numbered_slug(std::string_view base, int n) {
-  const std::string suffix = "-" + std::to_string(n);
+  std::string suffix(1, '-');
+  suffix += std::to_string(n);
   std::string head(base.substr(0, max_slug_length - suffix.size()));
   while (!head.empty() && head.back() == '-') head.pop_back();
   return head + suffix;
