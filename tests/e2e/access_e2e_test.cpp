@@ -8,29 +8,11 @@ namespace {
 
 class Access : public e2e_test {
  protected:
-  struct account {
-    std::string id, email, token;
-  };
-
-  account make_user(const std::string& prefix) {
-    const std::string email = unique(prefix) + "@example.com";
-    auto r =
-        client().post("/v1/users", {{"email", email}, {"password", "password-" + prefix}}, admin);
-    EXPECT_EQ(r.status, 201u) << r.body;
-    settle(r);
-    return {r.json()["id"].get<std::string>(), email, login(email, "password-" + prefix)};
-  }
-
   nlohmann::json add_member(const std::string& tenant, const std::string& user,
                             nlohmann::json roles) {
-    auto r = client().post("/v1/tenants/" + tenant + "/members",
-                           {{"user", user}, {"roles", std::move(roles)}}, admin);
-    EXPECT_EQ(r.status, 201u) << r.body;
-    settle(r);
-    return r.json();
+    return made(client().post("/v1/tenants/" + tenant + "/members",
+                              {{"user", user}, {"roles", std::move(roles)}}, admin));
   }
-
-  static std::string id(const nlohmann::json& j) { return j["id"].get<std::string>(); }
 };
 
 TEST_F(Access, ATenantAdminManagesItsSubtreeAndSeesNothingElse) {

@@ -1,12 +1,18 @@
 #pragma once
 // One tenantryd per test suite (start-up costs a topic, a schema and a replay), with the
-// bootstrap admin's token at hand.
+// bootstrap admin's token at hand, and the steps most tests begin with: tenants and users
+// created as admin, waits until reads see a change, and the parts of an error answer.
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <cstdint>
 #include <memory>
 
+#include <pqxx/nontransaction>
+
 #include "http_client.hpp"
+#include "projections/migrations.hpp"
 #include "server_process.hpp"
 #include "test_env.hpp"
 
@@ -14,6 +20,11 @@ namespace tenantry::testing {
 
 class e2e_test : public ::testing::Test {
  protected:
+  // A user the admin created, signed in.
+  struct account {
+    std::string id, email, token;
+  };
+
   static void SetUpTestSuite() {
     server = std::make_unique<server_process>();
     server->start();
@@ -40,8 +51,22 @@ class e2e_test : public ::testing::Test {
     nlohmann::json body{{"name", name}};
     if (!parent.empty()) body["parent"] = parent;
     if (!slug.empty()) body["slug"] = slug;
-    auto r = client().post("/v1/tenants", body, admin);
-    EXPECT_EQ(r.status, 201u) << r.body;
+    return made(client().post("/v1/tenants", body, admin));
+  }
+
+  // Creates a user as admin (a unique email from `prefix`), waits until reads see it and
+  // signs it in.
+  account make_user(const std::string& prefix) {
+    const std::string email = unique(prefix) + "@example.com";
+    const std::string password = "password-" + prefix;
+    auto r = client().post("/v1/users", {{"email", email}, {"password", password}}, admin);
+    const nlohmann::json user = made(r);
+    return {user.value("id", ""), email, login(email, password)};
+  }
+
+  // Expects `status`, waits until reads see the change and returns the answer's body.
+  nlohmann::json made(const http_answer& r, unsigned status = 201) const {
+    EXPECT_EQ(r.status, status) << r.body;
     settle(r);
     return r.json();
   }
@@ -54,7 +79,37 @@ class e2e_test : public ::testing::Test {
     EXPECT_EQ(seen.status, 200u) << seen.body;
   }
 
+  // The single number `sql` selects from the read models and the archive of this server,
+  // straight from PostgreSQL.
+  std::int64_t count(const std::string& sql) const {
+    pqxx::connection conn(database_url());
+    auto used = use_schema(conn, server->schema());
+    EXPECT_TRUE(used) << used.error().message;
+    pqxx::nontransaction tx(conn);
+    return tx.exec(sql)[0][0].as<std::int64_t>();
+  }
+
   static std::string unique(const std::string& prefix) { return unique_name(prefix); }
+  static std::string id(const nlohmann::json& j) { return j["id"].get<std::string>(); }
+  static std::string lowercase(std::string text) {
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+  }
+
+  // The `error` of an error answer, or "" when the body is not one.
+  static std::string error_of(const http_answer& r) {
+    const auto body = r.json();
+    return body.is_object() && body.contains("error") && body["error"].is_string()
+               ? body["error"].get<std::string>()
+               : std::string();
+  }
+  // One of an error answer's details, or "" when it has none of that name.
+  static std::string detail(const http_answer& r, const std::string& name) {
+    const auto body = r.json();
+    return body.is_object() && body.contains("details") ? body["details"].value(name, "") : "";
+  }
+  // The kind of thing a 404 did not find.
+  static std::string resource(const http_answer& r) { return detail(r, "resource"); }
 
   static inline std::unique_ptr<server_process> server;
   std::string admin;

@@ -11,25 +11,6 @@ using nlohmann::json;
 
 class Groups : public e2e_test {
  protected:
-  struct account {
-    std::string id, email, token;
-  };
-
-  account make_user(const std::string& prefix) {
-    const std::string email = unique(prefix) + "@example.com";
-    auto r =
-        client().post("/v1/users", {{"email", email}, {"password", "password-" + prefix}}, admin);
-    EXPECT_EQ(r.status, 201u) << r.body;
-    settle(r);
-    return {r.json()["id"].get<std::string>(), email, login(email, "password-" + prefix)};
-  }
-
-  json made(const http_answer& r, unsigned status = 201) {
-    EXPECT_EQ(r.status, status) << r.body;
-    settle(r);
-    return r.json();
-  }
-
   json group(const std::string& tenant, const std::string& name) {
     const std::string at = tenant.empty() ? "/v1/groups" : "/v1/tenants/" + tenant + "/groups";
     return made(client().post(at, {{"name", name}}, admin));
@@ -51,13 +32,6 @@ class Groups : public e2e_test {
     return made(client().post(
         "/v1/permissions/grants",
         {{"principal", principal}, {"permission", permission}, {"object", object}}, token));
-  }
-
-  static std::string id(const json& j) { return j["id"].get<std::string>(); }
-  static std::string resource(const http_answer& r) {
-    const json body = r.json();
-    return body.is_object() && body.contains("details") ? body["details"].value("resource", "")
-                                                        : "";
   }
 };
 

@@ -6,11 +6,8 @@
 #include <chrono>
 #include <thread>
 
-#include <pqxx/nontransaction>
-
 #include "e2e_fixture.hpp"
 #include "events/kafka_event_log.hpp"
-#include "projections/migrations.hpp"
 
 namespace tenantry::testing {
 namespace {
@@ -19,25 +16,9 @@ using nlohmann::json;
 
 class Invitations : public e2e_test {
  protected:
-  struct account {
-    std::string id, email, token;
-  };
-
-  account make_user(const std::string& prefix) {
-    const std::string email = unique(prefix) + "@example.com";
-    auto r =
-        client().post("/v1/users", {{"email", email}, {"password", "password-" + prefix}}, admin);
-    EXPECT_EQ(r.status, 201u) << r.body;
-    settle(r);
-    return {r.json()["id"].get<std::string>(), email, login(email, "password-" + prefix)};
-  }
-
   // Sends an invitation as `as` and waits until reads see it; the answer holds the token.
   json invite(const std::string& tenant, const json& body, const std::string& as) {
-    auto r = client().post("/v1/tenants/" + tenant + "/invitations", body, as);
-    EXPECT_EQ(r.status, 201u) << r.body;
-    settle(r);
-    return r.json();
+    return made(client().post("/v1/tenants/" + tenant + "/invitations", body, as));
   }
 
   http_answer answer(const std::string& invitation, const std::string& verb, const json& body,
@@ -45,33 +26,8 @@ class Invitations : public e2e_test {
     return client().post("/v1/invitations/" + invitation + "/" + verb, body, as);
   }
 
-  // Rows of the read models and the archive, straight from PostgreSQL.
-  std::int64_t count(const std::string& sql) const {
-    pqxx::connection conn(database_url());
-    auto used = use_schema(conn, server->schema());
-    EXPECT_TRUE(used) << used.error().message;
-    pqxx::nontransaction tx(conn);
-    return tx.exec(sql)[0][0].as<std::int64_t>();
-  }
-
-  static std::string id(const json& j) { return j["id"].get<std::string>(); }
-  static std::string lowercase(std::string text) {
-    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return text;
-  }
-  static std::string error_of(const http_answer& r) {
-    const json body = r.json();
-    return body.is_object() ? body.value("error", "") : "";
-  }
-  static std::string resource(const http_answer& r) {
-    const json body = r.json();
-    return body.is_object() && body.contains("details") ? body["details"].value("resource", "")
-                                                        : "";
-  }
-  static std::string status_detail(const http_answer& r) {
-    const json body = r.json();
-    return body.is_object() && body.contains("details") ? body["details"].value("status", "") : "";
-  }
+  // The status of the invitation an invitation_not_pending answer names.
+  static std::string status_detail(const http_answer& r) { return detail(r, "status"); }
 };
 
 TEST_F(Invitations, TheTokenIsShownInOneAnswerAndStoredNowhere) {

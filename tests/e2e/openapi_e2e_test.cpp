@@ -152,14 +152,6 @@ class OpenApi : public e2e_test {
     return !(body.is_object() && body.value("message", "") == "No such route.");
   }
 
-  // The `error` of an error answer, or "" when the body is not one.
-  static std::string error_of(const http_answer& r) {
-    const auto body = r.json();
-    return body.is_object() && body.contains("error") && body["error"].is_string()
-               ? body["error"].get<std::string>()
-               : std::string();
-  }
-
   // A slug no tenant has: placeholders become it, so no probe touches real data.
   static std::string probe_slug() {
     std::string slug = unique("openapi-probe");

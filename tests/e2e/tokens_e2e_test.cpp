@@ -5,11 +5,8 @@
 #include <chrono>
 #include <thread>
 
-#include <pqxx/nontransaction>
-
 #include "e2e_fixture.hpp"
 #include "events/kafka_event_log.hpp"
-#include "projections/migrations.hpp"
 
 namespace tenantry::testing {
 namespace {
@@ -18,37 +15,11 @@ using nlohmann::json;
 
 class Tokens : public e2e_test {
  protected:
-  struct account {
-    std::string id, email, token;
-  };
-
-  account make_user(const std::string& prefix) {
-    const std::string email = unique(prefix) + "@example.com";
-    auto r =
-        client().post("/v1/users", {{"email", email}, {"password", "password-" + prefix}}, admin);
-    EXPECT_EQ(r.status, 201u) << r.body;
-    settle(r);
-    return {r.json()["id"].get<std::string>(), email, login(email, "password-" + prefix)};
-  }
-
   // Issues a token as `as` and waits until reads see it; the answer holds the secret.
   json issue(const std::string& tenant, const json& body, const std::string& as) {
-    auto r = client().post("/v1/tenants/" + tenant + "/tokens", body, as);
-    EXPECT_EQ(r.status, 201u) << r.body;
-    settle(r);
-    return r.json();
+    return made(client().post("/v1/tenants/" + tenant + "/tokens", body, as));
   }
 
-  // Rows of the read models and the archive, straight from PostgreSQL.
-  std::int64_t count(const std::string& sql) const {
-    pqxx::connection conn(database_url());
-    auto used = use_schema(conn, server->schema());
-    EXPECT_TRUE(used) << used.error().message;
-    pqxx::nontransaction tx(conn);
-    return tx.exec(sql)[0][0].as<std::int64_t>();
-  }
-
-  static std::string id(const json& j) { return j["id"].get<std::string>(); }
   static std::string secret(const json& j) { return j["secret"].get<std::string>(); }
 };
 
