@@ -19,10 +19,6 @@ using nlohmann::json;
 
 constexpr std::size_t max_ref = 320;
 
-command_response no_content(const command_effect&) {
-  return {204, ""};
-}
-
 // Answers with the role, assignment or membership the command's first event touched.
 response_renderer render_role(unsigned status) {
   return [status](const command_effect& effect) -> command_response {
@@ -365,7 +361,7 @@ asio::awaitable<response> delete_member(services& s, request_context& ctx) {
 
 void add_access_routes(router& r, services& s) {
   using v = http::verb;
-  auto bind = [&s](auto fn) { return [&s, fn](request_context& ctx) { return fn(s, ctx); }; };
+  auto bind = bind_to(s);
   r.add(v::get, "/v1/permissions", access::authenticated, bind(list_permissions));
   // Its own access for anyone; another principal's with role.read on the object.
   r.add(v::get, "/v1/authz/check", access::authenticated, bind(check));

@@ -8,6 +8,10 @@
 
 namespace tenantry::api {
 
+command_response no_content(const command_effect&) {
+  return {204, ""};
+}
+
 asio::awaitable<command_reply> send_command(services& s, const request_context& ctx, command cmd,
                                             response_renderer render, bool idempotent) {
   std::string key = idempotent ? ctx.header("Idempotency-Key") : std::string();

@@ -14,6 +14,9 @@ namespace tenantry::api {
 asio::awaitable<command_reply> send_command(services& s, const request_context& ctx, command cmd,
                                             response_renderer render, bool idempotent = true);
 
+// The answer of a command whose success has no body: 204.
+command_response no_content(const command_effect&);
+
 // send_command, then the HTTP response.
 asio::awaitable<response> execute(services& s, const request_context& ctx, command cmd,
                                   response_renderer render, bool idempotent = true);

@@ -19,10 +19,6 @@ using nlohmann::json;
 
 constexpr std::size_t max_ref = 320;
 
-command_response no_content(const command_effect&) {
-  return {204, ""};
-}
-
 response_renderer render_grant(unsigned status) {
   return [status](const command_effect& effect) -> command_response {
     if (effect.events.empty()) return {status, ""};
@@ -148,7 +144,7 @@ asio::awaitable<response> list(services& s, request_context& ctx) {
 
 void add_grant_routes(router& r, services& s) {
   using v = http::verb;
-  auto bind = [&s](auto fn) { return [&s, fn](request_context& ctx) { return fn(s, ctx); }; };
+  auto bind = bind_to(s);
   // Grants are listed with role.read and given and revoked with role.assign, where the
   // object lives; giving one also needs the permission itself there (the hand-out rule).
   r.add(v::get, "/v1/permissions/grants", access::authenticated, bind(list));

@@ -22,10 +22,6 @@ constexpr std::size_t max_description = 2000;
 constexpr std::size_t max_slug = 100;
 constexpr std::size_t max_ref = 320;
 
-command_response no_content(const command_effect&) {
-  return {204, ""};
-}
-
 // Answers with the group as the write model now holds it (also after a no-op change).
 response_renderer render_group(unsigned status, std::string ref) {
   return [status, ref = std::move(ref)](const command_effect& effect) -> command_response {
@@ -195,7 +191,7 @@ asio::awaitable<response> remove_member(services& s, request_context& ctx) {
 
 void add_group_routes(router& r, services& s) {
   using v = http::verb;
-  auto bind = [&s](auto fn) { return [&s, fn](request_context& ctx) { return fn(s, ctx); }; };
+  auto bind = bind_to(s);
   // Reading groups and their members needs member.read; changing them group.manage, on
   // the owning tenant (a platform role for platform groups).
   r.add(v::get, "/v1/groups", on_platform("member.read"), bind(list_platform_groups));

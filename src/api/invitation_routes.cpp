@@ -227,7 +227,7 @@ asio::awaitable<response> revoke(services& s, request_context& ctx) {
 
 void add_invitation_routes(router& r, services& s) {
   using v = http::verb;
-  auto bind = [&s](auto fn) { return [&s, fn](request_context& ctx) { return fn(s, ctx); }; };
+  auto bind = bind_to(s);
   // Sending and revoking need invitation.manage on the tenant; reading needs member.read
   // there, or being the invitee; only the invitee answers (signed in, or with the token).
   r.add(v::post, "/v1/tenants/{ref}/invitations", on_tenant("invitation.manage"), bind(create));

@@ -19,6 +19,12 @@ void add_invitation_routes(router& r, services& s);
 // The OpenAPI document with every route's guard as `x-tenantry-guard`: register last.
 void add_openapi_routes(router& r);
 
+// Binds handlers of the shape fn(services&, request_context&) to `s` for router::add:
+// `auto bind = bind_to(s); r.add(..., bind(get));`.
+inline auto bind_to(services& s) {
+  return [&s](auto fn) { return [&s, fn](request_context& ctx) { return fn(s, ctx); }; };
+}
+
 // 429 rate_limited with Retry-After and RateLimit-* headers.
 response rate_limited(const rate_decision& d);
 

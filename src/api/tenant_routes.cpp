@@ -42,10 +42,6 @@ response_renderer render_tenant_by_ref(std::string ref, unsigned status) {
   };
 }
 
-command_response no_content(const command_effect&) {
-  return {204, ""};
-}
-
 // The tenant a read names. The route's guard let the caller read it; 404 when missing.
 asio::awaitable<result<tenant_row>> visible_tenant(services& s, const std::string& ref,
                                                    bool include_deleted) {
@@ -303,7 +299,7 @@ asio::awaitable<response> hierarchy(services& s, request_context& ctx) {
 
 void add_tenant_routes(router& r, services& s) {
   using v = http::verb;
-  auto bind = [&s](auto fn) { return [&s, fn](request_context& ctx) { return fn(s, ctx); }; };
+  auto bind = bind_to(s);
   const auto lifecycle_guard = on_tenant(std::string(tenant_lifecycle));
   const std::string to_root(manage_root_tenants);
   // Creating: tenant.create_child on the body's parent; a root needs a platform role.

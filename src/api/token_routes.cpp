@@ -38,10 +38,6 @@ response_renderer render_token(unsigned status) {
   };
 }
 
-command_response no_content(const command_effect&) {
-  return {204, ""};
-}
-
 result<std::optional<std::string>> status_param(const request_context& ctx) {
   auto status = ctx.query("status");
   if (!status || *status == "active" || *status == "expired" || *status == "revoked") return status;
@@ -127,7 +123,7 @@ asio::awaitable<response> revoke(services& s, request_context& ctx) {
 
 void add_token_routes(router& r, services& s) {
   using v = http::verb;
-  auto bind = [&s](auto fn) { return [&s, fn](request_context& ctx) { return fn(s, ctx); }; };
+  auto bind = bind_to(s);
   r.add(v::get, "/v1/tenants/{ref}/tokens", on_tenant("token.manage"), bind(list));
   r.add(v::post, "/v1/tenants/{ref}/tokens", on_tenant("token.manage"), bind(create));
   r.add(v::get, "/v1/tenants/{ref}/tokens/{id}", on_tenant("token.manage"), bind(get));

@@ -30,10 +30,6 @@ response_renderer render_user(std::string ref, unsigned status,
   };
 }
 
-command_response no_content(const command_effect&) {
-  return {204, ""};
-}
-
 }  // namespace
 
 asio::awaitable<response> update(services& s, request_context& ctx, bool replace) {

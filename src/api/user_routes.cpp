@@ -175,7 +175,7 @@ void add_user_routes(router& r, services& s) {
   using v = http::verb;
   const auto auth = access::authenticated;
   const std::string manage(manage_users);
-  auto bind = [&s](auto fn) { return [&s, fn](request_context& ctx) { return fn(s, ctx); }; };
+  auto bind = bind_to(s);
   r.add(v::post, "/v1/users", on_platform(manage), bind(create));
   r.add(v::get, "/v1/users", auth, bind(list));
   r.add(v::get, "/v1/users/me", auth, bind(get));
