@@ -239,9 +239,9 @@ asio::awaitable<response> list_role_assignments(services& s, request_context& ct
   };
   auto page = co_await query(s.db, std::move(select));
   if (!page) co_return error_response(page.error());
-  json results = json::array();
-  for (const auto& row : page->rows) results.push_back(assignment_json(row, s.clock()));
-  co_return json_response(200, page_envelope(ctx, *paging, page->count, std::move(results)));
+  co_return page_response(ctx, *paging, *page, [&s](const assignment_row& row) {
+    return assignment_json(row, s.clock());
+  });
 }
 
 asio::awaitable<response> create_role_assignment(services& s, request_context& ctx) {
@@ -303,9 +303,7 @@ asio::awaitable<response> list_tenant_members(services& s, request_context& ctx)
   };
   auto page = co_await query(s.db, std::move(select));
   if (!page) co_return error_response(page.error());
-  json results = json::array();
-  for (const auto& row : page->rows) results.push_back(member_json(row));
-  co_return json_response(200, page_envelope(ctx, *paging, page->count, std::move(results)));
+  co_return page_response(ctx, *paging, *page, member_json);
 }
 
 asio::awaitable<response> get_member(services& s, request_context& ctx) {

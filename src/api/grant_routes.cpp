@@ -135,9 +135,7 @@ asio::awaitable<response> list(services& s, request_context& ctx) {
   auto select = [f = *filter](pqxx::connection& c) { return list_grants(c, f); };
   auto page = co_await query(s.db, std::move(select));
   if (!page) co_return error_response(page.error());
-  json results = json::array();
-  for (const auto& row : page->rows) results.push_back(grant_json(row));
-  co_return json_response(200, page_envelope(ctx, *paging, page->count, std::move(results)));
+  co_return page_response(ctx, *paging, *page, grant_json);
 }
 
 }  // namespace

@@ -77,9 +77,7 @@ asio::awaitable<response> list(services& s, request_context& ctx,
   auto select = [f](pqxx::connection& c) { return list_groups(c, f); };
   auto page = co_await query(s.db, std::move(select));
   if (!page) co_return error_response(page.error());
-  json results = json::array();
-  for (const auto& row : page->rows) results.push_back(group_json(row));
-  co_return json_response(200, page_envelope(ctx, *paging, page->count, std::move(results)));
+  co_return page_response(ctx, *paging, *page, group_json);
 }
 
 // Named locals, not temporaries, into the co_await (the g++ 12 bug of docs/development.md).
@@ -165,9 +163,9 @@ asio::awaitable<response> list_members(services& s, request_context& ctx) {
   };
   auto page = co_await query(s.db, std::move(select));
   if (!page) co_return error_response(page.error());
-  json results = json::array();
-  for (const auto& row : page->rows) results.push_back(group_member_json(ctx.object->id, row));
-  co_return json_response(200, page_envelope(ctx, *paging, page->count, std::move(results)));
+  co_return page_response(ctx, *paging, *page, [&ctx](const group_member_row& row) {
+    return group_member_json(ctx.object->id, row);
+  });
 }
 
 asio::awaitable<response> add_member(services& s, request_context& ctx) {

@@ -113,9 +113,7 @@ asio::awaitable<response> list(services& s, request_context& ctx, invitation_fil
   auto select = [f](pqxx::connection& c) { return list_invitations(c, f); };
   auto page = co_await query(s.db, std::move(select));
   if (!page) co_return error_response(page.error());
-  json results = json::array();
-  for (const auto& row : page->rows) results.push_back(invitation_json(row));
-  co_return json_response(200, page_envelope(ctx, *paging, page->count, std::move(results)));
+  co_return page_response(ctx, *paging, *page, invitation_json);
 }
 
 // GET /v1/tenants/{ref}/invitations

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/request_context.hpp"
+#include "api/responses.hpp"
 #include "events/result.hpp"
 
 namespace tenantry::api {
@@ -27,5 +28,14 @@ result<bool> bool_param(const request_context& ctx, std::string_view name, bool 
 
 nlohmann::json page_envelope(const request_context& ctx, const paging& p, std::int64_t count,
                              nlohmann::json results);
+
+// 200 with the envelope around a page of a list query ({count, rows}), each row as
+// `show` represents it.
+template <class Page, class Show>
+response page_response(const request_context& ctx, const paging& p, const Page& page, Show show) {
+  nlohmann::json results = nlohmann::json::array();
+  for (const auto& row : page.rows) results.push_back(show(row));
+  return json_response(200, page_envelope(ctx, p, page.count, std::move(results)));
+}
 
 }  // namespace tenantry::api

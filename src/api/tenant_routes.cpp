@@ -135,10 +135,7 @@ asio::awaitable<response> tenant_list(services& s, const request_context& ctx,
   auto select = [f](pqxx::connection& c) { return list_tenants(c, f); };
   auto page = co_await query(s.db, std::move(select));
   if (!page) co_return error_response(page.error());
-  nlohmann::json results = nlohmann::json::array();
-  for (const auto& row : page->rows) results.push_back(tenant_json(row));
-  co_return json_response(
-      200, page_envelope(ctx, {f.page, f.page_size}, page->count, std::move(results)));
+  co_return page_response(ctx, {f.page, f.page_size}, *page, tenant_json);
 }
 
 asio::awaitable<response> list(services& s, request_context& ctx) {

@@ -57,9 +57,8 @@ asio::awaitable<response> list(services& s, request_context& ctx) {
   auto select = [f](pqxx::connection& c) { return list_tokens(c, f); };
   auto page = co_await query(s.db, std::move(select));
   if (!page) co_return error_response(page.error());
-  json results = json::array();
-  for (const auto& row : page->rows) results.push_back(token_json(row, now));
-  co_return json_response(200, page_envelope(ctx, *paging, page->count, std::move(results)));
+  co_return page_response(ctx, *paging, *page,
+                          [now](const token_row& row) { return token_json(row, now); });
 }
 
 asio::awaitable<response> get(services& s, request_context& ctx) {
