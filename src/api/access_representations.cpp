@@ -1,19 +1,19 @@
 #include "api/access_representations.hpp"
 
+#include "api/representation_fields.hpp"
+
 namespace tenantry::api {
 
 using nlohmann::json;
 
 json role_json(const role_row& r) {
-  return {{"id", r.id},
-          {"name", r.name},
-          {"description", r.description},
-          {"permissions", r.permissions},
-          {"tenant_id", r.tenant_id},
-          {"is_builtin", false},
-          {"version", r.version},
-          {"created_at", format_rfc3339(r.created_at)},
-          {"updated_at", format_rfc3339(r.updated_at)}};
+  return versioned({{"id", r.id},
+                    {"name", r.name},
+                    {"description", r.description},
+                    {"permissions", r.permissions},
+                    {"tenant_id", r.tenant_id},
+                    {"is_builtin", false}},
+                   r);
 }
 
 json builtin_role_json(std::string_view name) {
@@ -36,15 +36,13 @@ json assignment_json(const assignment_row& a, timestamp now) {
   const char* status = a.is_revoked                           ? "revoked"
                        : a.expires_at && *a.expires_at <= now ? "expired"
                                                               : "active";
-  return {{"id", a.id},
-          {"tenant_id", a.tenant_id},
-          {"principal", {{"type", a.principal_type}, {"id", a.principal_id}}},
-          {"role", {{"id", a.role}, {"name", a.role_name}}},
-          {"expires_at", a.expires_at ? json(format_rfc3339(*a.expires_at)) : json(nullptr)},
-          {"status", status},
-          {"version", a.version},
-          {"created_at", format_rfc3339(a.created_at)},
-          {"updated_at", format_rfc3339(a.updated_at)}};
+  return versioned({{"id", a.id},
+                    {"tenant_id", a.tenant_id},
+                    {"principal", {{"type", a.principal_type}, {"id", a.principal_id}}},
+                    {"role", {{"id", a.role}, {"name", a.role_name}}},
+                    {"expires_at", time_or_null(a.expires_at)},
+                    {"status", status}},
+                   a);
 }
 
 assignment_row assignment_row_of(const access_directory& dir, const assignment_state& a) {
@@ -54,17 +52,11 @@ assignment_row assignment_row_of(const access_directory& dir, const assignment_s
 }
 
 json member_json(const member_row& m) {
-  json roles = json::array();
-  for (std::size_t i = 0; i < m.roles.size(); ++i)
-    roles.push_back(
-        {{"id", m.roles[i]}, {"name", i < m.role_names.size() ? m.role_names[i] : m.roles[i]}});
-  return {{"id", m.id},
-          {"tenant_id", m.tenant_id},
-          {"user", {{"id", m.user_id}, {"email", m.email}, {"name", m.name}}},
-          {"roles", std::move(roles)},
-          {"version", m.version},
-          {"created_at", format_rfc3339(m.created_at)},
-          {"updated_at", format_rfc3339(m.updated_at)}};
+  return versioned({{"id", m.id},
+                    {"tenant_id", m.tenant_id},
+                    {"user", {{"id", m.user_id}, {"email", m.email}, {"name", m.name}}},
+                    {"roles", role_refs_json(m.roles, m.role_names)}},
+                   m);
 }
 
 member_row member_row_of(const write_model& model, const membership_state& m) {

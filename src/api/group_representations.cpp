@@ -1,20 +1,20 @@
 #include "api/group_representations.hpp"
 
+#include "api/representation_fields.hpp"
+
 namespace tenantry::api {
 
 using nlohmann::json;
 
 json group_json(const group_row& g) {
-  return {{"id", g.id},
-          {"slug", g.slug},
-          {"name", g.name},
-          {"description", g.description},
-          {"tenant_id", g.tenant_id ? json(*g.tenant_id) : json(nullptr)},
-          {"scope", g.tenant_id ? "tenant" : "platform"},
-          {"member_count", g.member_count},
-          {"version", g.version},
-          {"created_at", format_rfc3339(g.created_at)},
-          {"updated_at", format_rfc3339(g.updated_at)}};
+  return versioned({{"id", g.id},
+                    {"slug", g.slug},
+                    {"name", g.name},
+                    {"description", g.description},
+                    {"tenant_id", or_null(g.tenant_id)},
+                    {"scope", g.tenant_id ? "tenant" : "platform"},
+                    {"member_count", g.member_count}},
+                   g);
 }
 
 group_row group_row_of(const group_state& g) {
@@ -38,15 +38,13 @@ json group_member_json(const std::string& group_id, const group_member_row& m) {
 }
 
 json grant_json(const grant_row& g) {
-  return {{"id", g.id},
-          {"principal", {{"type", g.principal_type}, {"id", g.principal_id}}},
-          {"permission", g.permission},
-          {"object", {{"type", g.object_type}, {"id", g.object_id}}},
-          {"tenant_id", g.tenant_id ? json(*g.tenant_id) : json(nullptr)},
-          {"status", g.is_revoked ? "revoked" : "active"},
-          {"version", g.version},
-          {"created_at", format_rfc3339(g.created_at)},
-          {"updated_at", format_rfc3339(g.updated_at)}};
+  return versioned({{"id", g.id},
+                    {"principal", {{"type", g.principal_type}, {"id", g.principal_id}}},
+                    {"permission", g.permission},
+                    {"object", {{"type", g.object_type}, {"id", g.object_id}}},
+                    {"tenant_id", or_null(g.tenant_id)},
+                    {"status", g.is_revoked ? "revoked" : "active"}},
+                   g);
 }
 
 grant_row grant_row_of(const grant_state& g) {

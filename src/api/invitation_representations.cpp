@@ -1,27 +1,23 @@
 #include "api/invitation_representations.hpp"
 
+#include "api/representation_fields.hpp"
+
 namespace tenantry::api {
 
 using nlohmann::json;
 
 json invitation_json(const invitation_row& i) {
-  json roles = json::array();
-  for (std::size_t n = 0; n < i.roles.size(); ++n)
-    roles.push_back(
-        {{"id", i.roles[n]}, {"name", n < i.role_names.size() ? i.role_names[n] : i.roles[n]}});
-  return {{"id", i.id},
-          {"tenant_id", i.tenant_id},
-          {"invitee", i.invitee},
-          {"roles", std::move(roles)},
-          {"permissions", i.permissions},
-          {"status", i.status},
-          {"expires_at", format_rfc3339(i.expires_at)},
-          {"invited_by", i.invited_by},
-          {"answered_by", i.answered_by ? json(*i.answered_by) : json(nullptr)},
-          {"answered_at", i.answered_at ? json(format_rfc3339(*i.answered_at)) : json(nullptr)},
-          {"version", i.version},
-          {"created_at", format_rfc3339(i.created_at)},
-          {"updated_at", format_rfc3339(i.updated_at)}};
+  return versioned({{"id", i.id},
+                    {"tenant_id", i.tenant_id},
+                    {"invitee", i.invitee},
+                    {"roles", role_refs_json(i.roles, i.role_names)},
+                    {"permissions", i.permissions},
+                    {"status", i.status},
+                    {"expires_at", format_rfc3339(i.expires_at)},
+                    {"invited_by", i.invited_by},
+                    {"answered_by", or_null(i.answered_by)},
+                    {"answered_at", time_or_null(i.answered_at)}},
+                   i);
 }
 
 invitation_row invitation_row_of(const write_model& model, const invitation_state& i,

@@ -1,20 +1,20 @@
 #include "api/representations.hpp"
 
+#include "api/representation_fields.hpp"
+
 namespace tenantry::api {
 
 nlohmann::json tenant_json(const tenant_row& t) {
-  return {{"id", t.id},
-          {"slug", t.slug},
-          {"name", t.name},
-          {"description", t.description},
-          {"parent_id", t.parent_id ? nlohmann::json(*t.parent_id) : nlohmann::json(nullptr)},
-          {"level", t.level},
-          {"status", t.status},
-          {"effective_status", t.effective_status},
-          {"is_deleted", t.is_deleted},
-          {"version", t.version},
-          {"created_at", format_rfc3339(t.created_at)},
-          {"updated_at", format_rfc3339(t.updated_at)}};
+  return versioned({{"id", t.id},
+                    {"slug", t.slug},
+                    {"name", t.name},
+                    {"description", t.description},
+                    {"parent_id", or_null(t.parent_id)},
+                    {"level", t.level},
+                    {"status", t.status},
+                    {"effective_status", t.effective_status},
+                    {"is_deleted", t.is_deleted}},
+                   t);
 }
 
 tenant_row tenant_row_of(const tenant_directory& dir, const tenant_state& t) {
@@ -33,15 +33,13 @@ tenant_row tenant_row_of(const tenant_directory& dir, const tenant_state& t) {
 }
 
 nlohmann::json user_json(const user_row& u) {
-  return {{"id", u.id},
-          {"email", u.email},
-          {"name", u.name},
-          {"platform_roles", u.platform_roles},
-          {"is_active", u.is_active},
-          {"is_deleted", u.is_deleted},
-          {"version", u.version},
-          {"created_at", format_rfc3339(u.created_at)},
-          {"updated_at", format_rfc3339(u.updated_at)}};
+  return versioned({{"id", u.id},
+                    {"email", u.email},
+                    {"name", u.name},
+                    {"platform_roles", u.platform_roles},
+                    {"is_active", u.is_active},
+                    {"is_deleted", u.is_deleted}},
+                   u);
 }
 
 user_row user_row_of(const user_state& u) {

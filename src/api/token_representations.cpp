@@ -1,25 +1,25 @@
 #include "api/token_representations.hpp"
 
+#include "api/representation_fields.hpp"
+
 namespace tenantry::api {
 
 using nlohmann::json;
 
 json token_json(const token_row& t, timestamp now) {
   const char* status = t.is_revoked ? "revoked" : t.expires_at <= now ? "expired" : "active";
-  return {{"id", t.id},
-          {"tenant_id", t.tenant_id},
-          {"name", t.name},
-          {"description", t.description},
-          {"scopes", t.scopes},
-          {"prefix", t.prefix},
-          {"created_by", t.created_by},
-          {"expires_at", format_rfc3339(t.expires_at)},
-          {"status", status},
-          {"revoked_at", t.revoked_at ? json(format_rfc3339(*t.revoked_at)) : json(nullptr)},
-          {"revoked_reason", t.revoked_reason ? json(*t.revoked_reason) : json(nullptr)},
-          {"version", t.version},
-          {"created_at", format_rfc3339(t.created_at)},
-          {"updated_at", format_rfc3339(t.updated_at)}};
+  return versioned({{"id", t.id},
+                    {"tenant_id", t.tenant_id},
+                    {"name", t.name},
+                    {"description", t.description},
+                    {"scopes", t.scopes},
+                    {"prefix", t.prefix},
+                    {"created_by", t.created_by},
+                    {"expires_at", format_rfc3339(t.expires_at)},
+                    {"status", status},
+                    {"revoked_at", time_or_null(t.revoked_at)},
+                    {"revoked_reason", or_null(t.revoked_reason)}},
+                   t);
 }
 
 token_row token_row_of(const token_state& t) {
