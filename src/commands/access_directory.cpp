@@ -241,11 +241,6 @@ using events = std::vector<event>;
 constexpr std::size_t max_role_name = 100;
 constexpr std::size_t max_role_description = 1000;
 
-auto validation(std::string field, std::string problem) {
-  return fail(errc::invalid_argument, "validation_error", field + ": " + problem,
-              {{field, problem}});
-}
-
 // details.resource tells which object is missing: user, role, role_assignment, member.
 auto not_found(std::string resource, std::string what) {
   return fail(errc::not_found, "not_found", "No " + what + " exists.",

@@ -8,11 +8,6 @@ namespace {
 
 using events = std::vector<event>;
 
-auto validation(std::string field, std::string problem) {
-  return fail(errc::invalid_argument, "validation_error", field + ": " + problem,
-              {{field, problem}});
-}
-
 // The principal a grant names, as an id: a user, or a group usable on the object.
 result<std::string> principal_of(const write_model& m, const grant_permission& c,
                                  const std::vector<std::string>& path) {

@@ -14,11 +14,6 @@ using events = std::vector<event>;
 constexpr std::size_t max_group_name = 200;
 constexpr std::size_t max_group_description = 2000;
 
-auto validation(std::string field, std::string problem) {
-  return fail(errc::invalid_argument, "validation_error", field + ": " + problem,
-              {{field, problem}});
-}
-
 bool same_name(std::string_view a, std::string_view b) {
   return std::ranges::equal(a, b, [](char x, char y) {
     return std::tolower(static_cast<unsigned char>(x)) ==

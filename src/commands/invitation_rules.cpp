@@ -9,11 +9,6 @@ namespace {
 
 using events = std::vector<event>;
 
-auto validation(std::string field, std::string problem) {
-  return fail(errc::invalid_argument, "validation_error", field + ": " + problem,
-              {{field, problem}});
-}
-
 // The invitation a command names: 404 when it is missing or inside a deleted tenant.
 result<const invitation_state*> find_invitation(const write_model& m, const std::string& ref) {
   if (!find_object(m, "invitation", ref)) return object_not_found("invitation", ref);

@@ -155,11 +155,6 @@ namespace {
 constexpr std::size_t max_name_length = 200;
 constexpr std::size_t max_description_length = 2000;
 
-auto validation(std::string field, std::string problem) {
-  return fail(errc::invalid_argument, "validation_error", field + ": " + problem,
-              {{field, problem}});
-}
-
 }  // namespace
 
 std::unexpected<error> tenant_not_found(std::string_view ref) {

@@ -91,11 +91,6 @@ namespace {
 
 using events = std::vector<event>;
 
-auto validation(std::string field, std::string problem) {
-  return fail(errc::invalid_argument, "validation_error", field + ": " + problem,
-              {{field, problem}});
-}
-
 auto token_not_found(const std::string& ref) {
   return fail(errc::not_found, "not_found", "No API token '" + ref + "' on this tenant.",
               {{"resource", "token"}});

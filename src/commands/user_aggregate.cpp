@@ -145,11 +145,6 @@ namespace {
 
 using events = std::vector<event>;
 
-auto validation(std::string field, std::string problem) {
-  return fail(errc::invalid_argument, "validation_error", field + ": " + problem,
-              {{field, problem}});
-}
-
 result<events> decide_register(const user_directory& dir, const register_user& c,
                                const decide_context& ctx) {
   if (c.only_if_first && !dir.empty()) return events{};

@@ -17,11 +17,6 @@ constexpr std::size_t max_short_text = 200;
 constexpr std::size_t max_bio = 2000;
 constexpr std::size_t max_url = 2048;
 
-auto validation(std::string field, std::string problem) {
-  return fail(errc::invalid_argument, "validation_error", field + ": " + problem,
-              {{field, problem}});
-}
-
 auto user_not_found(std::string_view ref) {
   return fail(errc::not_found, "not_found", "No user '" + std::string(ref) + "' exists.",
               {{"resource", "user"}});

@@ -40,4 +40,11 @@ inline std::unexpected<error> fail(errc category, std::string code, std::string 
   return std::unexpected(error{category, std::move(code), std::move(message), std::move(details)});
 }
 
+// 400 validation_error about one field of a request: "<field>: <problem>", with the
+// problem under details.<field>.
+inline std::unexpected<error> validation(std::string field, std::string problem) {
+  return fail(errc::invalid_argument, "validation_error", field + ": " + problem,
+              {{field, problem}});
+}
+
 }  // namespace tenantry
