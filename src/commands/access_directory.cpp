@@ -234,6 +234,31 @@ void access_directory::evolve(const event& e, std::int64_t version, timestamp at
 
 // ---- decide ---------------------------------------------------------------------------
 
+result<std::vector<std::string>> usable_roles(const access_directory& dir,
+                                              const tenant_directory& tenants,
+                                              const tenant_state& t,
+                                              const std::vector<std::string>& given) {
+  std::vector<std::string> out;
+  for (const auto& ref : given) {
+    auto role = dir.usable_role(tenants, t, ref);
+    if (!role) return validation("roles", "no role '" + ref + "' can be held on this tenant");
+    if (std::ranges::find(out, *role) == out.end()) out.push_back(*role);
+  }
+  return out;
+}
+
+result<std::vector<std::string>> checked_permissions(const std::vector<std::string>& given) {
+  std::vector<std::string> out;
+  for (const auto& p : given) {
+    if (!is_tenant_permission(p))
+      return validation("permissions", "unknown permission '" + p + "'");
+    out.push_back(p);
+  }
+  std::ranges::sort(out);
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 namespace {
 
 using events = std::vector<event>;
@@ -253,18 +278,6 @@ result<const tenant_state*> usable_tenant(const tenant_directory& tenants, std::
   if (!t) return t;
   if (auto active = require_active(tenants, **t); !active) return std::unexpected(active.error());
   return t;
-}
-
-result<std::vector<std::string>> checked_permissions(const std::vector<std::string>& given) {
-  std::vector<std::string> out;
-  for (const auto& p : given) {
-    if (!is_tenant_permission(p))
-      return validation("permissions", "unknown permission '" + p + "'");
-    out.push_back(p);
-  }
-  std::ranges::sort(out);
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
 }
 
 // A role name: not blank, not a built-in role's, not another live role's of the tenant.
@@ -289,19 +302,6 @@ result<const role_state*> own_role(const access_directory& dir, const tenant_sta
   if (!r || r->deleted || r->tenant != t.id)
     return not_found("role", "role '" + ref + "' on this tenant");
   return r;
-}
-
-result<std::vector<std::string>> usable_roles(const access_directory& dir,
-                                              const tenant_directory& tenants,
-                                              const tenant_state& t,
-                                              const std::vector<std::string>& given) {
-  std::vector<std::string> out;
-  for (const auto& ref : given) {
-    auto role = dir.usable_role(tenants, t, ref);
-    if (!role) return validation("roles", "no role '" + ref + "' can be held on this tenant");
-    if (std::ranges::find(out, *role) == out.end()) out.push_back(*role);
-  }
-  return out;
 }
 
 }  // namespace

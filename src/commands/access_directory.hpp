@@ -98,6 +98,16 @@ class access_directory {
   std::unordered_map<tenant_id, std::size_t> member_counts_;
 };
 
+// Rules memberships share with invitations.
+// The roles usable on `t` (see usable_role), as keys, each once; 400 naming the first that
+// is not.
+result<std::vector<std::string>> usable_roles(const access_directory& dir,
+                                              const tenant_directory& tenants,
+                                              const tenant_state& t,
+                                              const std::vector<std::string>& given);
+// Tenant permissions, sorted, each once; 400 naming the first unknown one.
+result<std::vector<std::string>> checked_permissions(const std::vector<std::string>& given);
+
 using access_command =
     std::variant<define_role, change_role, delete_role, assign_role, revoke_role_assignment,
                  add_member, change_member, remove_member>;

@@ -23,30 +23,6 @@ result<void> require_pending(const invitation_state& i) {
               {{"status", status}});
 }
 
-// Roles usable on the tenant, as keys (built-in names, custom role ids), each once.
-result<std::vector<std::string>> usable_roles(const write_model& m, const tenant_state& t,
-                                              const std::vector<std::string>& given) {
-  std::vector<std::string> out;
-  for (const auto& ref : given) {
-    auto role = m.access.usable_role(m.tenants, t, ref);
-    if (!role) return validation("roles", "no role '" + ref + "' can be held on this tenant");
-    if (std::ranges::find(out, *role) == out.end()) out.push_back(*role);
-  }
-  return out;
-}
-
-result<std::vector<std::string>> known_permissions(const std::vector<std::string>& given) {
-  std::vector<std::string> out;
-  for (const auto& p : given) {
-    if (!is_tenant_permission(p))
-      return validation("permissions", "unknown permission '" + p + "'");
-    out.push_back(p);
-  }
-  std::ranges::sort(out);
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
-
 // One invitation at a time per email and tenant; an expired one still pending by its
 // recorded status is recorded as expired on the way.
 result<events> decide_send(const write_model& m, const send_invitation& c,
@@ -60,9 +36,9 @@ result<events> decide_send(const write_model& m, const send_invitation& c,
     return validation("expires_in", "must be between 1 and " +
                                         std::to_string(max_invitation_lifetime) + " seconds");
   if (c.token_hash.empty()) return validation("token", "the invitation needs a token");
-  auto roles = usable_roles(m, t, c.roles);
+  auto roles = usable_roles(m.access, m.tenants, t, c.roles);
   if (!roles) return std::unexpected(roles.error());
-  auto permissions = known_permissions(c.permissions);
+  auto permissions = checked_permissions(c.permissions);
   if (!permissions) return std::unexpected(permissions.error());
   const std::string email = normalize_email(c.invitee);
   if (const user_state* u = m.users.find_by_email(email); u && m.access.membership(t.id, u->id))
