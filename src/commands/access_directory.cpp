@@ -272,14 +272,6 @@ auto not_found(std::string resource, std::string what) {
               {{"resource", std::move(resource)}});
 }
 
-// The live, active tenant an access command names.
-result<const tenant_state*> usable_tenant(const tenant_directory& tenants, std::string_view ref) {
-  auto t = live_tenant(tenants, ref, std::nullopt);
-  if (!t) return t;
-  if (auto active = require_active(tenants, **t); !active) return std::unexpected(active.error());
-  return t;
-}
-
 // A role name: not blank, not a built-in role's, not another live role's of the tenant.
 result<void> check_role_name(const access_directory& dir, const tenant_state& t,
                              const std::string& name, const role_state* self) {
@@ -312,7 +304,7 @@ result<std::vector<event>> decide(const access_directory& dir, const tenant_dire
   // Every access command acts inside one live, active tenant.
   const std::string& tenant_ref =
       std::visit([](const auto& c) -> const std::string& { return c.tenant_ref; }, command);
-  auto found = usable_tenant(tenants, tenant_ref);
+  auto found = active_tenant(tenants, tenant_ref);
   if (!found) return std::unexpected(found.error());
   const tenant_state& t = **found;
 

@@ -25,9 +25,8 @@ bool same_name(std::string_view a, std::string_view b) {
 result<std::optional<tenant_id>> usable_owner(const write_model& m,
                                               const std::optional<std::string>& tenant_ref) {
   if (!tenant_ref) return std::optional<tenant_id>();
-  auto t = live_tenant(m.tenants, *tenant_ref, std::nullopt);
+  auto t = active_tenant(m.tenants, *tenant_ref);
   if (!t) return std::unexpected(t.error());
-  if (auto active = require_active(m.tenants, **t); !active) return std::unexpected(active.error());
   return std::optional((*t)->id);
 }
 

@@ -27,10 +27,9 @@ result<void> require_pending(const invitation_state& i) {
 // recorded status is recorded as expired on the way.
 result<events> decide_send(const write_model& m, const send_invitation& c,
                            const decide_context& ctx) {
-  auto found = live_tenant(m.tenants, c.tenant_ref, std::nullopt);
+  auto found = active_tenant(m.tenants, c.tenant_ref);
   if (!found) return std::unexpected(found.error());
   const tenant_state& t = **found;
-  if (auto active = require_active(m.tenants, t); !active) return std::unexpected(active.error());
   if (!plausible_email(c.invitee)) return validation("invitee", "must be an email address");
   if (c.expires_in < 1 || c.expires_in > max_invitation_lifetime)
     return validation("expires_in", "must be between 1 and " +

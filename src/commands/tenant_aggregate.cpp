@@ -182,6 +182,13 @@ result<void> require_active(const tenant_directory& dir, const tenant_state& t) 
   return {};
 }
 
+result<const tenant_state*> active_tenant(const tenant_directory& dir, std::string_view ref) {
+  auto t = live_tenant(dir, ref, std::nullopt);
+  if (!t) return t;
+  if (auto active = require_active(dir, **t); !active) return std::unexpected(active.error());
+  return t;
+}
+
 namespace {
 
 // The parent a create or move names: live and active, or a clear error.

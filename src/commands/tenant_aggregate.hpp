@@ -68,6 +68,8 @@ result<const tenant_state*> live_tenant(const tenant_directory& dir, std::string
                                         std::optional<std::int64_t> expected_version);
 // 409 tenant_not_active unless the tenant and all its ancestors are active.
 result<void> require_active(const tenant_directory& dir, const tenant_state& t);
+// The live tenant a command names, active with all its ancestors (404 or 409 otherwise).
+result<const tenant_state*> active_tenant(const tenant_directory& dir, std::string_view ref);
 
 using tenant_command = std::variant<create_tenant, update_tenant, move_tenant,
                                     change_tenant_lifecycle, delete_tenant, restore_tenant>;
