@@ -11,6 +11,7 @@
 
 #include <pqxx/nontransaction>
 
+#include "events/kafka_event_log.hpp"
 #include "http_client.hpp"
 #include "projections/migrations.hpp"
 #include "server_process.hpp"
@@ -87,6 +88,25 @@ class e2e_test : public ::testing::Test {
     EXPECT_TRUE(used) << used.error().message;
     pqxx::nontransaction tx(conn);
     return tx.exec(sql)[0][0].as<std::int64_t>();
+  }
+
+  // Reads this server's whole event log, headers (the answers kept for retries) included,
+  // expecting `text` in none of it; returns how many records it read.
+  int log_records_free_of(const std::string& text) const {
+    kafka_config config;
+    config.brokers = kafka_brokers();
+    config.topic = server->topic();
+    auto log = kafka_event_log::open(config, /*with_producer=*/false);
+    EXPECT_TRUE(log) << log.error().message;
+    if (!log) return 0;
+    int records = 0;
+    auto replayed = (*log)->replay([&](const stored_event& e) {
+      ++records;
+      EXPECT_EQ(e.data.find(text), std::string::npos) << e.type;
+      EXPECT_EQ(e.meta.response.value_or("").find(text), std::string::npos) << e.type;
+    });
+    EXPECT_TRUE(replayed) << replayed.error().message;
+    return records;
   }
 
   static std::string unique(const std::string& prefix) { return unique_name(prefix); }
