@@ -7,12 +7,10 @@
 
 namespace tenantry {
 
-class group_projection final : public projection {
+class group_projection final : public unbuffered_projection {
  public:
   void prepare(pqxx::connection& conn) override;
   void apply(pqxx::transaction_base& tx, const recorded_event& e) override;
-  void flush(pqxx::transaction_base&) override {}
-  void reset() override {}
 };
 
 }  // namespace tenantry

@@ -23,4 +23,13 @@ class projection {
   virtual void reset() = 0;
 };
 
+// A read model whose apply() writes each event at once (one statement per event, for
+// events that are rare next to tenant events): nothing is buffered, so nothing to flush
+// or drop.
+class unbuffered_projection : public projection {
+ public:
+  void flush(pqxx::transaction_base&) final {}
+  void reset() final {}
+};
+
 }  // namespace tenantry
