@@ -12,10 +12,6 @@
 namespace tenantry {
 namespace {
 
-std::string millis(std::string_view column) {
-  return "(extract(epoch FROM " + std::string(column) + ") * 1000)::bigint";
-}
-
 // ltree labels are the ids' hex digits: put the dashes back.
 std::string uuid_of_label(std::string_view label) {
   if (label.size() != 32) return std::string(label);
@@ -41,11 +37,6 @@ std::vector<std::string> path_ids(std::string_view path) {
     start = dot + 1;
   }
   return out;
-}
-
-std::optional<timestamp> optional_millis(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return timestamp_from_millis(f.as<std::int64_t>());
 }
 
 const std::string kTenantPathById =
@@ -179,10 +170,6 @@ member_row read_member(const pqxx::row& r) {
 
 tenant_path read_path(const pqxx::row& r) {
   return tenant_path{r[0].as<std::string>(), path_ids(r[1].as<std::string>()), r[2].as<bool>()};
-}
-
-std::int64_t offset_of(int page, int page_size) {
-  return static_cast<std::int64_t>(std::max(page, 1) - 1) * page_size;
 }
 
 }  // namespace

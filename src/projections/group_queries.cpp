@@ -12,10 +12,6 @@
 namespace tenantry {
 namespace {
 
-std::string millis(std::string_view column) {
-  return "(extract(epoch FROM " + std::string(column) + ") * 1000)::bigint";
-}
-
 const std::string kGroupColumns =
     "SELECT g.id::text, g.tenant_id::text, g.slug, g.name, g.description,"
     " (SELECT count(*) FROM group_members gm JOIN users u ON u.id = gm.user_id"
@@ -91,10 +87,6 @@ grant_row read_grant(const pqxx::row& r) {
   g.created_at = timestamp_from_millis(r[9].as<std::int64_t>());
   g.updated_at = timestamp_from_millis(r[10].as<std::int64_t>());
   return g;
-}
-
-std::int64_t offset_of(int page, int page_size) {
-  return static_cast<std::int64_t>(std::max(page, 1) - 1) * page_size;
 }
 
 }  // namespace

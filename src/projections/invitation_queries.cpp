@@ -12,10 +12,6 @@
 namespace tenantry {
 namespace {
 
-std::string millis(std::string_view column) {
-  return "(extract(epoch FROM " + std::string(column) + ") * 1000)::bigint";
-}
-
 // $1 is the time the status is judged at.
 const std::string kStatus =
     "CASE WHEN i.status = 'pending' AND i.expires_at <= $1::timestamptz THEN 'expired'"
@@ -50,7 +46,7 @@ invitation_row read_invitation(const pqxx::row& r) {
   out.expires_at = timestamp_from_millis(r[8].as<std::int64_t>());
   out.invited_by = r[9].as<std::string>();
   if (!r[10].is_null()) out.answered_by = r[10].as<std::string>();
-  if (!r[11].is_null()) out.answered_at = timestamp_from_millis(r[11].as<std::int64_t>());
+  out.answered_at = optional_millis(r[11]);
   out.version = r[12].as<std::int64_t>();
   out.created_at = timestamp_from_millis(r[13].as<std::int64_t>());
   out.updated_at = timestamp_from_millis(r[14].as<std::int64_t>());
@@ -71,7 +67,7 @@ std::optional<invitation_row> find_invitation(pqxx::connection& conn, std::strin
 
 invitation_page list_invitations(pqxx::connection& conn, const invitation_filter& f) {
   const int page_size = std::clamp(f.page_size, 1, max_page_size);
-  const std::int64_t offset = static_cast<std::int64_t>(std::max(f.page, 1) - 1) * page_size;
+  const std::int64_t offset = offset_of(f.page, page_size);
   const std::string order =
       f.newest_first ? " ORDER BY i.created_at DESC, i.id DESC" : " ORDER BY i.created_at, i.id";
   const std::string now = timestamp_param(f.now);

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include <pqxx/field>
+
 #include "events/clock.hpp"
 
 namespace tenantry {
@@ -29,6 +31,13 @@ inline std::string timestamp_param(timestamp t) {
 }
 inline timestamp timestamp_from_millis(std::int64_t ms) {
   return timestamp{std::chrono::milliseconds{ms}};
+}
+// The SQL that selects a timestamptz column as those milliseconds.
+std::string millis(std::string_view column);
+// A nullable column of those milliseconds.
+inline std::optional<timestamp> optional_millis(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return timestamp_from_millis(f.as<std::int64_t>());
 }
 
 // A UUID in canonical lowercase 8-4-4-4-12 form, or nullopt when `text` is not one

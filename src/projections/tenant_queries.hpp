@@ -3,6 +3,7 @@
 // runs parameterised SQL on the given connection (a postgres_pool worker's) and throws
 // libpqxx exceptions on database failures.
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -46,6 +47,10 @@ struct tenant_page {
 };
 
 inline constexpr int max_page_size = 200;
+// The rows before `page` (counted from 1; anything lower is the first).
+inline std::int64_t offset_of(int page, int page_size) {
+  return static_cast<std::int64_t>(std::max(page, 1) - 1) * page_size;
+}
 
 // By id (a UUID) or slug. Deleted tenants only with include_deleted.
 std::optional<tenant_row> find_tenant(pqxx::connection& conn, std::string_view ref,

@@ -12,10 +12,6 @@
 namespace tenantry {
 namespace {
 
-std::string millis(std::string_view column) {
-  return "(extract(epoch FROM " + std::string(column) + ") * 1000)::bigint";
-}
-
 const std::string kCredential = "token_credential";
 const std::string kCredentialSql =
     "SELECT k.id::text, k.tenant_id::text, k.created_by::text, k.scopes, " +
@@ -44,11 +40,6 @@ const std::string kFind =
 const std::string kWithin =
     "SELECT c.id::text FROM tenants r JOIN tenants c ON c.path <@ r.path"
     " WHERE r.id = $1::uuid AND c.id = ANY($2::uuid[])";
-
-std::optional<timestamp> optional_millis(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return timestamp_from_millis(f.as<std::int64_t>());
-}
 
 token_row read_token(const pqxx::row& r) {
   token_row out;
@@ -94,7 +85,7 @@ token_page list_tokens(pqxx::connection& conn, const token_filter& f) {
   const auto tenant = canonical_uuid(f.tenant_id);
   if (!tenant) return out;
   const int page_size = std::clamp(f.page_size, 1, max_page_size);
-  const std::int64_t offset = static_cast<std::int64_t>(std::max(f.page, 1) - 1) * page_size;
+  const std::int64_t offset = offset_of(f.page, page_size);
   std::optional<std::string> pattern;
   if (!f.search.empty()) pattern = contains_pattern(f.search);
   const std::string now = timestamp_param(f.now);
