@@ -59,12 +59,6 @@ response_renderer render_member(unsigned status, std::string tenant_ref, std::st
   };
 }
 
-// Access inside a deleted tenant is hidden with it (a restore brings it back).
-result<void> live_tenant(const request_context& ctx) {
-  if (ctx.tenant && !ctx.tenant->is_deleted) return {};
-  return tenant_not_found(ctx.params[0]);
-}
-
 response with_etag(response res, std::int64_t version) {
   set_etag(res, version);
   return res;
@@ -170,7 +164,7 @@ result<role_body> read_role_body(const request_context& ctx) {
 }
 
 asio::awaitable<response> list_roles(services& s, request_context& ctx) {
-  if (auto ok = live_tenant(ctx); !ok) co_return error_response(ok.error());
+  if (auto ok = live_path_tenant(ctx); !ok) co_return error_response(ok.error());
   auto select = [path = ctx.tenant->path](pqxx::connection& c) { return roles_on(c, path); };
   auto rows = co_await query(s.db, std::move(select));
   if (!rows) co_return error_response(rows.error());
@@ -185,7 +179,7 @@ asio::awaitable<response> list_roles(services& s, request_context& ctx) {
 }
 
 asio::awaitable<response> get_role(services& s, request_context& ctx) {
-  if (auto ok = live_tenant(ctx); !ok) co_return error_response(ok.error());
+  if (auto ok = live_path_tenant(ctx); !ok) co_return error_response(ok.error());
   const std::string ref = ctx.params[1];
   if (is_builtin_tenant_role(ref)) co_return json_response(200, builtin_role_json(ref));
   auto select = [path = ctx.tenant->path, ref](pqxx::connection& c) -> std::optional<role_row> {
@@ -229,7 +223,7 @@ asio::awaitable<response> remove_role(services& s, request_context& ctx) {
 // ---- role assignments ------------------------------------------------------------------
 
 asio::awaitable<response> list_role_assignments(services& s, request_context& ctx) {
-  if (auto ok = live_tenant(ctx); !ok) co_return error_response(ok.error());
+  if (auto ok = live_path_tenant(ctx); !ok) co_return error_response(ok.error());
   auto paging = read_paging(ctx);
   if (!paging) co_return error_response(paging.error());
   auto revoked = bool_param(ctx, "include_revoked", false);
@@ -294,7 +288,7 @@ asio::awaitable<response> revoke_assignment(services& s, request_context& ctx) {
 // ---- members -----------------------------------------------------------------------------
 
 asio::awaitable<response> list_tenant_members(services& s, request_context& ctx) {
-  if (auto ok = live_tenant(ctx); !ok) co_return error_response(ok.error());
+  if (auto ok = live_path_tenant(ctx); !ok) co_return error_response(ok.error());
   auto paging = read_paging(ctx);
   if (!paging) co_return error_response(paging.error());
   auto select = [id = ctx.tenant->id, search = ctx.query("search").value_or(""),
@@ -307,7 +301,7 @@ asio::awaitable<response> list_tenant_members(services& s, request_context& ctx)
 }
 
 asio::awaitable<response> get_member(services& s, request_context& ctx) {
-  if (auto ok = live_tenant(ctx); !ok) co_return error_response(ok.error());
+  if (auto ok = live_path_tenant(ctx); !ok) co_return error_response(ok.error());
   auto select = [id = ctx.tenant->id, user = ctx.params[1]](pqxx::connection& c) {
     return find_member(c, id, user);
   };

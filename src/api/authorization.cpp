@@ -178,4 +178,9 @@ asio::awaitable<result<std::optional<std::vector<std::string>>>> readable_roots_
   co_return roots(std::move(*found));
 }
 
+result<void> live_path_tenant(const request_context& ctx) {
+  if (ctx.tenant && !ctx.tenant->is_deleted) return {};
+  return tenant_not_found(ctx.params[0]);
+}
+
 }  // namespace tenantry::api

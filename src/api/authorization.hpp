@@ -30,6 +30,10 @@ asio::awaitable<result<access_facts>> caller_facts(services& s, request_context&
 asio::awaitable<result<tenant_path>> authorize_on_tenant(services& s, request_context& ctx,
                                                          std::string permission, std::string ref);
 
+// The path's tenant as its guard found it, unless deleted: what lives in a deleted tenant
+// is hidden with it (404 naming the tenant) until a restore brings it back.
+result<void> live_path_tenant(const request_context& ctx);
+
 // Whether the caller may use `permission` on the object `ref` of `kind` (on the tenant
 // owning it, or the platform): 404 naming the kind when it may not see the object (or
 // there is none), 403 when it may see it but not do this. The object's party (an

@@ -87,8 +87,7 @@ asio::awaitable<response> list_platform_groups(services& s, request_context& ctx
 }
 
 asio::awaitable<response> list_tenant_groups(services& s, request_context& ctx) {
-  if (!ctx.tenant || ctx.tenant->is_deleted)
-    co_return error_response(tenant_not_found(ctx.params[0]).error());
+  if (auto ok = live_path_tenant(ctx); !ok) co_return error_response(ok.error());
   std::optional<std::string> tenant = ctx.tenant->id;
   co_return co_await list(s, ctx, std::move(tenant));
 }

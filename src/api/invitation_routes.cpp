@@ -118,8 +118,7 @@ asio::awaitable<response> list(services& s, request_context& ctx, invitation_fil
 
 // GET /v1/tenants/{ref}/invitations
 asio::awaitable<response> list_of_tenant(services& s, request_context& ctx) {
-  if (!ctx.tenant || ctx.tenant->is_deleted)
-    co_return error_response(tenant_not_found(ctx.params[0]).error());
+  if (auto ok = live_path_tenant(ctx); !ok) co_return error_response(ok.error());
   invitation_filter f;
   f.tenant_id = ctx.tenant->id;
   co_return co_await list(s, ctx, std::move(f));

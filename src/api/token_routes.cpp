@@ -21,12 +21,6 @@ using nlohmann::json;
 // What the secret's display prefix shows: "tnt_" and 8 of its 43 random characters.
 constexpr std::size_t shown_prefix = 12;
 
-// Tokens inside a deleted tenant are hidden with it (a restore brings them back).
-result<void> live_tenant(const request_context& ctx) {
-  if (ctx.tenant && !ctx.tenant->is_deleted) return {};
-  return tenant_not_found(ctx.params[0]);
-}
-
 // Answers with the token the command's event touched; as of the command's own time.
 response_renderer render_token(unsigned status) {
   return [status](const command_effect& effect) -> command_response {
@@ -46,7 +40,7 @@ result<std::optional<std::string>> status_param(const request_context& ctx) {
 }
 
 asio::awaitable<response> list(services& s, request_context& ctx) {
-  if (auto ok = live_tenant(ctx); !ok) co_return error_response(ok.error());
+  if (auto ok = live_path_tenant(ctx); !ok) co_return error_response(ok.error());
   auto paging = read_paging(ctx);
   if (!paging) co_return error_response(paging.error());
   auto status = status_param(ctx);
@@ -62,7 +56,7 @@ asio::awaitable<response> list(services& s, request_context& ctx) {
 }
 
 asio::awaitable<response> get(services& s, request_context& ctx) {
-  if (auto ok = live_tenant(ctx); !ok) co_return error_response(ok.error());
+  if (auto ok = live_path_tenant(ctx); !ok) co_return error_response(ok.error());
   auto select = [tenant = ctx.tenant->id, id = ctx.params[1]](pqxx::connection& c) {
     return find_token(c, tenant, id);
   };
