@@ -80,7 +80,8 @@ void postgres_pool::stop() {
 // next job, but no more often than reconnect_backoff after a failed attempt.
 void postgres_pool::work() {
   std::optional<pqxx::connection> conn;
-  std::optional<std::chrono::steady_clock::time_point> last_failed_connect;
+  // When the last connection attempt failed; none has while it is the epoch.
+  std::chrono::steady_clock::time_point last_failed_connect{};
   error last_connect_error;
   for (;;) {
     queued q;
@@ -94,7 +95,8 @@ void postgres_pool::work() {
     if (conn && !conn->is_open()) conn.reset();
     if (!conn) {
       const auto now = std::chrono::steady_clock::now();
-      if (last_failed_connect && now - *last_failed_connect < options_.reconnect_backoff) {
+      if (last_failed_connect != std::chrono::steady_clock::time_point{} &&
+          now - last_failed_connect < options_.reconnect_backoff) {
         report(q.on_failure, last_connect_error);
         continue;
       }
@@ -102,7 +104,7 @@ void postgres_pool::work() {
         conn.emplace(database_url_);
         if (auto used = use_schema(*conn, schema_); !used)
           throw std::runtime_error(used.error().message);
-        last_failed_connect.reset();
+        last_failed_connect = {};
       } catch (...) {
         conn.reset();
         last_connect_error = current_database_error();
