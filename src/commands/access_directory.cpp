@@ -39,9 +39,15 @@ std::vector<const role_state*> access_directory::roles_of(const tenant_id& tenan
   return out;
 }
 
-std::size_t access_directory::member_count(const tenant_id& tenant) const {
-  const auto it = member_counts_.find(tenant);
-  return it == member_counts_.end() ? 0 : it->second;
+std::size_t access_directory::member_count(const tenant_id& tenant,
+                                           const user_directory& users) const {
+  const auto it = memberships_by_tenant_.find(tenant);
+  if (it == memberships_by_tenant_.end()) return 0;
+  return static_cast<std::size_t>(std::ranges::count_if(it->second, [&](const membership_id& id) {
+    const membership_state* m = find_membership(id);
+    const user_state* u = m ? users.find(m->user) : nullptr;
+    return m && !m->removed && u && !u->deleted;
+  }));
 }
 
 std::optional<std::string> access_directory::usable_role(const tenant_directory& tenants,
@@ -215,7 +221,7 @@ void access_directory::evolve(const event& e, std::int64_t version, timestamp at
           memberships_[ev.id] =
               membership_state{ev.id, ev.tenant, ev.user, ev.roles, false, version, at, at};
           memberships_by_user_[ev.user].push_back(ev.id);
-          ++member_counts_[ev.tenant];
+          memberships_by_tenant_[ev.tenant].push_back(ev.id);
         } else if constexpr (std::is_same_v<T, member_changed>) {
           membership_state& m = memberships_.at(ev.id);
           m.roles = ev.roles;
@@ -226,7 +232,6 @@ void access_directory::evolve(const event& e, std::int64_t version, timestamp at
           m.removed = true;
           m.version = version;
           m.updated_at = at;
-          --member_counts_[m.tenant];
         }
       },
       e);

@@ -62,7 +62,9 @@ class access_directory {
   const membership_state* find_membership(const membership_id& id) const;
   // The user's current membership of the tenant, if any.
   const membership_state* membership(const tenant_id& tenant, const user_id& user) const;
-  std::size_t member_count(const tenant_id& tenant) const;
+  // The tenant's live memberships of users that are not deleted: a deleted user's
+  // membership is hidden everywhere until its restore, so it does not count either.
+  std::size_t member_count(const tenant_id& tenant, const user_directory& users) const;
   // The live custom roles defined on the tenant itself.
   std::vector<const role_state*> roles_of(const tenant_id& tenant) const;
 
@@ -95,7 +97,7 @@ class access_directory {
   std::unordered_map<membership_id, membership_state> memberships_;
   std::unordered_map<std::string, std::vector<assignment_id>> assignments_by_principal_;
   std::unordered_map<user_id, std::vector<membership_id>> memberships_by_user_;
-  std::unordered_map<tenant_id, std::size_t> member_counts_;
+  std::unordered_map<tenant_id, std::vector<membership_id>> memberships_by_tenant_;
 };
 
 // Rules memberships share with invitations.

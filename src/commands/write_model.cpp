@@ -175,16 +175,18 @@ std::vector<handout> handed_out(const write_model& m, const command& cmd) {
 namespace {
 
 // A tenant with members is not deleted without recursive=true (its members come back
-// with it on restore).
+// with it on restore). A deleted user's membership does not count: it stays, hidden, and
+// comes back with the user's restore, or, once the tenant is deleted too, with the tenant's.
 result<std::vector<event>> decide_delete(const write_model& model, const delete_tenant& c,
                                          const decide_context& ctx) {
   auto decided = decide(model.tenants, tenant_command{c}, ctx);
   if (!decided || c.recursive) return decided;
   const tenant_state* t = model.tenants.resolve(c.ref);
-  if (t && model.access.member_count(t->id) > 0)
+  const std::size_t members = t ? model.access.member_count(t->id, model.users) : 0;
+  if (members > 0)
     return fail(errc::conflict, "tenant_not_empty",
                 "Tenant '" + t->slug + "' has members; delete with recursive=true.",
-                {{"members", model.access.member_count(t->id)}});
+                {{"members", members}});
   return decided;
 }
 

@@ -177,6 +177,35 @@ TEST_F(Access, MembersKeepATenantFromADeleteAndComeBackWithItsRestore) {
   EXPECT_EQ(client().get("/v1/tenants/" + id(org) + "/members", admin).json()["count"], 1);
 }
 
+// A deleted user's membership is hidden, so it does not keep its tenant from a delete; the
+// user's restore leaves it hidden with the tenant, the tenant's restore brings it back.
+TEST_F(Access, ADeletedUsersMembershipDoesNotKeepItsTenant) {
+  auto org = create_tenant(unique("Emptied"));
+  auto hal = make_user("hal");
+  add_member(id(org), hal.id, {"member"});
+  const std::string tenant = "/v1/tenants/" + id(org);
+  EXPECT_EQ(client().del(tenant, admin).json()["error"], "tenant_not_empty");
+  auto left = client().del("/v1/users/" + hal.id, admin);
+  ASSERT_EQ(left.status, 204u) << left.body;
+  auto gone = client().del(tenant, admin);
+  ASSERT_EQ(gone.status, 204u) << gone.body;
+  auto back = client().post("/v1/users/" + hal.id + "/restore", nullptr, admin);
+  ASSERT_EQ(back.status, 200u) << back.body;
+  settle(back);
+  const std::string hal_token = login(hal.email, "password-hal");
+  EXPECT_EQ(client().get(tenant, hal_token).status, 404u);
+  EXPECT_EQ(client().get(tenant + "/members", admin).status, 404u);
+  EXPECT_EQ(client().get("/v1/users?organization=" + id(org), admin).status, 404u);
+  auto restored = client().post(tenant + "/restore", nullptr, admin);
+  ASSERT_EQ(restored.status, 200u) << restored.body;
+  settle(restored);
+  EXPECT_EQ(client().get(tenant, hal_token).status, 200u);
+  auto members = client().get(tenant + "/members", admin).json();
+  ASSERT_EQ(members["count"], 1) << members.dump();
+  EXPECT_EQ(members["results"][0]["user"]["id"], hal.id);
+  EXPECT_EQ(client().del(tenant, admin).json()["error"], "tenant_not_empty");
+}
+
 TEST_F(Access, BadAccessInputIsA4xxWithACode) {
   auto org = create_tenant(unique("Inputs"));
   const std::string base = "/v1/tenants/" + id(org);

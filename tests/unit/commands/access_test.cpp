@@ -164,7 +164,30 @@ TEST_F(AccessRules, MembershipsAndTheirRoles) {
   EXPECT_EQ(accept(delete_tenant{other, true, std::nullopt}).size(), 1u);
   accept(remove_member{org, ada});
   EXPECT_ERROR(when(remove_member{org, ada}), "not_found");
-  EXPECT_EQ(model.access.member_count(tenant_id{org}), 0u);
+  EXPECT_EQ(model.access.member_count(tenant_id{org}, model.users), 0u);
+}
+
+// A deleted user's membership is hidden everywhere, so it does not keep its tenant from being
+// deleted. Restoring the user then leaves it hidden with the tenant; the tenant's restore
+// brings it back, and with it the tenant_not_empty rule.
+TEST_F(AccessRules, ADeletedUsersMembershipDoesNotKeepItsTenant) {
+  accept(add_member{other, ada, {"viewer"}});
+  EXPECT_ERROR(when(delete_tenant{other, false, std::nullopt}), "tenant_not_empty");
+  accept(delete_user{ada});
+  EXPECT_EQ(model.access.member_count(tenant_id{other}, model.users), 0u);
+  accept(delete_tenant{other, false, std::nullopt});
+  accept(restore_user{ada});
+  const auto reads = [&] {
+    return model.authorize(
+        {command_authorization{ada, {}, "tenant.read", other}},
+        command{update_tenant{other, "x", std::nullopt, std::nullopt, std::nullopt}}, ctx.now);
+  };
+  EXPECT_ERROR(reads(), "not_found");
+  ASSERT_NE(model.access.membership(tenant_id{other}, user_id{ada}), nullptr);
+  accept(restore_tenant{other});
+  EXPECT_TRUE(reads());
+  EXPECT_EQ(model.access.member_count(tenant_id{other}, model.users), 1u);
+  EXPECT_ERROR(when(delete_tenant{other, false, std::nullopt}), "tenant_not_empty");
 }
 
 TEST_F(AccessRules, InactiveTenantsTakeNoAccessChanges) {
