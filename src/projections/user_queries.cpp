@@ -24,22 +24,31 @@ const std::string kFindById =
 const std::string kFindByEmail =
     kColumns + " FROM users u WHERE u.email = lower($1) AND ($2::boolean OR NOT u.is_deleted)";
 
-// Every filter is a parameter; a NULL one drops out. Visibility ($6, $7): the caller itself
+// Every filter is a parameter; a NULL one drops out. Visibility ($5, $6): the caller itself
 // and the live members of live tenants in the subtrees of the tenants it may read
-// members of.
+// members of. The organization ($4) comes after this, in one of two forms.
 const std::string kListFrom =
     " FROM users u"
     " WHERE ($1::text IS NULL OR u.email LIKE lower($1::text)"
     " OR lower(u.name) LIKE lower($1::text))"
     " AND ($2::boolean IS NULL OR u.is_active = $2::boolean)"
     " AND ($3::boolean OR NOT u.is_deleted)"
-    " AND ($4::uuid IS NULL OR u.id IN (SELECT m.user_id FROM memberships m"
-    " WHERE m.tenant_id = $4::uuid AND NOT m.is_removed))"
     " AND ($5::uuid IS NULL OR u.id = $5::uuid OR u.id IN (SELECT m.user_id FROM memberships m"
     " JOIN tenants t ON t.id = m.tenant_id JOIN tenants w ON w.id = ANY($6::uuid[])"
     " WHERE NOT m.is_removed AND NOT t.is_deleted AND t.path <@ w.path))";
-const std::string kListCount = "SELECT count(*)" + kListFrom;
-const std::string kListPage = kColumns + kListFrom;
+// The organization filter: the live members of the live tenants of its subtree. A subtree
+// is a range of the path's text (migration 0003), so the index on it finds the tenants and
+// memberships_live_idx their members, and users are joined by key; <@ states the meaning.
+// Not an optional parameter (`$4 IS NULL OR ...`): that OR keeps PostgreSQL from turning
+// the IN into a join, and it scanned every user (40 ms against 1 ms on 50,000 users and
+// 100,000 tenants). Without the filter $4 is NULL, typed here.
+const std::string kInOrganization =
+    " AND u.id IN (SELECT m.user_id FROM tenants o CROSS JOIN LATERAL"
+    " (SELECT s.id FROM tenants s WHERE s.path::text ~>=~ o.path::text"
+    " AND s.path::text ~<~ (o.path::text || '/') AND s.path <@ o.path AND NOT s.is_deleted"
+    " OFFSET 0) s JOIN memberships m ON m.tenant_id = s.id AND NOT m.is_removed"
+    " WHERE o.id = $4::uuid)";
+const std::string kAnyOrganization = " AND $4::uuid IS NULL";
 const std::string kPageLimit = " LIMIT $7 OFFSET $8";
 
 const std::string kOrderByEmail = " ORDER BY u.email";
@@ -100,15 +109,16 @@ user_page list_users(pqxx::connection& conn, const user_filter& f) {
   const int page_size = std::clamp(f.page_size, 1, max_page_size);
   const std::int64_t offset = static_cast<std::int64_t>(page - 1) * page_size;
   const std::string roots = array_literal(f.visible_roots);
+  const std::string from = kListFrom + (f.organization ? kInOrganization : kAnyOrganization);
 
   pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(conn);
   user_page out;
-  out.count = tx.exec_params1(kListCount, search, f.is_active, f.include_deleted, f.organization,
-                              f.visible_self, roots)[0]
+  out.count = tx.exec_params1("SELECT count(*)" + from, search, f.is_active, f.include_deleted,
+                              f.organization, f.visible_self, roots)[0]
                   .as<std::int64_t>();
   if (out.count > offset)
-    for (const auto& row : tx.exec_params(kListPage + order_clause(f.ordering) + kPageLimit, search,
-                                          f.is_active, f.include_deleted, f.organization,
+    for (const auto& row : tx.exec_params(kColumns + from + order_clause(f.ordering) + kPageLimit,
+                                          search, f.is_active, f.include_deleted, f.organization,
                                           f.visible_self, roots, page_size, offset))
       out.rows.push_back(read_user(row));
   tx.commit();

@@ -31,7 +31,8 @@ struct user_filter {
   std::string search;  // case-insensitive substring of email or name
   std::optional<bool> is_active;
   bool include_deleted = false;
-  std::optional<std::string> organization;  // a tenant id: only its (direct) members
+  // A tenant id: only the members of its subtree (the tenant and its live descendants).
+  std::optional<std::string> organization;
   // Set: only this user and the members of tenants in the subtrees of `visible_roots`
   // (tenant ids); none: every user (platform roles).
   std::optional<std::string> visible_self;

@@ -3,6 +3,8 @@
 // stop working at once when its access ends. The last test restarts tenantryd after
 // kill -9: the log is the truth.
 
+#include <set>
+
 #include "e2e_fixture.hpp"
 
 namespace tenantry::testing {
@@ -429,6 +431,45 @@ TEST_F(UsersLifecycle, ListFiltersByOrganizationSearchAndActivity) {
   EXPECT_EQ(client().get("/v1/users?include_deleted=true", kim.token).status, 403u);
   EXPECT_EQ(client().get("/v1/users?ordering=age", admin).status, 400u);
   EXPECT_EQ(client().get("/v1/users?organization=", admin).status, 400u);
+}
+
+// ?organization= lists the users of the organization's whole subtree, each once, and not
+// those of a deleted descendant; a caller reading members below it only is refused there.
+TEST_F(UsersLifecycle, AnOrganizationsUsersAreTheMembersOfItsSubtree) {
+  auto top = make("top");
+  auto mid = make("mid");
+  auto low = make("low");
+  auto dropped = make("dropped");
+  auto org = create_tenant(unique("Tree Org"));
+  const std::string o = org["id"];
+  const std::string c = create_tenant(unique("Tree Child"), o)["id"];
+  const std::string g = create_tenant(unique("Tree Grandchild"), c)["id"];
+  const std::string d = create_tenant(unique("Tree Doomed"), o)["id"];
+  auto add = [&](const std::string& tenant, const account& user, const char* role) {
+    auto r = client().post("/v1/tenants/" + tenant + "/members",
+                           {{"user", user.id}, {"roles", {role}}}, admin);
+    ASSERT_EQ(r.status, 201u) << r.body;
+    settle(r);
+  };
+  add(o, top, "member");
+  add(c, mid, "member");
+  add(g, low, "viewer");
+  add(c, low, "viewer");  // twice in the subtree: listed once
+  add(d, dropped, "member");
+  auto gone = client().del("/v1/tenants/" + d + "?recursive=true", admin);
+  ASSERT_EQ(gone.status, 204u) << gone.body;
+  settle(gone);
+  auto listed = client().get("/v1/users?organization=" + org["slug"].get<std::string>(), admin);
+  ASSERT_EQ(listed.status, 200u) << listed.body;
+  std::set<std::string> ids;
+  for (const auto& u : listed.json()["results"]) ids.insert(u["id"].get<std::string>());
+  EXPECT_EQ(listed.json()["count"], 3);
+  EXPECT_EQ(ids, (std::set<std::string>{top.id, mid.id, low.id}));
+  // The child's users, for the child's member; the organization is not its to list.
+  EXPECT_EQ(client().get("/v1/users?organization=" + c, mid.token).json()["count"], 2);
+  EXPECT_EQ(client().get("/v1/users?organization=" + o, mid.token).status, 404u);
+  EXPECT_EQ(client().get("/v1/users?organization=" + o, top.token).json()["count"], 3);
+  EXPECT_EQ(client().get("/v1/users?organization=" + d, admin).status, 404u);
 }
 
 // kill -9 and restart: every change of the lifecycle was in the log, and is again.

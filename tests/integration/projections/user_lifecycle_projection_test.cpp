@@ -150,8 +150,10 @@ TEST_F(UserLifecycleProjection, ListFiltersByOrganizationAndByWhatTheCallerMaySe
   user_filter f;
   f.organization = team;
   EXPECT_EQ(emails(list_users(schema.conn(), f)), std::vector<std::string>{"bob@example.com"});
-  f.organization = org;  // direct members only
-  EXPECT_EQ(list_users(schema.conn(), f).count, 0);
+  f.organization = org;  // its whole subtree: Bob is a member of Team, below it
+  EXPECT_EQ(emails(list_users(schema.conn(), f)), std::vector<std::string>{"bob@example.com"});
+  f.organization = other;
+  EXPECT_EQ(emails(list_users(schema.conn(), f)), std::vector<std::string>{"cyd@example.com"});
   f.organization.reset();
   // A caller reading the members of Org (and so of Team below it) sees Bob and itself.
   f.visible_self = ann;
@@ -163,6 +165,50 @@ TEST_F(UserLifecycleProjection, ListFiltersByOrganizationAndByWhatTheCallerMaySe
   f.visible_roots = {org, other};
   f.search = "cyd";
   EXPECT_EQ(emails(list_users(schema.conn(), f)), std::vector<std::string>{"cyd@example.com"});
+}
+
+// An organization's users are the members of its subtree, each once, whatever its depth;
+// not those of deleted descendants, removed memberships or deleted users.
+TEST_F(UserLifecycleProjection, AnOrganizationsUsersAreTheLiveMembersOfItsSubtree) {
+  const std::string deep = script.create("Deep", team);
+  const std::string gone = script.create("Gone", org);
+  const std::string dan = script.register_user("dan@example.com", "Dan");
+  const std::string eve = script.register_user("eve@example.com", "Eve");
+  const std::string fay = script.register_user("fay@example.com", "Fay");
+  member(bob, org);  // Bob twice in the subtree: listed once
+  member(cyd, deep);
+  member(dan, gone);
+  member(eve, deep);
+  member(fay, org);
+  script.remove(gone, "d1", gone);
+  user_event(eve, user_deleted{user_id{eve}});
+  const std::string removed = new_uuid_v7();
+  script.record(removed, "membership",
+                member_added{membership_id{removed}, tenant_id{deep}, user_id{ann}, {"member"}});
+  script.record(removed, "membership", member_removed{membership_id{removed}});
+  project();
+  user_filter f;
+  f.organization = org;
+  const user_page page = list_users(schema.conn(), f);
+  EXPECT_EQ(page.count, 3);
+  EXPECT_EQ(emails(page),
+            (std::vector<std::string>{"bob@example.com", "cyd@example.com", "fay@example.com"}));
+  f.organization = team;
+  EXPECT_EQ(emails(list_users(schema.conn(), f)),
+            (std::vector<std::string>{"bob@example.com", "cyd@example.com"}));
+  f.search = "fay";  // the other filters still apply
+  f.organization = org;
+  EXPECT_EQ(emails(list_users(schema.conn(), f)), std::vector<std::string>{"fay@example.com"});
+  f.search.clear();
+  f.page_size = 2;
+  f.page = 2;
+  EXPECT_EQ(emails(list_users(schema.conn(), f)), std::vector<std::string>{"fay@example.com"});
+  // Gone's restore brings its member back into the organization's users.
+  script.restore(gone, "d1");
+  project();
+  f.page = 1;
+  f.page_size = 20;
+  EXPECT_EQ(list_users(schema.conn(), f).count, 4);
 }
 
 }  // namespace
