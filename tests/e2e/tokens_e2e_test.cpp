@@ -235,6 +235,38 @@ TEST_F(Tokens, AFreshTokenWorksAtOnceWithTheConsistencyToken) {
   EXPECT_EQ(read.status, 200u) << read.body;
 }
 
+// At most 50 live tokens per tenant: the 51st is refused with its code until one is
+// revoked; the limit is the tenant's own, not its subtree's.
+TEST_F(Tokens, ATenantHoldsAtMost50LiveTokens) {
+  auto org = create_tenant(unique("Crowded"));
+  auto child = create_tenant(unique("Crowded child"), id(org));
+  const std::string base = "/v1/tenants/" + id(org) + "/tokens";
+  auto issue_named = [&](const std::string& name) {
+    return client().post(base, {{"name", name}, {"scopes", {"tenant.read"}}}, admin);
+  };
+  std::vector<std::string> ids;
+  for (int i = 1; i <= 50; ++i) {
+    auto r = issue_named("token " + std::to_string(i));
+    ASSERT_EQ(r.status, 201u) << i << ": " << r.body;
+    ids.push_back(id(r.json()));
+  }
+  auto refused = issue_named("token 51");
+  ASSERT_EQ(refused.status, 409u) << refused.body;
+  EXPECT_EQ(refused.json()["error"], "token_limit_reached");
+  EXPECT_EQ(refused.json()["details"]["limit"], 50);
+  // The child has a limit of its own.
+  issue(id(child), {{"name", "below"}, {"scopes", {"tenant.read"}}}, admin);
+  auto revoked = client().del(base + "/" + ids.front(), admin);
+  ASSERT_EQ(revoked.status, 204u) << revoked.body;
+  auto freed = issue_named("token 51");
+  ASSERT_EQ(freed.status, 201u) << freed.body;
+  EXPECT_EQ(issue_named("token 52").json()["error"], "token_limit_reached");
+  settle(freed);
+  auto live = client().get(base + "?status=active&page_size=200", admin).json();
+  EXPECT_EQ(live["count"], 50);
+  EXPECT_EQ(client().get(base + "?status=revoked", admin).json()["count"], 1);
+}
+
 TEST_F(Tokens, BadTokenInputIsA4xxWithACode) {
   auto org = create_tenant(unique("Token inputs"));
   const std::string base = "/v1/tenants/" + id(org) + "/tokens";
