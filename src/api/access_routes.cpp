@@ -2,6 +2,7 @@
 // authorization check that explains itself.
 
 #include "api/access.hpp"
+#include "api/access_check.hpp"
 #include "api/access_representations.hpp"
 #include "api/authorization.hpp"
 #include "api/command_execution.hpp"
@@ -64,79 +65,13 @@ response with_etag(response res, std::int64_t version) {
   return res;
 }
 
-// ---- permissions and the check -------------------------------------------------------
+// ---- permissions ---------------------------------------------------------------------
 
 asio::awaitable<response> list_permissions(services&, request_context&) {
   json results = json::array();
   for (std::string_view p : tenant_permissions)
     results.push_back({{"name", p}, {"description", describe_permission(p)}});
   co_return json_response(200, json{{"count", results.size()}, {"results", results}});
-}
-
-// GET /v1/authz/check?principal=&permission=&object_type=tenant|group|platform&object_id=
-asio::awaitable<response> check(services& s, request_context& ctx) {
-  if (auto ok = co_await await_consistency(s, ctx); !ok) co_return error_response(ok.error());
-  const std::string permission = ctx.query("permission").value_or("");
-  const std::string object_type = ctx.query("object_type").value_or("tenant");
-  const std::string object_id = ctx.query("object_id").value_or("");
-  const std::string who = ctx.query("principal").value_or(ctx.caller->user_id);
-  json problems = json::object();
-  if (!is_tenant_permission(permission) && permission != tenant_lifecycle &&
-      permission != manage_root_tenants && permission != manage_users)
-    problems["permission"] = "unknown permission";
-  if (object_type != "tenant" && object_type != "group" && object_type != "platform")
-    problems["object_type"] = "must be tenant, group or platform";
-  if (object_type != "platform" && object_id.empty()) problems["object_id"] = "is required";
-  if (!problems.empty())
-    co_return error_response(errc::invalid_argument, "validation_error",
-                             "The check needs a known permission and an object.", problems);
-  // Whose access: the caller's own, or (with role.read there) someone else's.
-  auto find = [who](pqxx::connection& c) { return find_user(c, who); };
-  auto user = co_await query(s.db, std::move(find));
-  if (!user) co_return error_response(user.error());
-  const bool self = *user && (*user)->id == ctx.caller->user_id;
-  std::vector<std::string> path;
-  std::optional<access_object> object;
-  if (object_type == "tenant") {
-    std::string needed = self ? "tenant.read" : "role.read";
-    std::string ref = object_id;
-    auto tenant = co_await authorize_on_tenant(s, ctx, std::move(needed), std::move(ref));
-    if (!tenant) co_return error_response(tenant.error());
-    if (tenant->is_deleted) co_return error_response(tenant_not_found(object_id).error());
-    path = tenant->path;
-  } else if (object_type == "group") {
-    std::string kind = object_type;
-    std::string needed(self ? visibility_permission(kind) : "role.read");
-    std::string ref = object_id;
-    auto owner =
-        co_await authorize_on_object(s, ctx, std::move(kind), std::move(needed), std::move(ref));
-    if (!owner) co_return error_response(owner.error());
-    path = owner->path;
-    object = access_object{object_type, owner->id};
-  } else if (!self && !has_platform_role(*ctx.caller)) {
-    co_return error_response(errc::permission_denied, "permission_denied",
-                             "Only platform roles may check another principal's platform access.");
-  }
-  if (!*user)
-    co_return error_response(errc::not_found, "not_found", "No user '" + who + "' exists.",
-                             {{"resource", "user"}});
-  result<access_facts> facts = std::unexpected(error{});
-  if (self && ctx.caller->token) {
-    facts = co_await caller_facts(s, ctx, permission);  // an API token: what the token may do
-  } else {
-    std::vector<std::string> roles = (*user)->platform_roles;
-    facts = co_await facts_of(s, (*user)->id, std::move(roles));
-  }
-  if (!facts) co_return error_response(facts.error());
-  const access_decision d = check_access(*facts, path, permission, s.clock(), object);
-  json asked = {{"type", object_type}};
-  if (object_type == "tenant") asked["id"] = path.empty() ? json(nullptr) : json(path.back());
-  if (object) asked["id"] = object->id;
-  co_return json_response(200, json{{"allowed", d.allowed},
-                                    {"because", d.because},
-                                    {"principal", {{"type", "user"}, {"id", (*user)->id}}},
-                                    {"permission", permission},
-                                    {"object", asked}});
 }
 
 // ---- roles -------------------------------------------------------------------------------
@@ -355,8 +290,9 @@ void add_access_routes(router& r, services& s) {
   using v = http::verb;
   auto bind = bind_to(s);
   r.add(v::get, "/v1/permissions", access::authenticated, bind(list_permissions));
-  // Its own access for anyone; another principal's with role.read on the object.
-  r.add(v::get, "/v1/authz/check", access::authenticated, bind(check));
+  // Its own access for anyone; another principal's with role.read on the object
+  // (api/access_check.hpp).
+  r.add(v::get, "/v1/authz/check", access::authenticated, bind(authz_check));
 
   r.add(v::get, "/v1/tenants/{ref}/roles", on_tenant("role.read"), bind(list_roles));
   r.add(v::post, "/v1/tenants/{ref}/roles", on_tenant("role.manage"), bind(create_role));

@@ -105,6 +105,22 @@ bool is_grantable_object_type(std::string_view type) {
   return contains(grantable_object_types, type);
 }
 
+bool is_principal_type(std::string_view type) {
+  return contains(principal_types, type);
+}
+
+access_facts group_facts(std::string_view group_id, std::vector<access_binding> held) {
+  std::erase_if(held, [&](const access_binding& b) { return b.group_id != group_id; });
+  return access_facts{{}, std::move(held)};
+}
+
+access_facts token_facts(access_facts creator, const token_holder& token, timestamp now) {
+  if (token.revoked || token.expires_at <= now || !token.creator_active)
+    return access_facts{{}, {}, token.limit};
+  creator.token = token.limit;
+  return creator;
+}
+
 namespace {
 
 nlohmann::json reason(const access_binding& b, bool inherited) {

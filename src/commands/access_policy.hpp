@@ -108,11 +108,34 @@ struct object_kind {
 inline constexpr object_kind object_kinds[] = {{"tenant", "tenant.read"},
                                                {"group", "member.read"},
                                                {"grant", "role.read"},
-                                               {"invitation", "member.read", "invitee"}};
+                                               {"invitation", "member.read", "invitee"},
+                                               {"token", "token.manage"}};
 // The kind's read permission; empty for an unknown kind.
 std::string_view visibility_permission(std::string_view kind);
 // The kind's party ("invitee"); empty when it has none.
 std::string_view party_of_kind(std::string_view kind);
+// Whose access a check can ask about (GET /v1/authz/check?principal_type=): a user, a group
+// or an API token.
+inline constexpr std::string_view principal_types[] = {"user", "group", "token"};
+bool is_principal_type(std::string_view type);
+
+// What a group holds: the roles assigned to it and the permissions granted to it (which its
+// members hold through it), each naming the group; never a platform role. `held` may hold
+// other bindings too (a member's own): only the group's are kept.
+access_facts group_facts(std::string_view group_id, std::vector<access_binding> held);
+
+// An API token as a check of its access sees it: its limit and whether it can act.
+struct token_holder {
+  token_limit limit;
+  bool revoked = false;
+  timestamp expires_at{};
+  bool creator_active = true;
+};
+
+// What an API token holds at `now`: its creator's current facts limited by the token while
+// it can act (neither revoked nor expired, its creator active); nothing once it cannot.
+access_facts token_facts(access_facts creator, const token_holder& token, timestamp now);
+
 // The object types a permission can be granted on (POST /v1/permissions/grants).
 inline constexpr std::string_view grantable_object_types[] = {"tenant", "group"};
 bool is_grantable_object_type(std::string_view type);

@@ -38,11 +38,19 @@ std::optional<owned_object> find_invitation(const write_model& m, std::string_vi
   return owned_object{"invitation", i->id.value, i->tenant, i->invitee};
 }
 
+// A revoked or expired API token is still there (listed; revoking it again is a conflict).
+std::optional<owned_object> find_token(const write_model& m, std::string_view ref) {
+  const token_state* t = m.tokens.find(token_id{std::string(ref)});
+  if (!t || !live_tenant_id(m.tenants, t->tenant)) return std::nullopt;
+  return owned_object{"token", t->id.value, t->tenant};
+}
+
 // The one table: kind -> how to find it and its owning tenant.
 constexpr std::pair<std::string_view, finder> finders[] = {{"tenant", find_tenant},
                                                            {"group", find_group},
                                                            {"grant", find_grant},
-                                                           {"invitation", find_invitation}};
+                                                           {"invitation", find_invitation},
+                                                           {"token", find_token}};
 
 }  // namespace
 

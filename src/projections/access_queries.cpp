@@ -58,6 +58,18 @@ const std::string kGrantColumns =
 const std::string kGrantObject =
     ", CASE WHEN p.object_type = 'tenant' THEN NULL ELSE p.object_type END,"
     " CASE WHEN p.object_type = 'tenant' THEN NULL ELSE p.object_id::text END";
+// The roles assigned to the live groups and the permissions granted to them.
+const std::string kGroupAssignments =
+    " SELECT 'assignment', a.id::text, a.role, coalesce(cr.name, a.role), a.tenant_id::text,"
+    " cr.id IS NOT NULL, coalesce(cr.permissions, '{}'), " +
+    millis("a.expires_at") +
+    ", g.id::text, NULL, NULL FROM live_groups g JOIN role_assignments a"
+    " ON a.principal_type = 'group' AND a.principal_id = g.id AND NOT a.is_revoked"
+    " LEFT JOIN roles cr ON cr.id::text = a.role AND NOT cr.is_deleted";
+const std::string kGroupGrants = kGrantColumns + "g.id::text" + kGrantObject +
+                                 " FROM live_groups g JOIN permission_grants p ON"
+                                 " p.principal_type = 'group'"
+                                 " AND p.principal_id = g.id AND NOT p.is_revoked";
 const std::string kBindings =
     kLiveGroups +
     "SELECT 'membership', m.id::text, r.role, coalesce(cr.name, r.role), m.tenant_id::text,"
@@ -73,21 +85,15 @@ const std::string kBindings =
     ", NULL, NULL, NULL FROM role_assignments a"
     " LEFT JOIN roles cr ON cr.id::text = a.role AND NOT cr.is_deleted"
     " WHERE a.principal_type = 'user' AND a.principal_id = $1::uuid AND NOT a.is_revoked"
-    " UNION ALL"
-    " SELECT 'assignment', a.id::text, a.role, coalesce(cr.name, a.role), a.tenant_id::text,"
-    " cr.id IS NOT NULL, coalesce(cr.permissions, '{}'), " +
-    millis("a.expires_at") +
-    ", g.id::text, NULL, NULL FROM live_groups g JOIN role_assignments a"
-    " ON a.principal_type = 'group' AND a.principal_id = g.id AND NOT a.is_revoked"
-    " LEFT JOIN roles cr ON cr.id::text = a.role AND NOT cr.is_deleted"
-    " UNION ALL " +
-    kGrantColumns + "NULL" + kGrantObject +
+    " UNION ALL" +
+    kGroupAssignments + " UNION ALL " + kGrantColumns + "NULL" + kGrantObject +
     " FROM permission_grants p WHERE p.principal_type = 'user' AND p.principal_id = $1::uuid"
     " AND NOT p.is_revoked"
     " UNION ALL " +
-    kGrantColumns + "g.id::text" + kGrantObject +
-    " FROM live_groups g JOIN permission_grants p ON p.principal_type = 'group'"
-    " AND p.principal_id = g.id AND NOT p.is_revoked";
+    kGroupGrants;
+// What one group holds ($1), as its members hold it (bindings_of_group).
+const std::string kGroupBindings = "WITH live_groups AS (SELECT $1::uuid AS id)" +
+                                   kGroupAssignments + " UNION ALL " + kGroupGrants;
 
 const std::string kRoleColumns =
     "SELECT r.id::text, r.tenant_id::text, r.name, r.description,"
@@ -183,11 +189,14 @@ std::optional<tenant_path> find_tenant_path(pqxx::connection& conn, std::string_
   return read_path(r[0]);
 }
 
-std::vector<binding_row> bindings_of_user(pqxx::connection& conn, const std::string& user_id) {
+namespace {
+
+std::vector<binding_row> bindings(pqxx::connection& conn, const std::string& sql,
+                                  const std::string& principal_id) {
   std::vector<binding_row> out;
-  if (!canonical_uuid(user_id)) return out;
+  if (!canonical_uuid(principal_id)) return out;
   pqxx::nontransaction tx(conn);
-  for (const auto& r : tx.exec_params(kBindings, user_id)) {
+  for (const auto& r : tx.exec_params(sql, principal_id)) {
     binding_row b;
     b.source = r[0].as<std::string>();
     b.source_id = r[1].as<std::string>();
@@ -203,6 +212,16 @@ std::vector<binding_row> bindings_of_user(pqxx::connection& conn, const std::str
     out.push_back(std::move(b));
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<binding_row> bindings_of_user(pqxx::connection& conn, const std::string& user_id) {
+  return bindings(conn, kBindings, user_id);
+}
+
+std::vector<binding_row> bindings_of_group(pqxx::connection& conn, const std::string& group_id) {
+  return bindings(conn, kGroupBindings, group_id);
 }
 
 std::vector<role_row> roles_on(pqxx::connection& conn, const std::vector<std::string>& tenant_ids) {

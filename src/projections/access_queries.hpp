@@ -66,6 +66,10 @@ std::vector<std::string> tenant_path_ids(std::string_view ltree_path);
 // Every role and grant the user holds anywhere, its own and its live groups' (not
 // revoked; expiry is left to the policy).
 std::vector<binding_row> bindings_of_user(pqxx::connection& conn, const std::string& user_id);
+// What a group holds and its members hold through it: the roles assigned to it and the
+// permissions granted to it (not revoked; expiry is left to the policy). Whether the group
+// is live is the caller's to know.
+std::vector<binding_row> bindings_of_group(pqxx::connection& conn, const std::string& group_id);
 
 // The custom roles defined on these tenants (a tenant and its ancestors), by name.
 std::vector<role_row> roles_on(pqxx::connection& conn, const std::vector<std::string>& tenant_ids);

@@ -39,6 +39,11 @@ constexpr kind_query kinds[] = {
      "SELECT i.id::text, t.path::text, NOT t.is_deleted, i.invitee"
      " FROM invitations i JOIN tenants t ON t.id = i.tenant_id"
      " WHERE i.id = $1::uuid AND $2::text IS NULL"},
+    // Revoked and expired API tokens are still there (listed; revoking again is a conflict).
+    {"token", false,
+     "SELECT k.id::text, t.path::text, NOT t.is_deleted, NULL::text"
+     " FROM api_tokens k JOIN tenants t ON t.id = k.tenant_id"
+     " WHERE k.id = $1::uuid AND $2::text IS NULL"},
 };
 
 }  // namespace

@@ -13,13 +13,14 @@ namespace tenantry {
 namespace {
 
 const std::string kCredential = "token_credential";
-const std::string kCredentialSql =
+const std::string kCredentialFrom =
     "SELECT k.id::text, k.tenant_id::text, k.created_by::text, k.scopes, " +
     millis("k.expires_at") +
     ", k.is_revoked, u.platform_roles, u.is_active"
     " FROM api_tokens k JOIN users u ON u.id = k.created_by"
-    " JOIN tenants t ON t.id = k.tenant_id AND NOT t.is_deleted"
-    " WHERE k.secret_hash = $1";
+    " JOIN tenants t ON t.id = k.tenant_id AND NOT t.is_deleted";
+const std::string kCredentialSql = kCredentialFrom + " WHERE k.secret_hash = $1";
+const std::string kCredentialById = kCredentialFrom + " WHERE k.id = $1::uuid";
 
 const std::string kColumns =
     "SELECT k.id::text, k.tenant_id::text, k.created_by::text, k.name, k.description, k.prefix,"
@@ -60,6 +61,19 @@ token_row read_token(const pqxx::row& r) {
   return out;
 }
 
+token_credential read_credential(const pqxx::row& r) {
+  token_credential out;
+  out.id = r[0].as<std::string>();
+  out.tenant_id = r[1].as<std::string>();
+  out.created_by = r[2].as<std::string>();
+  out.scopes = parse_text_array(r[3].c_str());
+  out.expires_at = timestamp_from_millis(r[4].as<std::int64_t>());
+  out.is_revoked = r[5].as<bool>();
+  out.creator_platform_roles = parse_text_array(r[6].c_str());
+  out.creator_active = r[7].as<bool>();
+  return out;
+}
+
 }  // namespace
 
 std::optional<token_credential> find_token_credential(pqxx::connection& conn,
@@ -68,16 +82,17 @@ std::optional<token_credential> find_token_credential(pqxx::connection& conn,
   pqxx::nontransaction tx(conn);
   const pqxx::result r = tx.exec_prepared(kCredential, secret_hash);
   if (r.empty()) return std::nullopt;
-  token_credential out;
-  out.id = r[0][0].as<std::string>();
-  out.tenant_id = r[0][1].as<std::string>();
-  out.created_by = r[0][2].as<std::string>();
-  out.scopes = parse_text_array(r[0][3].c_str());
-  out.expires_at = timestamp_from_millis(r[0][4].as<std::int64_t>());
-  out.is_revoked = r[0][5].as<bool>();
-  out.creator_platform_roles = parse_text_array(r[0][6].c_str());
-  out.creator_active = r[0][7].as<bool>();
-  return out;
+  return read_credential(r[0]);
+}
+
+std::optional<token_credential> find_token_credential_by_id(pqxx::connection& conn,
+                                                            std::string_view token_id) {
+  const auto id = canonical_uuid(token_id);
+  if (!id) return std::nullopt;
+  pqxx::nontransaction tx(conn);
+  const pqxx::result r = tx.exec_params(kCredentialById, *id);
+  if (r.empty()) return std::nullopt;
+  return read_credential(r[0]);
 }
 
 token_page list_tokens(pqxx::connection& conn, const token_filter& f) {

@@ -40,6 +40,9 @@ struct token_credential {
 // One prepared statement on the pool connection's unique index of secret hashes.
 std::optional<token_credential> find_token_credential(pqxx::connection& conn,
                                                       const std::string& secret_hash);
+// The same for a token named by its id (what GET /v1/authz/check asks about a token).
+std::optional<token_credential> find_token_credential_by_id(pqxx::connection& conn,
+                                                            std::string_view token_id);
 
 struct token_filter {
   std::string tenant_id;

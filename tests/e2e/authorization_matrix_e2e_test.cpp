@@ -11,6 +11,7 @@
 #include <functional>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "api/jwt.hpp"
 #include "api/signing_key.hpp"
@@ -361,6 +362,19 @@ class AuthorizationMatrix : public e2e_test {
     return outcome::allowed;
   }
 
+  // GET /v1/authz/check about a group or an API token (`kind`) living in `owner`: the
+  // principal is seen only with its kind's visibility permission there (404 naming the kind);
+  // then another principal's access on the object needs role.read there (403 where it may
+  // see it). An API token may ask about itself: that needs seeing the object only.
+  outcome check_requirement(const principal& p, const std::string& kind, const std::string& owner,
+                            const std::string& about) const {
+    if (p.token.empty() || !p.valid_token) return outcome::unauthenticated;
+    if (kind == "token" && p.label == about)
+      return holds(p, owner, "tenant.read") ? outcome::allowed : outcome::hidden;
+    if (!holds(p, owner, kind == "group" ? "member.read" : "token.manage")) return outcome::hidden;
+    return holds(p, owner, "role.read") ? outcome::allowed : outcome::forbidden;
+  }
+
   // A 404 is "hidden" when it names the kind the target is (a 404 naming anything else,
   // say an unknown user, is a refusal after authorization).
   static outcome actual(const http_answer& r, const std::string& kind) {
@@ -515,6 +529,33 @@ TEST_F(AuthorizationMatrix, EveryPrincipalAgainstEveryRouteAnswersAsItsGuardSays
                           << " " << r.body;
           }
         }
+      }
+    }
+  }
+  // GET /v1/authz/check about a group (on the group itself) and about an API token (on its
+  // tenant), for every principal: what it may learn of them follows from its roles too.
+  std::vector<std::tuple<std::string, std::string, std::string, std::string>> about;
+  for (const auto& [owner, group] : objects.at("group"))
+    about.emplace_back("group", owner, group.first, "");
+  for (const char* label : {"token-a-reader", "token-a1-admin"})
+    about.emplace_back("token", label == std::string("token-a-reader") ? id(org_a) : id(child_a1),
+                       token_ids.at(label), label);
+  for (const auto& [kind, owner, object, label] : about) {
+    std::string target = "/v1/authz/check?principal_type=" + kind + "&principal=" + object +
+                         "&permission=tenant.read";
+    target += kind == "group" ? "&object_type=group&object_id=" + object : "&object_id=" + owner;
+    for (const principal& p : principals) {
+      std::map<std::string, std::string> headers;
+      if (!p.token.empty()) headers["Authorization"] = "Bearer " + p.token;
+      const http_answer r = client().request("GET", target, "", headers);
+      ++cells;
+      const outcome want = check_requirement(p, kind, owner, label);
+      ++expected_counts[want];
+      const outcome got = actual(r, kind);
+      if (got != want) {
+        ++mismatches;
+        ADD_FAILURE() << p.label << " GET " << target << ": expected " << name(want) << ", got "
+                      << r.status << " " << r.body;
       }
     }
   }

@@ -295,6 +295,85 @@ TEST_F(Groups, GrantsOnTenantsAndGroupsAreGivenListedCheckedAndRevoked) {
   EXPECT_EQ(resource(unknown), "grant");
 }
 
+// GET /v1/authz/check for a group: what its role assignments and grants give it, named;
+// a group the caller may not see (member.read where it lives) is 404 naming the group.
+TEST_F(Groups, TheCheckAnswersForAGroupToWhoMaySeeIt) {
+  auto org = create_tenant(unique("Checked"));
+  auto child = create_tenant(unique("Checked child"), id(org));
+  auto elsewhere = create_tenant(unique("Checked elsewhere"));
+  auto g = group(id(org), unique("Readers"));
+  auto h = group(id(org), unique("Managed"));
+  assign_to_group(id(org), id(g), "viewer");
+  grant({{"type", "group"}, {"id", id(g)}}, "group.manage", {{"type", "group"}, {"id", id(h)}},
+        admin);
+  const std::string base = "/v1/authz/check?principal_type=group&principal=";
+  auto check = [&](const std::string& query, const std::string& token) {
+    return client().get(base + query, token);
+  };
+  auto read_child =
+      check(g["slug"].get<std::string>() + "&permission=tenant.read&object_id=" + id(child), admin);
+  ASSERT_EQ(read_child.status, 200u) << read_child.body;
+  const json why = read_child.json();
+  EXPECT_EQ(why["allowed"], true);
+  EXPECT_EQ(why["principal"], json({{"type", "group"}, {"id", id(g)}}));
+  EXPECT_EQ(why["because"][0]["kind"], "role_assignment");
+  EXPECT_EQ(why["because"][0]["role"], "viewer");
+  EXPECT_EQ(why["because"][0]["group_id"], id(g));
+  EXPECT_EQ(why["because"][0]["inherited"], true);
+  auto update = check(id(g) + "&permission=tenant.update&object_id=" + id(child), admin).json();
+  EXPECT_EQ(update["allowed"], false);
+  EXPECT_EQ(update["because"], json::array());
+  auto on_h =
+      check(id(g) + "&permission=group.manage&object_type=group&object_id=" + id(h), admin).json();
+  EXPECT_EQ(on_h["allowed"], true);
+  EXPECT_EQ(on_h["because"][0]["kind"], "grant");
+  EXPECT_EQ(
+      check(id(g) + "&permission=tenant.read&object_id=" + id(elsewhere), admin).json()["allowed"],
+      false);
+  EXPECT_EQ(check(id(g) + "&permission=tenant.read&object_type=platform", admin).json()["allowed"],
+            false);  // a group holds no platform role
+
+  // member.read and role.read on the organization: it may ask. tenant.read only, or
+  // nothing there: the group is hidden, before the object.
+  auto reader = make_user("reader");
+  made(client().post("/v1/tenants/" + id(org) + "/members",
+                     {{"user", reader.id}, {"roles", {"member"}}}, admin));
+  auto viewer = make_user("viewer");
+  made(client().post("/v1/tenants/" + id(org) + "/members",
+                     {{"user", viewer.id}, {"roles", {"viewer"}}}, admin));
+  auto outsider = make_user("outsider");
+  made(client().post("/v1/tenants/" + id(elsewhere) + "/members",
+                     {{"user", outsider.id}, {"roles", {"tenant_admin"}}}, admin));
+  const std::string on_child = id(g) + "&permission=tenant.read&object_id=" + id(child);
+  EXPECT_EQ(check(on_child, reader.token).json()["allowed"], true);
+  for (const std::string& token : {viewer.token, outsider.token}) {
+    auto hidden = check(on_child, token);
+    EXPECT_EQ(hidden.status, 404u) << hidden.body;
+    EXPECT_EQ(resource(hidden), "group");
+  }
+  auto outside = check(id(g) + "&permission=tenant.read&object_id=" + id(elsewhere), reader.token);
+  EXPECT_EQ(resource(outside), "tenant");
+  EXPECT_EQ(resource(check("no-such-group&permission=tenant.read&object_id=" + id(org), admin)),
+            "group");
+  auto missing = client().get(
+      "/v1/authz/check?principal_type=group&permission=tenant.read"
+      "&object_id=" +
+          id(org),
+      admin);
+  EXPECT_EQ(missing.status, 400u);
+  EXPECT_TRUE(missing.json()["details"].contains("principal")) << missing.body;
+  auto robot = client().get(
+      "/v1/authz/check?principal_type=robot&principal=x"
+      "&permission=tenant.read&object_id=" +
+          id(org),
+      admin);
+  EXPECT_EQ(robot.status, 400u);
+  EXPECT_TRUE(robot.json()["details"].contains("principal_type")) << robot.body;
+  // A deleted group is gone for the check too.
+  made(client().del("/v1/groups/" + id(g), admin), 204);
+  EXPECT_EQ(resource(check(on_child, admin)), "group");
+}
+
 TEST_F(Groups, GrantsToGroupsAndTheHandOutRule) {
   auto org = create_tenant(unique("Delegating"));
   auto g = group(id(org), unique("Readers"));

@@ -235,6 +235,76 @@ TEST_F(Tokens, AFreshTokenWorksAtOnceWithTheConsistencyToken) {
   EXPECT_EQ(read.status, 200u) << read.body;
 }
 
+// GET /v1/authz/check for an API token: its creator's current access within its tenant's
+// subtree and scopes, and nothing once revoked. Only who may see the token (token.manage
+// where it lives) may ask; the token itself may ask about itself.
+TEST_F(Tokens, TheCheckAnswersForATokenToWhoMaySeeIt) {
+  auto org = create_tenant(unique("Checked tokens"));
+  auto child = create_tenant(unique("Checked token child"), id(org));
+  auto ada = make_user("ada");
+  auto member = make_user("member");
+  for (const auto& [user, role] :
+       {std::pair{ada.id, "tenant_admin"}, std::pair{member.id, "member"}}) {
+    auto r = client().post("/v1/tenants/" + id(org) + "/members",
+                           {{"user", user}, {"roles", {role}}}, admin);
+    ASSERT_EQ(r.status, 201u) << r.body;
+    settle(r);
+  }
+  auto t =
+      issue(id(child), {{"name", "ci"}, {"scopes", {"tenant.read", "tenant.update"}}}, ada.token);
+  const std::string base = "/v1/authz/check?principal_type=token&principal=" + id(t);
+  auto check = [&](const std::string& query, const std::string& as) {
+    return client().get(base + query, as);
+  };
+  const std::string update_child = "&permission=tenant.update&object_id=" + id(child);
+  auto allowed = check(update_child, admin);
+  ASSERT_EQ(allowed.status, 200u) << allowed.body;
+  EXPECT_EQ(allowed.json()["allowed"], true);
+  EXPECT_EQ(allowed.json()["principal"], json({{"type", "token"}, {"id", id(t)}}));
+  EXPECT_EQ(allowed.json()["because"][0]["kind"], "membership");
+  EXPECT_EQ(allowed.json()["because"][0]["tenant_id"], id(org));
+  EXPECT_EQ(allowed.json()["because"].back()["kind"], "api_token");
+  EXPECT_EQ(check(update_child, ada.token).json()["allowed"], true);
+  EXPECT_EQ(check("&permission=tenant.delete&object_id=" + id(child), admin).json()["allowed"],
+            false);  // not one of its scopes
+  EXPECT_EQ(check("&permission=tenant.read&object_id=" + id(org), admin).json()["allowed"],
+            false);  // above its tenant
+  // The token about itself; about another token it learns nothing.
+  auto itself = check("&permission=tenant.read&object_id=" + id(child), secret(t));
+  ASSERT_EQ(itself.status, 200u) << itself.body;
+  EXPECT_EQ(itself.json()["allowed"], true);
+  auto other = issue(id(child), {{"name", "other"}, {"scopes", {"tenant.read"}}}, admin);
+  auto hidden_token = client().get("/v1/authz/check?principal_type=token&principal=" + id(other) +
+                                       "&permission=tenant.read&object_id=" + id(child),
+                                   secret(t));
+  EXPECT_EQ(hidden_token.status, 404u) << hidden_token.body;
+  EXPECT_EQ(hidden_token.json()["details"]["resource"], "token");
+  // A member reads the tenant but does not see its tokens.
+  auto hidden = check(update_child, member.token);
+  EXPECT_EQ(hidden.status, 404u) << hidden.body;
+  EXPECT_EQ(hidden.json()["details"]["resource"], "token");
+  auto unknown = client().get(
+      "/v1/authz/check?principal_type=token&principal=01900000-0000-7000-8000-000000000000"
+      "&permission=tenant.read&object_id=" +
+          id(child),
+      admin);
+  EXPECT_EQ(unknown.json()["details"]["resource"], "token");
+  // Its creator loses the role: so does the token. Revoked: it holds nothing at all.
+  auto demoted = client().patch("/v1/tenants/" + id(org) + "/members/" + ada.id,
+                                {{"roles", {"viewer"}}}, admin);
+  ASSERT_EQ(demoted.status, 200u) << demoted.body;
+  settle(demoted);
+  EXPECT_EQ(check(update_child, admin).json()["allowed"], false);
+  EXPECT_EQ(check("&permission=tenant.read&object_id=" + id(child), admin).json()["allowed"], true);
+  auto revoked = client().del("/v1/tenants/" + id(child) + "/tokens/" + id(t), admin);
+  ASSERT_EQ(revoked.status, 204u) << revoked.body;
+  settle(revoked);
+  auto after = check("&permission=tenant.read&object_id=" + id(child), admin);
+  ASSERT_EQ(after.status, 200u) << after.body;
+  EXPECT_EQ(after.json()["allowed"], false);
+  EXPECT_EQ(after.json()["because"], json::array());
+}
+
 // At most 50 live tokens per tenant: the 51st is refused with its code until one is
 // revoked; the limit is the tenant's own, not its subtree's.
 TEST_F(Tokens, ATenantHoldsAtMost50LiveTokens) {

@@ -58,6 +58,40 @@ TEST(GrantPolicy, ObjectKindsNameWhoMaySeeThem) {
   EXPECT_FALSE(is_grantable_object_type("grant"));
 }
 
+// What a check of a group's access (GET /v1/authz/check?principal_type=group) judges by:
+// the roles assigned to the group and the grants to it, each naming the group; never a
+// platform role, nor what a member holds by itself or through another group.
+TEST(GrantPolicy, AGroupHoldsItsAssignmentsAndGrantsOnly) {
+  access_binding assigned{
+      "assignment", "a1", "tenant_admin", "tenant_admin",
+      "org",        "g",  std::nullopt,   builtin_role_permissions("tenant_admin")};
+  access_binding granted = grant("group.manage", "org", "group", "g-b");
+  granted.group_id = "g";
+  access_binding own{
+      "membership", "m1",         "tenant_admin", "tenant_admin",
+      "other",      std::nullopt, std::nullopt,   builtin_role_permissions("tenant_admin")};
+  access_binding elsewhere = assigned;
+  elsewhere.group_id = "h";
+  elsewhere.tenant_id = "other";
+  const access_facts facts = group_facts("g", {assigned, granted, own, elsewhere});
+  EXPECT_TRUE(facts.platform_roles.empty());
+  EXPECT_EQ(facts.bindings.size(), 2u);
+  const auto d = check_access(facts, ids_of({"org", "child"}), "tenant.update", {});
+  ASSERT_TRUE(d.allowed);
+  EXPECT_EQ(d.because[0]["group_id"], "g");
+  EXPECT_EQ(d.because[0]["inherited"], true);
+  EXPECT_FALSE(check_access(facts, ids_of({"other"}), "tenant.read", {}).allowed);
+  const auto on_group =
+      check_access(facts, ids_of({"org"}), "group.manage", {}, access_object{"group", "g-b"});
+  ASSERT_EQ(on_group.because.size(), 2u);  // the role on org, and the grant on the group
+  EXPECT_EQ(on_group.because[1]["kind"], "grant");
+  EXPECT_FALSE(check_access(facts, {}, manage_root_tenants, {}).allowed);
+  EXPECT_TRUE(is_principal_type("user"));
+  EXPECT_TRUE(is_principal_type("group"));
+  EXPECT_TRUE(is_principal_type("token"));
+  EXPECT_FALSE(is_principal_type("robot"));
+}
+
 // ---- groups --------------------------------------------------------------------------------
 
 class Groups : public aggregate_test {

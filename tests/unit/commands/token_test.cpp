@@ -2,6 +2,7 @@
 // may do (its creator's current roles, limited to the token's tenant subtree and scopes).
 
 #include "aggregate_fixture.hpp"
+#include "commands/object_kinds.hpp"
 
 namespace tenantry::testing {
 namespace {
@@ -125,6 +126,23 @@ TEST_F(TokenRules, RevokingOnceOnItsOwnTenantAtTheExpectedVersion) {
   EXPECT_EQ(std::get<token_revoked>(events.at(0)).reason, "revoked");
   EXPECT_FALSE(model.tokens.find(token_id{ci})->live(ctx.now));
   EXPECT_ERROR(when(revoke_token{org, ci, std::nullopt}), "invalid_state_transition");
+}
+
+// A token is an object of its tenant (seen with token.manage there), revoked or not, until
+// the tenant is deleted.
+TEST_F(TokenRules, ATokenIsAnObjectOfItsTenant) {
+  accept(add_member{org, ada, {"tenant_admin"}});
+  const std::string t = issued(request(child, "ci", {"tenant.read"}));
+  const auto found = find_object(model, "token", t);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->kind, "token");
+  EXPECT_EQ(owner_path(model, *found), (std::vector<std::string>{org, child}));
+  EXPECT_EQ(visibility_permission("token"), "token.manage");
+  accept(revoke_token{child, t, std::nullopt});
+  EXPECT_TRUE(find_object(model, "token", t));
+  accept(delete_tenant{child, true, std::nullopt});
+  EXPECT_FALSE(find_object(model, "token", t));
+  EXPECT_FALSE(find_object(model, "token", "no-such-token"));
 }
 
 TEST(TokenEvents, BelongToTheirTenantsOrganization) {
@@ -286,6 +304,40 @@ TEST(TokenPolicy, ALimitKeepsOnlyTheSubtreeAndTheScopes) {
   EXPECT_FALSE(check_access(facts, child, "token.manage", timestamp{}).allowed);
   EXPECT_TRUE(is_token_scope("audit.read"));
   EXPECT_FALSE(is_token_scope("token.manage"));
+}
+
+// What a check of a token's access (GET /v1/authz/check?principal_type=token) judges by:
+// its creator's current facts within the token's limit while it can act, else nothing.
+TEST(TokenPolicy, ATokenHoldsItsCreatorsAccessWithinItsLimitWhileItCanAct) {
+  const timestamp now{std::chrono::milliseconds{1'000'000}};
+  const access_binding admin{
+      "membership", "m",          "tenant_admin", "tenant_admin",
+      "root",       std::nullopt, std::nullopt,   builtin_role_permissions("tenant_admin")};
+  const access_facts creator{{"platform_admin"}, {admin}};
+  const token_holder token{token_limit{"k", "child", {"tenant.read", "tenant.update"}}, false,
+                           now + 1h, true};
+  const std::vector<std::string> child{"root", "child"}, root{"root"};
+  const access_facts facts = token_facts(creator, token, now);
+  const auto d = check_access(facts, child, "tenant.update", now);
+  ASSERT_TRUE(d.allowed);
+  EXPECT_EQ(d.because.back()["kind"], "api_token");
+  EXPECT_EQ(d.because.back()["id"], "k");
+  EXPECT_FALSE(check_access(facts, root, "tenant.read", now).allowed);      // above its tenant
+  EXPECT_FALSE(check_access(facts, child, "tenant.delete", now).allowed);   // not a scope
+  EXPECT_FALSE(check_access(facts, {}, manage_root_tenants, now).allowed);  // never platform
+  // Its creator's roles as they are now: without them, the token holds nothing either.
+  EXPECT_FALSE(check_access(token_facts({}, token, now), child, "tenant.read", now).allowed);
+  // A token that cannot act holds nothing, its creator's platform role included.
+  token_holder revoked = token, expired = token, orphaned = token;
+  revoked.revoked = true;
+  expired.expires_at = now;
+  orphaned.creator_active = false;
+  for (const token_holder& dead : {revoked, expired, orphaned}) {
+    const access_facts none = token_facts(creator, dead, now);
+    EXPECT_TRUE(none.platform_roles.empty());
+    EXPECT_TRUE(none.bindings.empty());
+    EXPECT_FALSE(check_access(none, child, "tenant.read", now).allowed);
+  }
 }
 
 }  // namespace
