@@ -461,9 +461,10 @@ TEST_F(UsersLifecycle, AnOrganizationsUsersAreTheMembersOfItsSubtree) {
   settle(gone);
   auto listed = client().get("/v1/users?organization=" + org["slug"].get<std::string>(), admin);
   ASSERT_EQ(listed.status, 200u) << listed.body;
+  const json page = listed.json();
   std::set<std::string> ids;
-  for (const auto& u : listed.json()["results"]) ids.insert(u["id"].get<std::string>());
-  EXPECT_EQ(listed.json()["count"], 3);
+  for (const auto& u : page["results"]) ids.insert(u["id"].get<std::string>());
+  EXPECT_EQ(page["count"], 3);
   EXPECT_EQ(ids, (std::set<std::string>{top.id, mid.id, low.id}));
   // The child's users, for the child's member; the organization is not its to list.
   EXPECT_EQ(client().get("/v1/users?organization=" + c, mid.token).json()["count"], 2);
