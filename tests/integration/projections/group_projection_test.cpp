@@ -108,6 +108,29 @@ TEST_F(GroupProjection, MembersHoldTheGroupsRolesAndGrants) {
   EXPECT_EQ(find_group(schema.conn(), editors)->member_count, 0);
 }
 
+// What a check of a group's access reads: the group's own assignments and grants, each
+// naming it, and no more once they are revoked.
+TEST_F(GroupProjection, AGroupsOwnBindingsAreItsAssignmentsAndGrants) {
+  const auto of_editors = bindings_of_group(schema.conn(), editors);
+  ASSERT_EQ(of_editors.size(), 1u);
+  EXPECT_EQ(of_editors[0].source, "assignment");
+  EXPECT_EQ(of_editors[0].source_id, assignment);
+  EXPECT_EQ(of_editors[0].role, "tenant_admin");
+  EXPECT_EQ(of_editors[0].tenant_id, child);
+  EXPECT_EQ(of_editors[0].group_id, editors);
+  const auto of_staff = bindings_of_group(schema.conn(), staff);
+  ASSERT_EQ(of_staff.size(), 1u);
+  EXPECT_EQ(of_staff[0].source_id, on_editors);
+  EXPECT_EQ(of_staff[0].object_type, "group");
+  EXPECT_EQ(of_staff[0].object_id, editors);
+  EXPECT_EQ(of_staff[0].group_id, staff);
+  EXPECT_TRUE(bindings_of_group(schema.conn(), "not-a-uuid").empty());
+  script.record(assignment, "role_assignment",
+                role_assignment_revoked{assignment_id{assignment}, "revoked"});
+  project();
+  EXPECT_TRUE(bindings_of_group(schema.conn(), editors).empty());
+}
+
 TEST_F(GroupProjection, ADeletedTenantHidesItsGroupsUntilRestored) {
   const std::string deletion = new_uuid_v7();
   script.remove(org, deletion, org);

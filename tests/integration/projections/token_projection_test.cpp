@@ -10,6 +10,7 @@
 
 #include "projection_fixture.hpp"
 #include "projections/event_archive.hpp"
+#include "projections/object_queries.hpp"
 #include "projections/token_queries.hpp"
 
 namespace tenantry::testing {
@@ -134,6 +135,30 @@ TEST_F(TokenProjection, TheCredentialLookupFindsLiveTenantsTokensWithTheirCreato
   running_projector projector(log, schema.name());
   projector.await(script.last_offset());
   EXPECT_FALSE(find_token_credential(schema.conn(), std::string(64, 'f')));
+}
+
+// What a check of a token's access reads: the token by id with its creator, and the token
+// as an object of its tenant (revoked ones too), until the tenant is deleted.
+TEST_F(TokenProjection, ATokenByIdAndAsAnObjectOfItsTenant) {
+  const auto found = find_token_credential_by_id(schema.conn(), ci);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->tenant_id, org);
+  EXPECT_EQ(found->created_by, ann);
+  EXPECT_EQ(found->scopes, (std::vector<std::string>{"site.read", "tenant.read"}));
+  EXPECT_EQ(found->creator_platform_roles, std::vector<std::string>{"platform_admin"});
+  EXPECT_TRUE(find_token_credential_by_id(schema.conn(), gone)->is_revoked);
+  EXPECT_FALSE(find_token_credential_by_id(schema.conn(), "not-a-uuid"));
+  EXPECT_FALSE(find_token_credential_by_id(schema.conn(), new_uuid_v7()));
+  const auto owner = find_object_owner(schema.conn(), "token", below);
+  ASSERT_TRUE(owner);
+  EXPECT_EQ(owner->id, below);
+  EXPECT_EQ(owner->path, (std::vector<std::string>{org, child}));
+  EXPECT_TRUE(find_object_owner(schema.conn(), "token", gone));
+  script.remove(child, "del-2", child);
+  running_projector projector(log, schema.name());
+  projector.await(script.last_offset());
+  EXPECT_FALSE(find_token_credential_by_id(schema.conn(), below));
+  EXPECT_FALSE(find_object_owner(schema.conn(), "token", below));
 }
 
 TEST_F(TokenProjection, ListsFilterByStatusAndNameNewestFirst) {
