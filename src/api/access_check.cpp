@@ -5,6 +5,7 @@
 #include "api/command_execution.hpp"
 #include "api/offload.hpp"
 #include "api/responses.hpp"
+#include "api/user_handlers.hpp"
 #include "projections/postgres_codec.hpp"
 #include "projections/token_queries.hpp"
 #include "projections/user_queries.hpp"
@@ -41,8 +42,9 @@ result<check_query> read_check_query(const request_context& ctx) {
   return q;
 }
 
-// Whose access is checked. `id` empty: a user ref that names nobody (404 once the object
-// has been authorized, so that an object the caller may not see stays hidden first).
+// Whose access is checked. `id` empty: a user ref that names nobody the caller may see
+// (404 once the object has been authorized, so that an object the caller may not see stays
+// hidden first).
 struct checked_principal {
   std::string type, id;
   bool self = false;  // the caller itself, or the API token it acts through
@@ -57,6 +59,13 @@ asio::awaitable<result<checked_principal>> find_user_principal(services& s, requ
   if (!user) co_return std::unexpected(user.error());
   if (!*user) co_return checked_principal{"user", ""};
   const bool self = (*user)->id == ctx.caller->user_id;
+  // A user the caller may not see is answered exactly like one that does not exist, so
+  // that the check never tells whether an email has an account.
+  if (!self) {
+    auto visible = co_await users::may_see(s, ctx, (*user)->id);
+    if (!visible) co_return std::unexpected(visible.error());
+    if (!*visible) co_return checked_principal{"user", ""};
+  }
   co_return checked_principal{"user", (*user)->id, self, (*user)->platform_roles};
 }
 

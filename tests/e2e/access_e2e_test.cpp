@@ -61,6 +61,30 @@ TEST_F(Access, AChildAdminDoesNotSeeItsOrganization) {
   EXPECT_EQ(client().get("/v1/tenants/" + id(org) + "/members", bea.token).status, 404u);
 }
 
+TEST_F(Access, TheCheckNeverTellsWhetherAnUnseenUserExists) {
+  auto org = create_tenant(unique("Org"));
+  auto other = create_tenant(unique("Other"));
+  auto ida = make_user("ida");
+  auto jon = make_user("jon");
+  add_member(id(org), ida.id, {"tenant_admin"});
+  add_member(id(other), jon.id, {"member"});
+  const std::string base =
+      "/v1/authz/check?permission=tenant.read&object_id=" + id(org) + "&principal=";
+  // Jon has an account but only in another organization: the same 404 as nobody at all.
+  auto unseen = client().get(base + jon.email, ida.token);
+  auto missing = client().get(base + "nobody-" + jon.email, ida.token);
+  EXPECT_EQ(unseen.status, 404u) << unseen.body;
+  EXPECT_EQ(resource(unseen), "user");
+  EXPECT_EQ(missing.status, 404u) << missing.body;
+  EXPECT_EQ(error_of(unseen), error_of(missing));
+  EXPECT_EQ(client().get(base + jon.id, ida.token).status, 404u);
+  // Once he is a member of her organization she sees him, and the check answers.
+  add_member(id(org), jon.id, {"viewer"});
+  auto seen = client().get(base + jon.email, ida.token);
+  ASSERT_EQ(seen.status, 200u) << seen.body;
+  EXPECT_EQ(seen.json()["allowed"], true);
+}
+
 TEST_F(Access, AViewerReadsAndIsRefusedChanges) {
   auto org = create_tenant(unique("Viewed"));
   auto cy = make_user("cy");
