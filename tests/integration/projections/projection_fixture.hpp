@@ -18,6 +18,7 @@
 #include "events/memory_event_log.hpp"
 #include "projections/migrations.hpp"
 #include "projections/projector.hpp"
+#include "projections/user_queries.hpp"
 #include "test_env.hpp"
 
 namespace tenantry::testing {
@@ -187,6 +188,13 @@ class running_projector {
 };
 
 // Every column of every tenant row as text, ordered by id: equal dumps, equal read models.
+// The emails of a page of users, in its order.
+inline std::vector<std::string> emails(const user_page& page) {
+  std::vector<std::string> out;
+  for (const auto& u : page.rows) out.push_back(u.email);
+  return out;
+}
+
 inline std::vector<std::vector<std::string>> dump_tenants(pqxx::connection& conn) {
   pqxx::nontransaction tx(conn);
   std::vector<std::vector<std::string>> out;

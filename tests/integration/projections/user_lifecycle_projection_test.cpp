@@ -12,12 +12,6 @@
 namespace tenantry::testing {
 namespace {
 
-std::vector<std::string> emails(const user_page& page) {
-  std::vector<std::string> out;
-  for (const auto& u : page.rows) out.push_back(u.email);
-  return out;
-}
-
 class UserLifecycleProjection : public ::testing::Test {
  protected:
   void SetUp() override {
