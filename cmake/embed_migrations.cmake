@@ -1,7 +1,7 @@
 # Writes OUT: a C++ file holding every DIR/*.sql migration, sorted by name.
 file(GLOB files ${DIR}/*.sql)
 list(SORT files)
-set(body "// Generated from src/projections/migrations. Do not edit.\n#include \"projections/migrations.hpp\"\nnamespace tenantry {\nconst std::vector<migration>& embedded_migrations() {\n  static const std::vector<migration> all{\n")
+set(body "// Generated from projections/migrations. Do not edit.\n#include \"projections/migrations.hpp\"\nnamespace tenantry {\nconst std::vector<migration>& embedded_migrations() {\n  static const std::vector<migration> all{\n")
 foreach(f ${files})
   get_filename_component(name ${f} NAME)
   file(READ ${f} sql)

@@ -62,7 +62,7 @@ if [ -z "$tenantryd$bench" ]; then
   fi
   bash "$here/deps.sh"
   bash "$here/build.sh" bench --target tenantryd tenantry_bench tenantry_micro_bench -j 2
-  tenantryd="$TENANTRY_ROOT/build/bench/src/tenantryd/tenantryd"
+  tenantryd="$TENANTRY_ROOT/build/bench/tenantryd/tenantryd"
   bench="$TENANTRY_ROOT/build/bench/tests/bench/tenantry_bench"
   micro="$TENANTRY_ROOT/build/bench/tests/bench/tenantry_micro_bench"
 fi

@@ -12,7 +12,7 @@
 #   infra/faults.sh                  the full-size runs (about 15-20 minutes) and fuzzing
 #   infra/faults.sh --small          the small runs that ctest runs (label `faults`)
 #   options: --no-setup (skip deps, Kafka, PostgreSQL and the builds: test.sh did them),
-#            --tenantryd PATH (default: build/release/src/tenantryd/tenantryd),
+#            --tenantryd PATH (default: build/release/tenantryd/tenantryd),
 #            --only 1,4 (some scenarios), --keep (keep topics, schemas and logs),
 #            --fuzz-seconds N (default 300; 0 with --small or --only; 0 skips fuzzing)
 #
@@ -54,7 +54,7 @@ if [ "$setup" = 1 ]; then
   bash "$here/build.sh" release --target tenantryd
   [ "$fuzz_seconds" = 0 ] || bash "$here/build.sh" fuzz
 fi
-tenantryd="${tenantryd:-$TENANTRY_ROOT/build/release/src/tenantryd/tenantryd}"
+tenantryd="${tenantryd:-$TENANTRY_ROOT/build/release/tenantryd/tenantryd}"
 if [ ! -x "$tenantryd" ]; then
   echo "infra/faults.sh: no tenantryd at $tenantryd (build it: infra/build.sh release)" >&2
   exit 2

@@ -40,4 +40,4 @@ Bootstrap admin (registered when the event log is empty): $TENANTRY_ADMIN_EMAIL 
 Stop with Ctrl-C; infra/stop.sh stops Kafka and PostgreSQL.
 
 MSG
-exec "$TENANTRY_ROOT/build/release/src/tenantryd/tenantryd"
+exec "$TENANTRY_ROOT/build/release/tenantryd/tenantryd"

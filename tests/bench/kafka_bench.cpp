@@ -11,7 +11,7 @@
 
 #include "commands/command_processor.hpp"
 #include "events/codec.hpp"
-#include "events/kafka_event_log.hpp"
+#include "events/kafka/kafka_event_log.hpp"
 #include "subcommands.hpp"
 
 namespace tenantry::bench {

@@ -9,7 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "commands/command_processor.hpp"
-#include "events/kafka_event_log.hpp"
+#include "events/kafka/kafka_event_log.hpp"
 #include "subcommands.hpp"
 
 namespace tenantry::bench {

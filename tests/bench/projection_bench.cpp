@@ -13,7 +13,7 @@
 #include <spdlog/spdlog.h>
 #include <pqxx/connection>
 
-#include "events/kafka_event_log.hpp"
+#include "events/kafka/kafka_event_log.hpp"
 #include "projections/migrations.hpp"
 #include "projections/projector.hpp"
 #include "subcommands.hpp"

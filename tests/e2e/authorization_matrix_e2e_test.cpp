@@ -13,8 +13,8 @@
 #include <thread>
 #include <tuple>
 
-#include "api/jwt.hpp"
-#include "api/signing_key.hpp"
+#include "api/auth/jwt.hpp"
+#include "api/auth/signing_key.hpp"
 #include "e2e_fixture.hpp"
 #include "events/clock.hpp"
 

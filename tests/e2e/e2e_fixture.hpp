@@ -11,7 +11,7 @@
 
 #include <pqxx/nontransaction>
 
-#include "events/kafka_event_log.hpp"
+#include "events/kafka/kafka_event_log.hpp"
 #include "http_client.hpp"
 #include "projections/migrations.hpp"
 #include "server_process.hpp"

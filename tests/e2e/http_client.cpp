@@ -1,6 +1,6 @@
 #include "http_client.hpp"
 
-#include "api/asio.hpp"
+#include "api/http/asio.hpp"
 
 namespace tenantry::testing {
 

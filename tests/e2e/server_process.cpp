@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "api/asio.hpp"
+#include "api/http/asio.hpp"
 #include "http_client.hpp"
 #include "test_env.hpp"
 

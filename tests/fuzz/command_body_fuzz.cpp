@@ -1,7 +1,7 @@
 // Request bodies -> command fields, decoded the way the route handlers do it
-// (src/api/tenant_routes.cpp, user_routes.cpp, auth_routes.cpp, group_routes.cpp; token_routes.cpp
+// (api/tenants/tenant_routes.cpp, user_routes.cpp, auth_routes.cpp, group_routes.cpp; token_routes.cpp
 // through its reader read_token_request, called as it is, and the invitation routes through
-// theirs, src/api/invitation_request.cpp): parse_json_object, one body_reader
+// theirs, api/invitations/invitation_request.cpp): parse_json_object, one body_reader
 // per route with that route's fields and limits, then finish(), whose error becomes the
 // response. The decoding lives inside the handlers' coroutines, so the table below repeats
 // their fields and limits: keep it in step when a route changes (user_change_routes.cpp holds
@@ -19,12 +19,12 @@
 #include <cstdlib>
 #include <string>
 
-#include "api/invitation_request.hpp"
-#include "api/json_input.hpp"
-#include "api/token_request.hpp"
+#include "api/invitations/invitation_request.hpp"
+#include "api/http/json_input.hpp"
+#include "api/tokens/token_request.hpp"
 #include "commands/command.hpp"
 #include "commands/slug.hpp"
-#include "commands/token_directory.hpp"
+#include "commands/tokens/token_aggregate.hpp"
 
 namespace tenantry::api {
 namespace {
@@ -142,7 +142,7 @@ void auth_bodies(const nlohmann::json& body) {
 }
 
 // POST /v1/groups and /v1/tenants/{ref}/groups, PUT /v1/groups/{id} (name required), and
-// PATCH /v1/groups/{id} (every field optional): src/api/group_routes.cpp
+// PATCH /v1/groups/{id} (every field optional): api/groups/group_routes.cpp
 void group_bodies(const nlohmann::json& body) {
   for (const bool name_required : {true, false}) {
     body_reader in(body);
@@ -245,7 +245,7 @@ void activation_body(const nlohmann::json& body) {
   render(in.finish());
 }
 
-// POST /v1/tenants/{ref}/invitations: the real reader (src/api/invitation_request.cpp).
+// POST /v1/tenants/{ref}/invitations: the real reader (api/invitations/invitation_request.cpp).
 void invitation_body(const nlohmann::json& body) {
   auto read = read_invitation_request(body);
   if (!read) {

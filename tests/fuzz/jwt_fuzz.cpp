@@ -15,8 +15,8 @@
 #include <string>
 #include <string_view>
 
-#include "api/jwt.hpp"
-#include "api/secret_token.hpp"
+#include "api/auth/jwt.hpp"
+#include "api/auth/secret_token.hpp"
 
 namespace tenantry::api {
 namespace {

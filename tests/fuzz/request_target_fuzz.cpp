@@ -1,5 +1,5 @@
 // Request targets -> routes, path parameters and query parameters, the way the request
-// pipeline (src/api/request_handler.cpp) and the handlers read them: Beast parses the
+// pipeline (api/request_handler.cpp) and the handlers read them: Beast parses the
 // request line, parse_origin_form the target, router::find the path against every route of
 // the OpenAPI document (the route table the server serves), then the handlers' query
 // parameters (read_paging, int_param, bool_param, query) and the list envelope's links.
@@ -19,10 +19,10 @@
 
 #include <boost/url/parse.hpp>
 
-#include "api/listing.hpp"
+#include "api/http/listing.hpp"
 #include "api/openapi.hpp"
-#include "api/responses.hpp"
-#include "api/router.hpp"
+#include "api/http/responses.hpp"
+#include "api/http/router.hpp"
 
 namespace tenantry::api {
 namespace {

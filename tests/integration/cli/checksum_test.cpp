@@ -2,7 +2,7 @@
 // read models however they were batched, different as soon as one value differs.
 #include <gtest/gtest.h>
 
-#include "cli_fixture.hpp"
+#include "integration/cli/cli_fixture.hpp"
 
 namespace tenantry::testing {
 namespace {

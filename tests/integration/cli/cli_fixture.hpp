@@ -14,10 +14,10 @@
 #include <pqxx/nontransaction>
 #include <pqxx/result>
 
-#include "../projections/projection_fixture.hpp"
+#include "integration/projections/projection_fixture.hpp"
 #include "cli/read_model_checksum.hpp"
 #include "cli/schema_rebuild.hpp"
-#include "events/kafka_event_log.hpp"
+#include "events/kafka/kafka_event_log.hpp"
 #include "test_env.hpp"
 
 namespace tenantry::testing {

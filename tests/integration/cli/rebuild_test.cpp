@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "cli/kafka_topic_probe.hpp"
-#include "cli_fixture.hpp"
+#include "integration/cli/cli_fixture.hpp"
 
 namespace tenantry::testing {
 namespace {

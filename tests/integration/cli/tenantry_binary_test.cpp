@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "cli_fixture.hpp"
+#include "integration/cli/cli_fixture.hpp"
 
 namespace tenantry::testing {
 namespace {

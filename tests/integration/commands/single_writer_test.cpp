@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "commands/command_processor.hpp"
-#include "events/kafka_event_log.hpp"
+#include "events/kafka/kafka_event_log.hpp"
 #include "test_env.hpp"
 
 namespace tenantry {

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 #include <pqxx/nontransaction>
 
-#include "projection_fixture.hpp"
+#include "integration/projections/projection_fixture.hpp"
 #include "projections/migrations.hpp"
 
 namespace tenantry::testing {

@@ -18,7 +18,7 @@
 #include "events/memory_event_log.hpp"
 #include "projections/migrations.hpp"
 #include "projections/projector.hpp"
-#include "projections/user_queries.hpp"
+#include "projections/users/user_queries.hpp"
 #include "test_env.hpp"
 
 namespace tenantry::testing {

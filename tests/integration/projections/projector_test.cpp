@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include "projection_fixture.hpp"
-#include "projections/tenant_queries.hpp"
+#include "integration/projections/projection_fixture.hpp"
+#include "projections/tenants/tenant_queries.hpp"
 
 namespace tenantry::testing {
 namespace {

@@ -1,0 +1,111 @@
+#include "api/command_execution.hpp"
+
+#include <charconv>
+
+#include "api/http/offload.hpp"
+#include "api/http/responses.hpp"
+#include "api/auth/secret_token.hpp"
+
+namespace tenantry::api {
+
+command_response no_content(const command_effect&) {
+  return {204, ""};
+}
+
+asio::awaitable<command_reply> send_command(services& s, const request_context& ctx, command cmd,
+                                            response_renderer render, bool idempotent) {
+  std::string key = idempotent ? ctx.header("Idempotency-Key") : std::string();
+  if (key.size() > 255)
+    co_return command_reply{
+        fail(errc::invalid_argument, "validation_error",
+             "Idempotency-Key must be at most 255 characters.", {{"Idempotency-Key", "too long"}}),
+        false, -1};
+  // The same request: the same method, target and body.
+  std::string hash = key.empty()
+                         ? std::string()
+                         : token_hash(std::string(ctx.req.method_string()) + ' ' +
+                                      std::string(ctx.req.target()) + '\n' + ctx.req.body());
+  command_request request{
+      std::move(cmd),
+      ctx.caller ? ctx.caller->user_id : std::string("anonymous"),
+      ctx.request_id,
+      std::move(key),
+      std::move(hash),
+      std::move(render),
+      {},
+      ctx.authorizations,
+      ctx.caller && ctx.caller->token ? ctx.caller->token->limit.token_id : std::string()};
+  std::function<void(std::function<void(command_reply)>)> submit =
+      [&s, request = std::move(request)](std::function<void(command_reply)> done) mutable {
+        request.done = std::move(done);
+        s.writer.submit(std::move(request));
+      };
+  co_return co_await await_elsewhere<command_reply>(std::move(submit));
+}
+
+asio::awaitable<response> execute(services& s, const request_context& ctx, command cmd,
+                                  response_renderer render, bool idempotent) {
+  command_reply reply =
+      co_await send_command(s, ctx, std::move(cmd), std::move(render), idempotent);
+  if (!reply.response) co_return error_response(reply.response.error());
+  response res = json_response(reply.response->status, std::move(reply.response->body));
+  if (reply.offset >= 0) res.set("X-Consistency-Token", consistency_token(reply.offset));
+  if (reply.replayed) res.set("Idempotent-Replayed", "true");
+  if (res.result_int() < 300 && !res.body().empty()) {
+    const auto body = nlohmann::json::parse(res.body(), nullptr, false);
+    if (body.is_object() && body.contains("version") && body["version"].is_number_integer())
+      set_etag(res, body["version"].get<std::int64_t>());
+  }
+  co_return res;
+}
+
+result<std::optional<std::int64_t>> if_match(const request_context& ctx) {
+  std::string value = ctx.header("If-Match");
+  if (value.empty() || value == "*") return std::optional<std::int64_t>();
+  std::string_view v = value;
+  if (v.starts_with("W/")) v.remove_prefix(2);
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  std::int64_t version = 0;
+  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), version);
+  if (ec != std::errc() || end != v.data() + v.size() || version < 0)
+    return fail(errc::invalid_argument, "validation_error",
+                "If-Match must be a version, e.g. \"3\".", {{"If-Match", "not a version"}});
+  return std::optional<std::int64_t>(version);
+}
+
+std::string consistency_token(std::int64_t offset) {
+  return "t1." + std::to_string(offset);
+}
+
+std::optional<std::int64_t> parse_consistency_token(std::string_view token) {
+  if (!token.starts_with("t1.")) return std::nullopt;
+  token.remove_prefix(3);
+  std::int64_t offset = 0;
+  const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), offset);
+  if (ec != std::errc() || end != token.data() + token.size() || offset < 0) return std::nullopt;
+  return offset;
+}
+
+asio::awaitable<result<void>> await_consistency(services& s, const request_context& ctx) {
+  const std::string token = ctx.header("X-Consistency-Token");
+  if (token.empty()) co_return result<void>{};
+  const auto offset = parse_consistency_token(token);
+  if (!offset)
+    co_return fail(errc::invalid_argument, "validation_error",
+                   "X-Consistency-Token is not a token this server issued.",
+                   {{"X-Consistency-Token", "malformed"}});
+  const auto deadline = std::chrono::steady_clock::now() + s.settings.consistency_wait;
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  auto pause = std::chrono::milliseconds(1);
+  while (s.read_side.position() <= *offset) {
+    if (std::chrono::steady_clock::now() >= deadline)
+      co_return fail(errc::unavailable, "not_yet_consistent",
+                     "The read models have not caught up with that change yet; retry.");
+    timer.expires_after(pause);
+    co_await timer.async_wait(asio::use_awaitable);
+    pause = std::min(pause * 2, std::chrono::milliseconds(20));
+  }
+  co_return result<void>{};
+}
+
+}  // namespace tenantry::api

@@ -1,0 +1,66 @@
+#include "api/groups/group_representations.hpp"
+
+#include "api/representation_fields.hpp"
+
+namespace tenantry::api {
+
+using nlohmann::json;
+
+json group_json(const group_row& g) {
+  return versioned({{"id", g.id},
+                    {"slug", g.slug},
+                    {"name", g.name},
+                    {"description", g.description},
+                    {"tenant_id", or_null(g.tenant_id)},
+                    {"scope", g.tenant_id ? "tenant" : "platform"},
+                    {"member_count", g.member_count}},
+                   g);
+}
+
+group_row group_row_of(const group_state& g) {
+  group_row out;
+  out.id = g.id.value;
+  if (g.tenant) out.tenant_id = g.tenant->value;
+  out.slug = g.slug;
+  out.name = g.name;
+  out.description = g.description;
+  out.member_count = static_cast<std::int64_t>(g.members.size());
+  out.version = g.version;
+  out.created_at = g.created_at;
+  out.updated_at = g.updated_at;
+  return out;
+}
+
+json group_member_json(const std::string& group_id, const group_member_row& m) {
+  return {{"group_id", group_id},
+          {"user", {{"id", m.user_id}, {"email", m.email}, {"name", m.name}}},
+          {"added_at", format_rfc3339(m.added_at)}};
+}
+
+json grant_json(const grant_row& g) {
+  return versioned({{"id", g.id},
+                    {"principal", {{"type", g.principal_type}, {"id", g.principal_id}}},
+                    {"permission", g.permission},
+                    {"object", {{"type", g.object_type}, {"id", g.object_id}}},
+                    {"tenant_id", or_null(g.tenant_id)},
+                    {"status", g.is_revoked ? "revoked" : "active"}},
+                   g);
+}
+
+grant_row grant_row_of(const grant_state& g) {
+  grant_row out;
+  out.id = g.id.value;
+  out.principal_type = g.principal_type;
+  out.principal_id = g.principal_id;
+  out.permission = g.permission;
+  out.object_type = g.object_type;
+  out.object_id = g.object_id;
+  if (g.tenant) out.tenant_id = g.tenant->value;
+  out.is_revoked = g.revoked;
+  out.version = g.version;
+  out.created_at = g.created_at;
+  out.updated_at = g.updated_at;
+  return out;
+}
+
+}  // namespace tenantry::api

@@ -1,0 +1,41 @@
+#pragma once
+// Reading request bodies: strict JSON objects and typed fields, with every problem
+// collected into one 400 validation_error whose details name the fields. Fields a route
+// does not take are ignored (they never reach a command: no mass assignment).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "api/http/http_server.hpp"
+#include "events/result.hpp"
+
+namespace tenantry::api {
+
+// The body as a JSON object; an empty body is {} when `allow_empty`. 400 invalid_json,
+// 415 for a body that is not application/json.
+result<nlohmann::json> parse_json_object(const request& req, bool allow_empty = false);
+
+class body_reader {
+ public:
+  explicit body_reader(const nlohmann::json& body) : body_(body) {}
+
+  std::optional<std::string> text(const char* field, bool required, std::size_t max_length);
+  // Absent -> nullopt; null -> optional holding nullopt; a string -> that string.
+  std::optional<std::optional<std::string>> nullable_text(const char* field,
+                                                          std::size_t max_length);
+  std::optional<std::vector<std::string>> text_list(const char* field, std::size_t max_items);
+  bool has(const char* field) const { return body_.contains(field); }
+
+  // 400 validation_error naming every bad field, or success.
+  result<void> finish() const;
+
+ private:
+  void problem(const char* field, std::string what);
+  const nlohmann::json& body_;
+  nlohmann::json problems_ = nlohmann::json::object();
+};
+
+}  // namespace tenantry::api

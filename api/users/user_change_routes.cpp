@@ -1,0 +1,230 @@
+// The user lifecycle's changes: PUT/PATCH, soft delete and restore, deactivation, the
+// profile and the password. Every one is decided by the single writer, which also checks
+// who may change which user (commands/users/user_authorization.hpp).
+
+#include "api/command_execution.hpp"
+#include "api/http/json_input.hpp"
+#include "api/http/offload.hpp"
+#include "api/tenants/tenant_representations.hpp"
+#include "api/http/responses.hpp"
+#include "api/routes.hpp"
+#include "api/users/user_handlers.hpp"
+
+namespace tenantry::api::users {
+namespace {
+
+constexpr std::size_t min_password = 8;
+constexpr std::size_t max_password = 1024;
+
+// Answers with the user the command acted on; a no-op (nothing changed) with the user the
+// path names.
+response_renderer render_user(std::string ref, unsigned status,
+                              nlohmann::json (*shape)(const user_row&) = user_json) {
+  return [ref = std::move(ref), status, shape](const command_effect& effect) -> command_response {
+    const user_aggregate& users = effect.model.users;
+    const user_state* u = effect.events.empty()
+                              ? users.resolve(ref)
+                              : users.find(user_id{effect.events.front().meta.subject});
+    if (!u) return {status, ""};
+    return {status, shape(user_row_of(*u)).dump()};
+  };
+}
+
+}  // namespace
+
+asio::awaitable<response> update(services& s, request_context& ctx, bool replace) {
+  auto version = if_match(ctx);
+  if (!version) co_return error_response(version.error());
+  auto body = parse_json_object(ctx.req);
+  if (!body) co_return error_response(body.error());
+  body_reader in(*body);
+  update_user c{path_ref(ctx), in.text("email", replace, 254), in.text("name", replace, 200),
+                in.text_list("platform_roles", 4), *version};
+  if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
+  response_renderer render = render_user(c.ref, 200);
+  command cmd = std::move(c);  // a named variant: g++ 12 (docs/development.md)
+  co_return co_await execute(s, ctx, std::move(cmd), std::move(render));
+}
+
+asio::awaitable<response> remove(services& s, request_context& ctx) {
+  auto version = if_match(ctx);
+  if (!version) co_return error_response(version.error());
+  command cmd = delete_user{path_ref(ctx), *version};
+  response_renderer render = no_content;
+  co_return co_await execute(s, ctx, std::move(cmd), std::move(render));
+}
+
+asio::awaitable<response> restore(services& s, request_context& ctx) {
+  auto version = if_match(ctx);
+  if (!version) co_return error_response(version.error());
+  command cmd = restore_user{path_ref(ctx), *version};
+  response_renderer render = render_user(path_ref(ctx), 200);
+  co_return co_await execute(s, ctx, std::move(cmd), std::move(render));
+}
+
+// POST .../deactivate and .../activate, with an optional {"reason": "..."}.
+asio::awaitable<response> set_active(services& s, request_context& ctx, bool active) {
+  auto version = if_match(ctx);
+  if (!version) co_return error_response(version.error());
+  auto body = parse_json_object(ctx.req, /*allow_empty=*/true);
+  if (!body) co_return error_response(body.error());
+  body_reader in(*body);
+  auto reason = in.text("reason", false, 1000);
+  if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
+  command cmd = change_user_activation{path_ref(ctx), active, reason.value_or(""), *version};
+  response_renderer render = render_user(path_ref(ctx), 200);
+  co_return co_await execute(s, ctx, std::move(cmd), std::move(render));
+}
+
+asio::awaitable<response> get_profile(services& s, request_context& ctx) {
+  if (auto ok = co_await await_consistency(s, ctx); !ok) co_return error_response(ok.error());
+  const std::string ref = path_ref(ctx);
+  auto find = [ref](pqxx::connection& c) { return find_user(c, ref); };
+  auto row = co_await query(s.db, std::move(find));
+  if (!row) co_return error_response(row.error());
+  result<bool> visible = false;
+  if (*row) visible = co_await may_see(s, ctx, (*row)->id);
+  if (!visible) co_return error_response(visible.error());
+  if (!*visible)
+    co_return error_response(errc::not_found, "not_found", "No user '" + ref + "' exists.",
+                             {{"resource", "user"}});
+  response res = json_response(200, profile_json(**row));
+  set_etag(res, (*row)->version);
+  co_return res;
+}
+
+// A JSON merge patch of the profile: a field absent is kept, null or "" clears it.
+asio::awaitable<response> patch_profile(services& s, request_context& ctx) {
+  auto version = if_match(ctx);
+  if (!version) co_return error_response(version.error());
+  auto body = parse_json_object(ctx.req);
+  if (!body) co_return error_response(body.error());
+  body_reader in(*body);
+  auto field = [&in](const char* name, std::size_t max) -> std::optional<std::string> {
+    auto given = in.nullable_text(name, max);
+    if (!given) return std::nullopt;
+    return given->value_or("");
+  };
+  change_user_profile c{
+      path_ref(ctx),           field("display_name", 200), field("locale", 35),
+      field("timezone", 64),   field("phone", 16),         field("avatar_url", 2048),
+      field("job_title", 200), field("bio", 2000),         *version};
+  if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
+  response_renderer render = render_user(c.ref, 200, profile_json);
+  command cmd = std::move(c);
+  co_return co_await execute(s, ctx, std::move(cmd), std::move(render));
+}
+
+namespace {
+
+// What a password change needs to know about its user, read through the writer.
+struct password_owner {
+  std::string id, email, hash;
+  std::int64_t version = 0;
+  // The request's Idempotency-Key is already recorded: the writer answers it again (or 422),
+  // so nothing is checked or hashed for it (the password and version have moved on).
+  bool retried = false;
+};
+
+asio::awaitable<result<password_owner>> owner_of(services& s, const request_context& ctx,
+                                                 const std::string& ref) {
+  command lookup = lookup_credentials{ref};  // a lookup: decides nothing, appends nothing
+  response_renderer read = [ref, actor = ctx.caller->user_id,
+                            key = ctx.header("Idempotency-Key")](const command_effect& effect) {
+    const user_state* u = effect.model.users.resolve(ref);
+    if (!u) return command_response{404, ""};
+    const bool retried = !key.empty() && effect.model.idempotency(actor, key);
+    return command_response{200, nlohmann::json{{"id", u->id.value},
+                                                {"email", u->email},
+                                                {"hash", u->password_hash},
+                                                {"version", u->version},
+                                                {"retried", retried}}
+                                     .dump()};
+  };
+  command_reply found = co_await send_command(s, ctx, std::move(lookup), std::move(read), false);
+  if (!found.response) co_return std::unexpected(found.response.error());
+  if (found.response->status != 200)
+    co_return fail(errc::not_found, "not_found", "No user '" + ref + "' exists.",
+                   {{"resource", "user"}});
+  const auto j = nlohmann::json::parse(found.response->body);
+  co_return password_owner{j["id"].get<std::string>(), j["email"].get<std::string>(),
+                           j["hash"].get<std::string>(), j["version"].get<std::int64_t>(),
+                           j["retried"].get<bool>()};
+}
+
+auto wrong_current_password() {
+  return fail(errc::invalid_argument, "validation_error",
+              "current_password is not your current password.",
+              {{"current_password", "does not match"}});
+}
+
+// Wrong current passwords count against the account's login-failure limit: 429 once
+// that is spent, as for logins.
+std::optional<response> failures_spent(services& s, const password_owner& owner) {
+  if (!s.limits || !s.limits->login_failures.enabled()) return std::nullopt;
+  const auto d =
+      s.limits->login_failures.peek("account:" + owner.email, rate_limiter::clock::now());
+  if (d.allowed) return std::nullopt;
+  return rate_limited(d);
+}
+
+// Changing one's own password proves the current one (argon2id, off the I/O threads).
+asio::awaitable<result<void>> prove_current(services& s, const password_owner& owner,
+                                            const std::optional<std::string>& current) {
+  if (!current)
+    co_return fail(errc::invalid_argument, "validation_error",
+                   "current_password is required to change your own password.",
+                   {{"current_password", "is required"}});
+  const std::string account = "account:" + owner.email;
+  const bool limited = s.limits && s.limits->login_failures.enabled();
+  auto verify = [hash = owner.hash, pw = *current] { return verify_password(hash, pw); };
+  if (co_await run_on(s.cpu, std::move(verify))) co_return result<void>{};
+  if (limited) s.limits->login_failures.take(account, rate_limiter::clock::now());
+  co_return wrong_current_password();
+}
+
+}  // namespace
+
+// POST /v1/users/{ref}/password {"password", "current_password"?}: 204. Every session and
+// access token of the user ends with it (the caller's own too: sign in again).
+asio::awaitable<response> change_password(services& s, request_context& ctx) {
+  auto version = if_match(ctx);
+  if (!version) co_return error_response(version.error());
+  auto body = parse_json_object(ctx.req);
+  if (!body) co_return error_response(body.error());
+  body_reader in(*body);
+  auto password = in.text("password", true, max_password);
+  auto current = in.text("current_password", false, max_password);
+  if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
+  if (password->size() < min_password)
+    co_return error_response(errc::invalid_argument, "validation_error",
+                             "password must be at least 8 characters.",
+                             {{"password", "too short"}});
+  auto owner = co_await owner_of(s, ctx, path_ref(ctx));
+  if (!owner) co_return error_response(owner.error());
+  if (owner->retried) {
+    command retry = tenantry::change_password{owner->id, "", std::nullopt, *version};
+    response_renderer render = no_content;
+    co_return co_await execute(s, ctx, std::move(retry), std::move(render));
+  }
+  if (*version && **version != owner->version)
+    co_return error_response(errc::version_conflict, "version_conflict",
+                             "The user's version is stale.", {{"current_version", owner->version}});
+  const bool self = owner->id == ctx.caller->user_id;
+  if (self) {
+    if (auto spent = failures_spent(s, *owner)) co_return std::move(*spent);
+    if (auto proven = co_await prove_current(s, *owner, current); !proven)
+      co_return error_response(proven.error());
+  }
+  auto hashing = [pw = *password, params = s.settings.password_params] {
+    return hash_password(pw, params);
+  };
+  auto hash = co_await run_on(s.cpu, std::move(hashing));
+  if (!hash) co_return error_response(hash.error());
+  command cmd = tenantry::change_password{
+      owner->id, std::move(*hash), self ? std::optional(owner->hash) : std::nullopt, *version};
+  response_renderer render = no_content;
+  co_return co_await execute(s, ctx, std::move(cmd), std::move(render));
+}
+
+}  // namespace tenantry::api::users

@@ -1,0 +1,28 @@
+#pragma once
+// The handlers of /v1/users, in two files: registration and reads (user_routes.cpp, which
+// also holds the route table) and the lifecycle's changes (user_change_routes.cpp).
+
+#include <string>
+
+#include "api/http/request_context.hpp"
+#include "api/services.hpp"
+
+namespace tenantry::api::users {
+
+// The user a path's {ref} names: "me" is the caller.
+std::string path_ref(const request_context& ctx);
+
+// Whether the caller may see user `id`: itself, with a platform role, or with member.read
+// on a tenant the user is a member of.
+asio::awaitable<result<bool>> may_see(services& s, request_context& ctx, const std::string& id);
+
+// PUT (replace = true: email and name required) and PATCH of /v1/users/{ref}.
+asio::awaitable<response> update(services& s, request_context& ctx, bool replace);
+asio::awaitable<response> remove(services& s, request_context& ctx);
+asio::awaitable<response> restore(services& s, request_context& ctx);
+asio::awaitable<response> set_active(services& s, request_context& ctx, bool active);
+asio::awaitable<response> get_profile(services& s, request_context& ctx);
+asio::awaitable<response> patch_profile(services& s, request_context& ctx);
+asio::awaitable<response> change_password(services& s, request_context& ctx);
+
+}  // namespace tenantry::api::users

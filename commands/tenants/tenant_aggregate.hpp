@@ -1,0 +1,80 @@
+#pragma once
+// The tenant hierarchy's write model and its rules: decide(state, command) -> events or
+// error, evolve(state, event) -> state. Pure: no I/O, no clock.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "commands/command.hpp"
+#include "events/event.hpp"
+#include "events/result.hpp"
+
+namespace tenantry {
+
+enum class tenant_status { active, suspended, inactive };
+std::string_view to_string(tenant_status s);
+
+struct tenant_state {
+  tenant_id id;
+  std::string slug;
+  std::string name;
+  std::string description;
+  std::optional<tenant_id> parent;
+  std::vector<tenant_id> children;  // deleted ones too
+  tenant_status status = tenant_status::active;
+  bool deleted = false;
+  std::string deletion_id;
+  std::int64_t version = 0;
+  timestamp created_at{};
+  timestamp updated_at{};
+};
+
+// Every tenant ever created, with a slug index; deleted tenants keep their slugs.
+class tenant_aggregate {
+ public:
+  const tenant_state* find(const tenant_id& id) const;
+  // A ref is an id (UUID-shaped) or a slug.
+  const tenant_state* resolve(std::string_view ref) const;
+  bool slug_taken(std::string_view slug) const { return by_slug_.contains(std::string(slug)); }
+  std::size_t size() const { return by_id_.size(); }
+
+  int level(const tenant_state& t) const;  // 1 for a root
+  tenant_status effective_status(const tenant_state& t) const;
+  tenant_id root_of(const tenant_state& t) const;
+  bool is_ancestor_or_self(const tenant_state& ancestor, const tenant_state& t) const;
+  // Levels below `t` to its deepest live descendant (0 for a leaf).
+  int height(const tenant_state& t) const;
+  // The ids from the root down to `t` itself.
+  std::vector<std::string> path_ids(const tenant_state& t) const;
+  // `t` and its live descendants, each parent before its children.
+  std::vector<const tenant_state*> live_subtree(const tenant_state& t) const;
+
+  void evolve(const event& e, std::int64_t version, timestamp at);
+
+ private:
+  tenant_state& at(const tenant_id& id);
+  std::unordered_map<tenant_id, tenant_state> by_id_;
+  std::unordered_map<std::string, tenant_id> by_slug_;
+};
+
+// 404 not_found for a tenant that is missing, deleted or hidden from the caller (all alike),
+// with details {"resource": "tenant", "ref": ...}.
+std::unexpected<error> tenant_not_found(std::string_view ref);
+// The live tenant a command names (404 otherwise), at `expected_version` if one is given.
+result<const tenant_state*> live_tenant(const tenant_aggregate& dir, std::string_view ref,
+                                        std::optional<std::int64_t> expected_version);
+// 409 tenant_not_active unless the tenant and all its ancestors are active.
+result<void> require_active(const tenant_aggregate& dir, const tenant_state& t);
+// The live tenant a command names, active with all its ancestors (404 or 409 otherwise).
+result<const tenant_state*> active_tenant(const tenant_aggregate& dir, std::string_view ref);
+
+using tenant_command = std::variant<create_tenant, update_tenant, move_tenant,
+                                    change_tenant_lifecycle, delete_tenant, restore_tenant>;
+
+result<std::vector<event>> decide(const tenant_aggregate& state, const tenant_command& command,
+                                  const decide_context& ctx);
+
+}  // namespace tenantry

@@ -1,0 +1,103 @@
+// tenantryd: the composition root. Reads the configuration, wires the Kafka event log,
+// the single writer, the projector, the PostgreSQL pool and the HTTP server together,
+// and shuts them down in order on SIGINT/SIGTERM.
+
+#include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <thread>
+
+#include <boost/asio/signal_set.hpp>
+#include "api/http/asio.hpp"
+#include "api/routes.hpp"
+#include "api/auth/signing_key.hpp"
+#include "events/kafka/kafka_event_log.hpp"
+#include "tenantryd/bootstrap.hpp"
+#include "tenantryd/config.hpp"
+
+namespace {
+
+using namespace tenantry;
+
+int run(const tenantryd_config& cfg) {
+  if (!std::filesystem::exists(cfg.signing_key_path)) {
+    spdlog::warn("no signing key at {}: generating one", cfg.signing_key_path);
+    if (auto w = api::write_new_signing_key(cfg.signing_key_path); !w) {
+      spdlog::critical("cannot write a signing key: {}", w.error().message);
+      return 1;
+    }
+  }
+  auto key = api::load_signing_key(cfg.signing_key_path);
+  if (!key) {
+    spdlog::critical("cannot load the signing key: {}", key.error().message);
+    return 1;
+  }
+  const api::jwt_signer signer(*key, cfg.issuer, cfg.audience, cfg.access_token_ttl);
+  const api::jwt_verifier verifier(*key, cfg.issuer, cfg.audience);
+
+  auto log = kafka_event_log::open(cfg.kafka);
+  if (!log) {
+    spdlog::critical("cannot open the event log at {}: {}", cfg.kafka.brokers, log.error().message);
+    return 1;
+  }
+
+  command_processor writer(**log, **log, writer_options{.max_depth = cfg.max_depth});
+  writer.start();
+
+  projector read_side(**log, cfg.database_url, cfg.schema);
+  std::jthread projector_thread([&](std::stop_token stop) { read_side.run(stop); });
+  postgres_pool db(cfg.database_url, cfg.schema, {.connections = cfg.db_pool_size});
+
+  api::asio::io_context io(static_cast<int>(cfg.io_threads));
+  api::asio::thread_pool cpu(2);
+  std::atomic<bool> bootstrapped{false};
+  api::services services{writer, db, read_side, signer, verifier, cpu, cfg.api};
+  services.started = &bootstrapped;
+  api::rate_limits limits(cfg.api);
+  services.limits = &limits;
+  const api::router routes = api::make_router(services);
+  api::http_server server(io, cfg.listen, api::make_request_handler(services, routes));
+  server.start();
+  spdlog::info("tenantryd listening on http://{}:{}", server.local_endpoint().address().to_string(),
+               server.local_endpoint().port());
+
+  std::jthread bootstrap_thread([&](std::stop_token stop) {
+    bootstrap_admin(writer, cfg.admin_email, cfg.admin_password, cfg.api.password_params, stop);
+    bootstrapped = true;
+  });
+
+  api::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {}: shutting down gracefully", signal);
+    server.stop();
+  });
+
+  std::vector<std::jthread> io_threads;
+  for (unsigned i = 1; i < cfg.io_threads; ++i) io_threads.emplace_back([&] { io.run(); });
+  io.run();
+  io_threads.clear();
+
+  bootstrap_thread.request_stop();
+  writer.stop();
+  projector_thread.request_stop();
+  projector_thread.join();
+  db.stop();
+  cpu.join();
+  spdlog::info("tenantryd stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto cfg = tenantry::parse_config(argc, argv);
+  if (!cfg) return cfg.error();
+  try {
+    return run(*cfg);
+  } catch (const std::exception& e) {
+    spdlog::critical("tenantryd: {}", e.what());
+    return 1;
+  }
+}
