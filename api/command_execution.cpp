@@ -2,14 +2,15 @@
 
 #include <charconv>
 
+#include "api/auth/secret_token.hpp"
 #include "api/http/offload.hpp"
 #include "api/http/responses.hpp"
-#include "api/auth/secret_token.hpp"
+#include "api/http_status.hpp"
 
 namespace tenantry::api {
 
-command_response no_content(const command_effect&) {
-  return {204, ""};
+command_outcome no_content(const command_effect&) {
+  return command_outcome{.kind = outcome::no_content};
 }
 
 asio::awaitable<command_reply> send_command(services& s, const request_context& ctx, command cmd,
@@ -43,20 +44,33 @@ asio::awaitable<command_reply> send_command(services& s, const request_context& 
   co_return co_await await_elsewhere<command_reply>(std::move(submit));
 }
 
+response respond(const command_reply& reply) {
+  if (!reply.response) return error_response(reply.response.error());
+  const command_outcome& o = *reply.response;
+  response res =
+      o.kind == outcome::unrendered
+          ? error_response(errc::internal, "internal",
+                           "The change was recorded but its answer could not be rendered.")
+      : o.refusal && !o.recorded_status ? error_response(*o.refusal)
+      : o.body.is_null()                ? json_response(http_status(o), std::string())
+                                        : json_response(http_status(o), o.body);
+  if (reply.offset >= 0) res.set("X-Consistency-Token", consistency_token(reply.offset));
+  if (reply.replayed) res.set("Idempotent-Replayed", "true");
+  if (res.result_int() < 300 && !res.body().empty() && o.version) set_etag(res, *o.version);
+  return res;
+}
+
+command_outcome* fresh_creation(command_reply& reply) {
+  const bool fresh = reply.response && !reply.replayed &&
+                     reply.response->kind == outcome::created && reply.response->body.is_object();
+  return fresh ? &*reply.response : nullptr;
+}
+
 asio::awaitable<response> execute(services& s, const request_context& ctx, command cmd,
                                   response_renderer render, bool idempotent) {
   command_reply reply =
       co_await send_command(s, ctx, std::move(cmd), std::move(render), idempotent);
-  if (!reply.response) co_return error_response(reply.response.error());
-  response res = json_response(reply.response->status, std::move(reply.response->body));
-  if (reply.offset >= 0) res.set("X-Consistency-Token", consistency_token(reply.offset));
-  if (reply.replayed) res.set("Idempotent-Replayed", "true");
-  if (res.result_int() < 300 && !res.body().empty()) {
-    const auto body = nlohmann::json::parse(res.body(), nullptr, false);
-    if (body.is_object() && body.contains("version") && body["version"].is_number_integer())
-      set_etag(res, body["version"].get<std::int64_t>());
-  }
-  co_return res;
+  co_return respond(reply);
 }
 
 result<std::optional<std::int64_t>> if_match(const request_context& ctx) {

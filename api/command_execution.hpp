@@ -3,6 +3,7 @@
 // fingerprint, If-Match, and the answer with its ETag, X-Consistency-Token and
 // Idempotent-Replayed headers.
 
+#include <memory>
 #include <optional>
 
 #include "api/http/request_context.hpp"
@@ -15,9 +16,27 @@ asio::awaitable<command_reply> send_command(services& s, const request_context& 
                                             response_renderer render, bool idempotent = true);
 
 // The answer of a command whose success has no body: 204.
-command_response no_content(const command_effect&);
+command_outcome no_content(const command_effect&);
 
-// send_command, then the HTTP response.
+// The HTTP response to the writer's reply: the status its outcome says (http_status), the
+// body, ETag from its version, X-Consistency-Token and Idempotent-Replayed.
+response respond(const command_reply& reply);
+
+// The outcome of a reply that has just created a resource it shows (not a replay): the
+// one answer that may carry a secret adds it there. Null for any other reply.
+command_outcome* fresh_creation(command_reply& reply);
+
+// What a renderer reads from the write model for the handler itself (a lookup's
+// credentials), filled on the writer thread before the reply comes back, so the handler
+// reads it once the reply is in; empty when there was nothing to read.
+template <class T>
+using read_through_writer = std::shared_ptr<std::optional<T>>;
+template <class T>
+read_through_writer<T> read_through() {
+  return std::make_shared<std::optional<T>>();
+}
+
+// send_command, then respond.
 asio::awaitable<response> execute(services& s, const request_context& ctx, command cmd,
                                   response_renderer render, bool idempotent = true);
 

@@ -32,4 +32,23 @@ unsigned http_status(errc category) {
   return 500;
 }
 
+unsigned http_status(const command_outcome& o) {
+  if (o.recorded_status) return *o.recorded_status;
+  switch (o.kind) {
+    case outcome::created:
+      return 201;
+    case outcome::done:
+      return 200;
+    case outcome::no_content:
+      return 204;
+    case outcome::absent:
+      return 404;
+    case outcome::refused:
+      return http_status(o.refusal ? o.refusal->category : errc::internal);
+    case outcome::unrendered:
+      return 500;
+  }
+  return 500;
+}
+
 }  // namespace tenantry::api

@@ -4,14 +4,13 @@
 #include <spdlog/spdlog.h>
 #include <boost/url/parse.hpp>
 
-#include "api/guards/authorization.hpp"
+#include "api/auth/token_authentication.hpp"
+#include "api/auth/user_standing.hpp"
 #include "api/command_execution.hpp"
+#include "api/guards/guard_enforcement.hpp"
 #include "api/http/json_input.hpp"
 #include "api/http/responses.hpp"
 #include "api/routes.hpp"
-#include "api/guards/self_guard.hpp"
-#include "api/auth/token_authentication.hpp"
-#include "api/auth/user_standing.hpp"
 
 namespace tenantry::api {
 namespace {
@@ -45,11 +44,6 @@ result<principal> authenticate(const services& s, const request& req) {
   return principal{claims->subject, claims->platform_roles, std::nullopt, claims->generation};
 }
 
-bool is_write(http::verb v) {
-  return v == http::verb::post || v == http::verb::put || v == http::verb::patch ||
-         v == http::verb::delete_;
-}
-
 // Counts the request against the caller's limits; the tighter decision is the answer.
 rate_decision count_request(services& s, const request& req, const std::string& who) {
   const auto now = rate_limiter::clock::now();
@@ -66,99 +60,6 @@ void set_rate_headers(response& res, const rate_decision& d) {
   res.set("RateLimit-Limit", std::to_string(d.limit));
   res.set("RateLimit-Remaining", std::to_string(d.remaining));
   res.set("RateLimit-Reset", std::to_string(d.reset.count()));
-}
-
-// An object guard: a write carries it to the writer, a read is judged on the read models
-// (after waiting for the change the caller saw, if it says so).
-asio::awaitable<result<void>> enforce_object(services& s, request_context& ctx, const guard& g) {
-  if (ctx.params.empty())
-    co_return fail(errc::internal, "internal", "An object route without an {id}.");
-  if (is_write(ctx.req.method())) {
-    ctx.authorizations.push_back(
-        object_check(*ctx.caller, g.permission, g.object_kind, ctx.params[0], g.party));
-    co_return result<void>{};
-  }
-  if (auto ok = co_await await_consistency(s, ctx); !ok) co_return ok;
-  std::string kind = g.object_kind;
-  std::string permission = g.permission;
-  std::string ref = ctx.params[0];
-  auto allowed = co_await authorize_on_object(s, ctx, std::move(kind), std::move(permission),
-                                              std::move(ref), g.party);
-  if (!allowed) co_return std::unexpected(allowed.error());
-  ctx.object = std::move(*allowed);
-  co_return result<void>{};
-}
-
-// The object a body names as {"type": <kind>, "id": <ref>}, for the writer to judge; a
-// body that names none is a 400 here (no command goes out unchecked).
-result<command_authorization> body_object_check(const request_context& ctx, const guard& g) {
-  auto body = parse_json_object(ctx.req);
-  if (!body) return std::unexpected(body.error());
-  const auto field = body->find(g.object_field);
-  const bool named = field != body->end() && field->is_object() && field->contains("type") &&
-                     (*field)["type"].is_string() && field->contains("id") &&
-                     (*field)["id"].is_string() &&
-                     !(*field)["id"].get_ref<const std::string&>().empty();
-  const std::string kind = named ? (*field)["type"].get<std::string>() : "";
-  if (!named || !is_grantable_object_type(kind))
-    return fail(errc::invalid_argument, "validation_error",
-                g.object_field + " must be {\"type\": \"tenant\"|\"group\", \"id\": \"<ref>\"}.",
-                {{g.object_field, "must name a tenant or a group"}});
-  return object_check(*ctx.caller, g.permission, kind, (*field)["id"].get<std::string>());
-}
-
-// The route's guard: platform guards and reads are judged here, on the read side; writes
-// carry their check to the writer, which judges them on its own, always current, state.
-asio::awaitable<result<void>> enforce(services& s, request_context& ctx, const guard& g) {
-  using scope = guard::scope;
-  if (g.where == scope::platform) {
-    if (auto ok = authorize_on_platform(ctx, g.permission); !ok) co_return ok;
-    ctx.authorizations.push_back(writer_check(*ctx.caller, g.permission, std::nullopt));
-  } else if (g.where == scope::tenant) {
-    if (ctx.params.empty())
-      co_return fail(errc::internal, "internal", "A tenant route without a {ref}.");
-    if (is_write(ctx.req.method())) {
-      ctx.authorizations.push_back(writer_check(*ctx.caller, g.permission, ctx.params[0]));
-    } else {
-      // A read that follows a change waits for it before deciding who may see what.
-      if (auto ok = co_await await_consistency(s, ctx); !ok) co_return ok;
-      std::string permission = g.permission;
-      std::string ref = ctx.params[0];
-      auto allowed = co_await authorize_on_tenant(s, ctx, std::move(permission), std::move(ref));
-      if (!allowed) co_return std::unexpected(allowed.error());
-      ctx.tenant = std::move(*allowed);
-    }
-  } else if (g.where == scope::object) {
-    if (auto ok = co_await enforce_object(s, ctx, g); !ok) co_return ok;
-  } else if (g.where == scope::body_object && is_write(ctx.req.method())) {
-    auto check = body_object_check(ctx, g);
-    if (!check) co_return std::unexpected(check.error());
-    ctx.authorizations.push_back(std::move(*check));
-  } else if (g.where == scope::self_or_platform) {
-    if (auto ok = co_await enforce_self_or_platform(s, ctx, g); !ok) co_return ok;
-  }
-  // The tenant the body names (a create's or a move's parent), judged by the writer.
-  if (!g.body_field.empty() && is_write(ctx.req.method())) {
-    const auto body = nlohmann::json::parse(ctx.req.body(), nullptr, false);
-    const auto field = body.is_object() ? body.find(g.body_field) : body.end();
-    if (!body.is_object() || field == body.end() || field->is_null())
-      ctx.authorizations.push_back(writer_check(*ctx.caller, g.root_permission, std::nullopt));
-    else if (field->is_string())
-      ctx.authorizations.push_back(
-          writer_check(*ctx.caller, g.body_permission, field->get<std::string>()));
-    // Anything else is the handler's 400.
-  }
-  co_return result<void>{};
-}
-
-// A route whose guard takes the object's secret token instead of a signed-in caller (an
-// invitation's): a body carrying it is judged by the writer on the token alone.
-bool carries_object_token(const request& req, const guard& g) {
-  if (g.token_field.empty()) return false;
-  const auto body = nlohmann::json::parse(req.body(), nullptr, false);
-  if (!body.is_object()) return false;
-  const auto field = body.find(g.token_field);
-  return field != body.end() && field->is_string();
 }
 
 }  // namespace

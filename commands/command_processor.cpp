@@ -1,5 +1,7 @@
 #include "commands/command_processor.hpp"
 
+#include <exception>
+
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
@@ -19,6 +21,8 @@ std::string_view to_string(writer_state s) {
       return "fenced";
     case writer_state::stopped:
       return "stopped";
+    case writer_state::failed:
+      return "failed";
   }
   return "unknown";
 }
@@ -29,25 +33,13 @@ error unavailable(std::string message, std::string code = "unavailable") {
   return error{errc::unavailable, std::move(code), std::move(message), nlohmann::json::object()};
 }
 
-std::string stored_response(const command_response& r) {
-  return nlohmann::json{{"status", r.status}, {"body", r.body}}.dump();
-}
-
-command_response parse_stored_response(const std::string& text) {
-  const auto j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return {500, ""};
-  return {j.value("status", 500u), j.value("body", std::string())};
-}
-
 // A renderer that throws must not take the writer down: the command still happened.
-command_response render_safely(const response_renderer& render, const command_effect& effect) {
+command_outcome render_safely(const response_renderer& render, const command_effect& effect) {
   try {
     return render(effect);
   } catch (const std::exception& e) {
     spdlog::error("writer: rendering an answer failed: {}", e.what());
-    return {
-        500,
-        R"({"error":"internal","message":"The change was recorded but its answer could not be rendered.","details":{}})"};
+    return command_outcome{.kind = outcome::unrendered};
   }
 }
 
@@ -109,7 +101,14 @@ void command_processor::reject_all(std::deque<command_request>& batch, const err
 bool command_processor::rebuild() {
   auto model = std::make_unique<write_model>();
   bool decoded_all = true;
+  // What the fold throws (an evolve meeting a state it cannot be in) must not read as a
+  // log that failed to replay, which would be retried for ever: it is kept and thrown
+  // again once the replay returns, for run() to stop the process.
+  std::exception_ptr thrown;
+  stage_ = "rebuild";
   auto end = replayer_.replay([&](const stored_event& s) {
+    if (thrown) return;
+    stage_offset_ = s.offset;
     auto e = decode(s);
     if (!e) {
       spdlog::error("writer: cannot decode event at offset {} ({}): {}", s.offset, s.type,
@@ -118,8 +117,13 @@ bool command_processor::rebuild() {
       return;
     }
     e->offset = s.offset;
-    model->apply(*e);
+    try {
+      model->apply(*e);
+    } catch (...) {
+      thrown = std::current_exception();
+    }
   });
+  if (thrown) std::rethrow_exception(thrown);
   if (!end) {
     spdlog::warn("writer: rebuild failed: {}", end.error().message);
     return false;
@@ -164,6 +168,31 @@ void command_processor::recover() {
 }
 
 void command_processor::run() {
+  try {
+    serve();
+  } catch (const std::exception& e) {
+    halt(e.what());
+  } catch (...) {
+    halt("an exception of unknown type");
+  }
+}
+
+// Fail-stop: the write model may be half changed, so nothing more is decided on it.
+void command_processor::halt(std::string_view what) {
+  state_ = writer_state::failed;
+  spdlog::critical("writer: \"{}\" escaped the {} at log offset {}; stopping the process", what,
+                   stage_, stage_offset_);
+  spdlog::default_logger()->flush();
+  std::deque<command_request> queued;
+  {
+    std::lock_guard lock(mutex_);
+    queued.swap(queue_);
+  }
+  reject_all(queued, unavailable("The writer stopped; retry shortly."));
+  options_.fail_stop();
+}
+
+void command_processor::serve() {
   if (!rebuild())
     recover();
   else
@@ -204,56 +233,73 @@ void command_processor::process(std::deque<command_request>& batch) {
   const timestamp now = options_.clock();
   const decide_context ctx{now, options_.new_id, options_.max_depth};
 
-  for (auto& request : batch) {
-    command_reply reply{std::unexpected(error{}), false, model_->last_offset()};
-    const idempotency_record* seen =
-        request.idempotency_key.empty()
-            ? nullptr
-            : model_->idempotency(idempotency_principal(request.actor, request.actor_token),
-                                  request.idempotency_key);
-    std::size_t first = appended.size();
-    if (seen && seen->request_hash != request.request_hash) {
-      reply.response = fail(errc::unprocessable, "idempotency_key_reused",
-                            "This Idempotency-Key was used with a different request.");
-    } else if (seen) {
-      reply.response = parse_stored_response(seen->response);
-      reply.replayed = true;
-    } else if (auto allowed = model_->authorize(request.authorizations, request.cmd, now);
-               !allowed) {
-      reply.response = std::unexpected(allowed.error());
-    } else if (auto decided = model_->decide(request.cmd, ctx); !decided) {
-      reply.response = std::unexpected(decided.error());
-    } else {
-      for (auto& data : *decided) {
-        recorded_event e;
-        e.meta.event_id = new_uuid_v7();
-        e.meta.subject = aggregate_id(data);
-        e.meta.aggregate_type = std::string(aggregate_type(data));
-        e.meta.aggregate_version = model_->version_of(data) + 1;
-        e.meta.time = now;
-        e.meta.actor = request.actor;
-        e.meta.actor_token = request.actor_token;
-        e.meta.correlation_id = request.correlation_id;
-        e.meta.causation_id = request.correlation_id;
-        e.meta.idempotency_key = request.idempotency_key;
-        e.meta.request_hash = request.idempotency_key.empty() ? "" : request.request_hash;
-        e.data = std::move(data);
-        model_->apply(e);
-        e.meta.partition_key = model_->partition_key_of(e.data);
-        appended.push_back(std::move(e));
+  // Something thrown out of a decide or an evolve stops the writer (run() halts): the
+  // batch's requests are answered first, none is left waiting.
+  std::size_t next = 0;  // the first request of the batch not yet in `answered`
+  auto answer_all = [&](const error& why) {
+    for (auto& p : answered) p.request.done(command_reply{std::unexpected(why), false, -1});
+    for (; next < batch.size(); ++next)
+      batch[next].done(command_reply{std::unexpected(why), false, -1});
+  };
+  try {
+    for (; next < batch.size(); ++next) {
+      command_request& request = batch[next];
+      command_reply reply{std::unexpected(error{}), false, model_->last_offset()};
+      stage_ = "decide";
+      stage_offset_ = model_->last_offset();
+      const idempotency_record* seen =
+          request.idempotency_key.empty()
+              ? nullptr
+              : model_->idempotency(idempotency_principal(request.actor, request.actor_token),
+                                    request.idempotency_key);
+      std::size_t first = appended.size();
+      if (seen && seen->request_hash != request.request_hash) {
+        reply.response = fail(errc::unprocessable, "idempotency_key_reused",
+                              "This Idempotency-Key was used with a different request.");
+      } else if (seen) {
+        reply.response = from_record(seen->response);
+        reply.replayed = true;
+      } else if (auto allowed = model_->authorize(request.authorizations, request.cmd, now);
+                 !allowed) {
+        reply.response = std::unexpected(allowed.error());
+      } else if (auto decided = model_->decide(request.cmd, ctx); !decided) {
+        reply.response = std::unexpected(decided.error());
+      } else {
+        for (auto& data : *decided) {
+          recorded_event e;
+          e.meta.event_id = new_uuid_v7();
+          e.meta.subject = aggregate_id(data);
+          e.meta.aggregate_type = std::string(aggregate_type(data));
+          e.meta.aggregate_version = model_->version_of(data) + 1;
+          e.meta.time = now;
+          e.meta.actor = request.actor;
+          e.meta.actor_token = request.actor_token;
+          e.meta.correlation_id = request.correlation_id;
+          e.meta.causation_id = request.correlation_id;
+          e.meta.idempotency_key = request.idempotency_key;
+          e.meta.request_hash = request.idempotency_key.empty() ? "" : request.request_hash;
+          e.data = std::move(data);
+          stage_ = "evolve";
+          model_->apply(e);
+          e.meta.partition_key = model_->partition_key_of(e.data);
+          appended.push_back(std::move(e));
+        }
+        const std::vector<recorded_event> mine(appended.begin() + static_cast<long>(first),
+                                               appended.end());
+        command_outcome rendered = render_safely(request.render, command_effect{*model_, mine});
+        if (!request.idempotency_key.empty() && !mine.empty()) {
+          appended.back().meta.response = to_record(rendered);
+          // Keep the record for retries inside this same batch too.
+          model_->remember_response(appended.back().meta);
+        }
+        reply.response = std::move(rendered);
       }
-      const std::vector<recorded_event> mine(appended.begin() + static_cast<long>(first),
-                                             appended.end());
-      command_response rendered = render_safely(request.render, command_effect{*model_, mine});
-      if (!request.idempotency_key.empty() && !mine.empty()) {
-        appended.back().meta.response = stored_response(rendered);
-        // Keep the record for retries inside this same batch too.
-        model_->remember_response(appended.back().meta);
-      }
-      reply.response = std::move(rendered);
+      last_event_of.push_back(appended.size());
+      answered.push_back(pending{std::move(request), std::move(reply)});
     }
-    last_event_of.push_back(appended.size());
-    answered.push_back(pending{std::move(request), std::move(reply)});
+  } catch (...) {
+    answer_all(unavailable("The writer stopped; retry shortly."));
+    throw;
   }
   batch.clear();
 

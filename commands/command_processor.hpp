@@ -4,10 +4,13 @@
 // transaction was committing into one Kafka transaction. A client is answered only after
 // the transaction holding its events committed. Fail-stop: a failed or unknown commit
 // answers 503 to the waiting commands, recovers the producer and rebuilds from the log.
+// Anything thrown out of a decide, an evolve or a rebuild is a bug the writer cannot judge:
+// it logs it as critical with the log offset and stops the process.
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -16,15 +19,11 @@
 #include <thread>
 
 #include "commands/command.hpp"
+#include "commands/command_outcome.hpp"
 #include "commands/write_model.hpp"
 #include "events/event_log.hpp"
 
 namespace tenantry {
-
-struct command_response {
-  unsigned status = 200;
-  std::string body;  // JSON text; empty for 204
-};
 
 // What a renderer sees once a command's events are applied to the write model.
 struct command_effect {
@@ -32,10 +31,10 @@ struct command_effect {
   const std::vector<recorded_event>& events;
 };
 
-using response_renderer = std::function<command_response(const command_effect&)>;
+using response_renderer = std::function<command_outcome(const command_effect&)>;
 
 struct command_reply {
-  result<command_response> response;
+  result<command_outcome> response;
   bool replayed = false;     // answered from an earlier identical request
   std::int64_t offset = -1;  // the log offset the read side must reach to show it
 };
@@ -61,9 +60,13 @@ struct writer_options {
   std::chrono::hours idempotency_ttl{24};
   clock_fn clock = system_now;
   std::function<std::string()> new_id = new_uuid_v7;
+  // Called on the writer thread once something escaped a decide, an evolve or a rebuild
+  // and was logged as critical: it must stop the process. Tests replace it to watch.
+  std::function<void()> fail_stop = [] { std::abort(); };
 };
 
-enum class writer_state { starting, ready, recovering, fenced, stopped };
+// failed: an exception escaped the writer's own code; the process is stopping.
+enum class writer_state { starting, ready, recovering, fenced, stopped, failed };
 std::string_view to_string(writer_state s);
 
 class command_processor {
@@ -82,6 +85,8 @@ class command_processor {
 
  private:
   void run();
+  void serve();
+  void halt(std::string_view what);
   bool rebuild();
   void recover();
   void process(std::deque<command_request>& batch);
@@ -98,6 +103,10 @@ class command_processor {
   bool stopping_ = false;
   std::atomic<writer_state> state_{writer_state::starting};
   std::atomic<std::size_t> event_count_{0};
+  // What the writer thread is doing, for the critical log line of a fail-stop: "rebuild"
+  // at the offset of the event it folds, or "decide" / "evolve" after the last offset.
+  std::string_view stage_ = "start";
+  std::int64_t stage_offset_ = -1;
   std::thread thread_;
 };
 

@@ -2,8 +2,6 @@
 
 #include <type_traits>
 
-#include "commands/groups/group_decide.hpp"
-#include "commands/invitations/invitation_decide.hpp"
 #include "commands/object_kinds.hpp"
 #include "commands/users/user_authorization.hpp"
 
@@ -14,42 +12,79 @@ std::string idempotency_scope(const std::string& actor, const std::string& key) 
   return actor + '\n' + key;
 }
 
-template <class T>
-constexpr bool is_tenant_event =
-    std::is_same_v<T, tenant_created> || std::is_same_v<T, tenant_updated> ||
-    std::is_same_v<T, tenant_moved> || std::is_same_v<T, tenant_suspended> ||
-    std::is_same_v<T, tenant_resumed> || std::is_same_v<T, tenant_activated> ||
-    std::is_same_v<T, tenant_deactivated> || std::is_same_v<T, tenant_deleted> ||
-    std::is_same_v<T, tenant_restored>;
+// ---- routing: each command and event to the one aggregate whose variant holds it --------
 
-// The user aggregate's own events (sessions are aggregates of their own).
-template <class T>
-constexpr bool is_user_aggregate_event =
-    std::is_same_v<T, user_registered> || is_user_lifecycle_event<T>;
+template <std::size_t I>
+using aggregate_at = std::remove_cvref_t<decltype(std::declval<write_model&>().*
+                                                  std::get<I>(write_model_aggregates))>;
+inline constexpr std::size_t aggregate_count = std::tuple_size_v<decltype(write_model_aggregates)>;
 
-template <class T>
-constexpr bool is_token_event = std::is_same_v<T, token_issued> || std::is_same_v<T, token_revoked>;
-
-template <class T>
-constexpr bool is_user_event =
-    is_user_aggregate_event<T> || std::is_same_v<T, session_started> ||
-    std::is_same_v<T, session_refreshed> || std::is_same_v<T, session_revoked>;
+// The index of the aggregate whose variant (`commands` or `events`) holds T.
+template <class T, bool Commands, std::size_t... I>
+consteval std::size_t owner_index(std::index_sequence<I...>) {
+  constexpr bool holds[] = {
+      is_alternative_v<T, std::conditional_t<Commands, typename aggregate_at<I>::commands,
+                                             typename aggregate_at<I>::events>>...};
+  std::size_t found = aggregate_count, count = 0;
+  for (std::size_t i = 0; i < aggregate_count; ++i)
+    if (holds[i]) found = i, ++count;
+  return count == 1 ? found : aggregate_count;
+}
 
 template <class T>
-constexpr bool is_group_event =
-    std::is_same_v<T, group_created> || std::is_same_v<T, group_updated> ||
-    std::is_same_v<T, group_deleted> || std::is_same_v<T, group_member_added> ||
-    std::is_same_v<T, group_member_removed>;
-
+constexpr std::size_t command_owner =
+    owner_index<T, true>(std::make_index_sequence<aggregate_count>{});
 template <class T>
-constexpr bool is_grant_event =
-    std::is_same_v<T, permission_granted> || std::is_same_v<T, permission_revoked>;
+constexpr std::size_t event_owner =
+    owner_index<T, false>(std::make_index_sequence<aggregate_count>{});
 
+// Every command and every event has exactly one aggregate, and every aggregate's commands
+// and events are commands and events.
+template <class Variant, bool Commands>
+consteval bool all_owned() {
+  return []<class... A>(std::type_identity<std::variant<A...>>) {
+    if constexpr (Commands)
+      return ((command_owner<A> < aggregate_count) && ...);
+    else
+      return ((event_owner<A> < aggregate_count) && ...);
+  }(std::type_identity<Variant>{});
+}
+template <class Own, class All>
+consteval bool all_within() {
+  return []<class... A>(std::type_identity<std::variant<A...>>) {
+    return (is_alternative_v<A, All> && ...);
+  }(std::type_identity<Own>{});
+}
+static_assert(all_owned<command, true>(),
+              "a command that no aggregate of write_model_aggregates decides, or two do");
+static_assert(all_owned<event, false>(),
+              "an event that no aggregate of write_model_aggregates applies, or two do");
+static_assert(
+    []<std::size_t... I>(std::index_sequence<I...>) {
+      return ((all_within<typename aggregate_at<I>::commands, command>() &&
+               all_within<typename aggregate_at<I>::events, event>()) &&
+              ...);
+    }(std::make_index_sequence<aggregate_count>{}),
+    "an aggregate's command or event missing from `command` or `event`");
+
+// The aggregate of the write model that owns the command or event alternative T.
 template <class T>
-constexpr bool is_invitation_event =
-    std::is_same_v<T, invitation_sent> || std::is_same_v<T, invitation_accepted> ||
-    std::is_same_v<T, invitation_declined> || std::is_same_v<T, invitation_revoked> ||
-    std::is_same_v<T, invitation_expired>;
+const auto& command_aggregate(const write_model& m) {
+  return m.*std::get<command_owner<T>>(write_model_aggregates);
+}
+template <class T>
+const auto& event_aggregate(const write_model& m) {
+  return m.*std::get<event_owner<T>>(write_model_aggregates);
+}
+template <class T>
+auto& event_aggregate(write_model& m) {
+  return m.*std::get<event_owner<T>>(write_model_aggregates);
+}
+
+// The resource's own variant of the command alternative T.
+template <class T>
+using commands_of = typename std::remove_cvref_t<decltype(command_aggregate<T>(
+    std::declval<const write_model&>()))>::commands;
 
 }  // namespace
 
@@ -57,194 +92,29 @@ std::string idempotency_principal(const std::string& actor, const std::string& a
   return actor_token.empty() ? actor : actor + "\ntoken:" + actor_token;
 }
 
-namespace {
-
-// Permissions a command would hand out, and where: on a tenant (its path), or on one
-// object owned by that tenant (or by the platform, an empty path).
-struct handout {
-  std::vector<std::string> path;
-  std::optional<access_object> object;
-  std::vector<std::string> permissions;
-};
-
-template <class T>
-constexpr bool hands_out =
-    std::is_same_v<T, define_role> || std::is_same_v<T, change_role> ||
-    std::is_same_v<T, assign_role> || std::is_same_v<T, add_member> ||
-    std::is_same_v<T, change_member> || std::is_same_v<T, grant_permission> ||
-    std::is_same_v<T, add_group_member> || std::is_same_v<T, issue_token> ||
-    std::is_same_v<T, send_invitation>;
-
-bool hands_out_any(const command& cmd) {
-  return std::visit([](const auto& c) { return hands_out<std::decay_t<decltype(c)>>; }, cmd);
-}
-
-std::vector<std::string> path_of(const write_model& m, const std::string& tenant_ref) {
-  const tenant_state* t = m.tenants.resolve(tenant_ref);
-  return t ? m.tenants.path_ids(*t) : std::vector<std::string>{};
-}
-
-// Joining a group hands out what the group holds: its roles and its grants.
-std::vector<handout> of_group(const write_model& m, const std::string& group_ref) {
-  std::vector<handout> out;
-  const group_state* g = m.groups.resolve(group_ref);
-  if (!g) return out;
-  for (const assignment_state* a : m.access.assignments_of("group", g->id.value))
-    out.push_back(
-        handout{path_of(m, a->tenant.value), std::nullopt, m.access.role_permissions(a->role)});
-  for (const grant_state* grant : m.grants.grants_of("group", g->id.value)) {
-    auto b = grant_aggregate::binding_of(*grant, std::nullopt);
-    std::optional<access_object> object;
-    if (!b.object_type.empty()) object = access_object{b.object_type, b.object_id};
-    out.push_back(
-        handout{b.tenant_id.empty() ? std::vector<std::string>{} : path_of(m, b.tenant_id),
-                std::move(object),
-                {grant->permission}});
-  }
-  return out;
-}
-
-std::vector<handout> of_grant(const write_model& m, const grant_permission& c) {
-  const auto object = find_object(m, c.object_type, c.object_ref);
-  // Unknown permissions and objects are the rules' 400 and 404, not a refusal.
-  if (!object || !is_tenant_permission(c.permission)) return {};
-  std::optional<access_object> target;
-  if (object->kind != "tenant") target = object->as_access_object();
-  return {handout{owner_path(m, *object), std::move(target), {c.permission}}};
-}
-
-// An invitation hands out its roles and, as grants on the tenant, its permissions.
-std::vector<handout> of_invitation(const write_model& m, const send_invitation& c,
-                                   std::vector<handout> roles) {
-  if (roles.empty() || !m.tenants.resolve(c.tenant_ref)) return roles;
-  for (const auto& p : c.permissions)
-    if (is_tenant_permission(p)) roles.front().permissions.push_back(p);  // else the rules' 400
-  return roles;
-}
-
-std::vector<handout> handed_out(const write_model& m, const command& cmd) {
-  auto of_roles = [&](const std::string& tenant_ref, const std::vector<std::string>& roles) {
-    std::vector<std::string> out;
-    const tenant_state* t = m.tenants.resolve(tenant_ref);
-    if (!t) return std::vector<handout>{};
-    for (const auto& ref : roles) {
-      const auto role = m.access.usable_role(m.tenants, *t, ref);
-      for (auto& p : m.access.role_permissions(role.value_or(ref))) out.push_back(std::move(p));
-    }
-    return std::vector<handout>{handout{m.tenants.path_ids(*t), std::nullopt, std::move(out)}};
-  };
-  return std::visit(
-      [&](const auto& c) -> std::vector<handout> {
-        using T = std::decay_t<decltype(c)>;
-        if constexpr (std::is_same_v<T, define_role> || std::is_same_v<T, change_role>) {
-          // Unknown permissions are the rules' 400, not a refusal.
-          std::vector<std::string> known;
-          for (const auto& p : c.permissions)
-            if (is_tenant_permission(p)) known.push_back(p);
-          const tenant_state* t = m.tenants.resolve(c.tenant_ref);
-          if (!t) return {};
-          return {handout{m.tenants.path_ids(*t), std::nullopt, std::move(known)}};
-        } else if constexpr (std::is_same_v<T, assign_role>)
-          return of_roles(c.tenant_ref, {c.role});
-        else if constexpr (std::is_same_v<T, add_member>)
-          return of_roles(c.tenant_ref,
-                          c.roles.empty() ? std::vector<std::string>{"member"} : c.roles);
-        else if constexpr (std::is_same_v<T, change_member>)
-          return of_roles(c.tenant_ref, c.roles);
-        else if constexpr (std::is_same_v<T, grant_permission>)
-          return of_grant(m, c);
-        else if constexpr (std::is_same_v<T, add_group_member>)
-          return of_group(m, c.group_ref);
-        else if constexpr (std::is_same_v<T, issue_token>) {
-          std::vector<std::string> known;  // unknown scopes are the rules' 400
-          for (const auto& p : c.scopes)
-            if (is_tenant_permission(p)) known.push_back(p);
-          const tenant_state* t = m.tenants.resolve(c.tenant_ref);
-          if (!t) return {};
-          return {handout{m.tenants.path_ids(*t), std::nullopt, std::move(known)}};
-        } else if constexpr (std::is_same_v<T, send_invitation>)
-          return of_invitation(m, c, of_roles(c.tenant_ref, c.roles));
-        else
-          return {};
-      },
-      cmd);
-}
-
-}  // namespace
-
-namespace {
-
-// A tenant with members is not deleted without recursive=true (its members come back
-// with it on restore). A deleted user's membership does not count: it stays, hidden, and
-// comes back with the user's restore, or, once the tenant is deleted too, with the tenant's.
-result<std::vector<event>> decide_delete(const write_model& model, const delete_tenant& c,
-                                         const decide_context& ctx) {
-  auto decided = decide(model.tenants, tenant_command{c}, ctx);
-  if (!decided || c.recursive) return decided;
-  const tenant_state* t = model.tenants.resolve(c.ref);
-  const std::size_t members = t ? model.access.member_count(t->id, model.users) : 0;
-  if (members > 0)
-    return fail(errc::conflict, "tenant_not_empty",
-                "Tenant '" + t->slug + "' has members; delete with recursive=true.",
-                {{"members", members}});
-  return decided;
-}
-
-// A user's soft delete also revokes the API tokens it issued, in the same transaction: a
-// restore brings the user back, never its tokens (like its sessions and access tokens).
-result<std::vector<event>> decide_user_delete(const write_model& model, const delete_user& c,
-                                              const decide_context& ctx) {
-  auto out = decide(model.users, user_lifecycle_command{c}, ctx);
-  if (!out) return out;
-  std::vector<event> revocations;
-  for (const event& e : *out)
-    if (const auto* deleted = std::get_if<user_deleted>(&e))
-      for (const token_state* t : model.tokens.live_tokens_by(deleted->id, ctx.now))
-        revocations.push_back(token_revoked{t->id, "user_deleted"});
-  out->insert(out->end(), revocations.begin(), revocations.end());
-  return out;
-}
-
-// Routes a command to the aggregate that decides it; lookups decide nothing.
-result<std::vector<event>> decide_any(const write_model& model, const command& cmd,
-                                      const decide_context& ctx) {
-  return std::visit(
-      [&](const auto& c) -> result<std::vector<event>> {
-        using T = std::decay_t<decltype(c)>;
-        if constexpr (std::is_same_v<T, lookup_credentials>)
-          return std::vector<event>{};
-        else if constexpr (std::is_same_v<T, register_user> || std::is_same_v<T, start_session> ||
-                           std::is_same_v<T, refresh_session>)
-          return decide(model.users, user_command{c}, ctx);
-        else if constexpr (std::is_constructible_v<access_command, T>)
-          return decide(model.access, model.tenants, model.users, model.groups, access_command{c},
-                        ctx);
-        else if constexpr (std::is_constructible_v<group_command, T>)
-          return decide(model, group_command{c}, ctx);
-        else if constexpr (std::is_constructible_v<grant_command, T>)
-          return decide(model, grant_command{c}, ctx);
-        else if constexpr (std::is_constructible_v<token_command, T>)
-          return decide(model.tokens, model.tenants, model.users, token_command{c}, ctx);
-        else if constexpr (std::is_same_v<T, delete_user>)
-          return decide_user_delete(model, c, ctx);
-        else if constexpr (std::is_constructible_v<user_lifecycle_command, T>)
-          return decide(model.users, user_lifecycle_command{c}, ctx);
-        else if constexpr (std::is_constructible_v<invitation_command, T>)
-          return decide(model, invitation_command{c}, ctx);
-        else if constexpr (std::is_same_v<T, delete_tenant>)
-          return decide_delete(model, c, ctx);
-        else
-          return decide(model.tenants, tenant_command{c}, ctx);
-      },
-      cmd);
-}
-
-}  // namespace
-
 result<std::vector<event>> write_model::decide(const command& cmd,
                                                const decide_context& ctx) const {
-  return decide_any(*this, cmd, ctx);
+  return std::visit(
+      [&](const auto& c) {
+        using T = std::decay_t<decltype(c)>;
+        return tenantry::decide(*this, commands_of<T>{c}, ctx);
+      },
+      cmd);
 }
+
+namespace {
+
+// What the command asks of its caller, as its resource says (commands/caller_demands.hpp).
+caller_demands demands_on_caller(const write_model& model, const command& cmd) {
+  return std::visit(
+      [&](const auto& c) {
+        using T = std::decay_t<decltype(c)>;
+        return demands_of(model, commands_of<T>{c});
+      },
+      cmd);
+}
+
+}  // namespace
 
 namespace {
 
@@ -325,6 +195,7 @@ result<access_facts> facts_for(const write_model& m, const command_authorization
 
 result<void> write_model::authorize(const std::vector<command_authorization>& checks,
                                     const command& cmd, timestamp now) const {
+  const caller_demands demands = demands_on_caller(*this, cmd);
   for (const command_authorization& sent : checks) {
     auto current = current_caller(users, sent);
     if (!current) return std::unexpected(current.error());
@@ -334,7 +205,7 @@ result<void> write_model::authorize(const std::vector<command_authorization>& ch
     // caller's bindings (most commands come from them). Only a party acts for itself.
     const access_facts platform_only{a.platform_roles, {}};
     const bool party_only = a.party == object_party::only;
-    if (!party_only && a.token_id.empty() && !hands_out_any(cmd) &&
+    if (!party_only && a.token_id.empty() && !demands.hands_out &&
         check_access(platform_only, {}, a.permission, now).allowed)
       continue;
     auto known = facts_for(*this, a, now);
@@ -359,7 +230,7 @@ result<void> write_model::authorize(const std::vector<command_authorization>& ch
     }
     // Handing out roles or grants: only permissions the caller holds there itself.
     if (!scoped) continue;
-    for (const handout& h : handed_out(*this, cmd))
+    for (const handout& h : demands.handouts)
       for (const std::string& p : h.permissions)
         if (!check_access(facts, h.path, p, now, h.object).allowed)
           return fail(errc::permission_denied, "permission_denied",
@@ -369,72 +240,25 @@ result<void> write_model::authorize(const std::vector<command_authorization>& ch
   if (checks.empty()) return {};
   auto caller = current_caller(users, checks.front());
   if (!caller) return std::unexpected(caller.error());
-  return authorize_user_change(users, *caller, cmd);
+  if (!demands.changed_user) return {};
+  return authorize_user_change(users, *caller, *demands.changed_user,
+                               std::get_if<update_user>(&cmd));
 }
 
 std::int64_t write_model::version_of(const event& e) const {
   return std::visit(
-      [&](const auto& ev) -> std::int64_t {
+      [&](const auto& ev) {
         using T = std::decay_t<decltype(ev)>;
-        if constexpr (is_tenant_event<T>) {
-          const tenant_state* t = tenants.find(ev.id);
-          return t ? t->version : 0;
-        } else if constexpr (is_user_aggregate_event<T>) {
-          const user_state* u = users.find(ev.id);
-          return u ? u->version : 0;
-        } else if constexpr (is_user_event<T>) {
-          const session_state* s = users.find_session(ev.id);
-          return s ? s->version : 0;
-        } else if constexpr (is_group_event<T>) {
-          const group_state* g = groups.find(ev.id);
-          return g ? g->version : 0;
-        } else if constexpr (is_grant_event<T>) {
-          const grant_state* g = grants.find(ev.id);
-          return g ? g->version : 0;
-        } else if constexpr (is_token_event<T>) {
-          return tokens.version_of(e);
-        } else if constexpr (is_invitation_event<T>) {
-          const invitation_state* i = invitations.find(ev.id);
-          return i ? i->version : 0;
-        } else {
-          return access.version_of(e);
-        }
+        return event_aggregate<T>(*this).version_of(e);
       },
       e);
 }
 
 std::string write_model::partition_key_of(const event& e) const {
   return std::visit(
-      [&](const auto& ev) -> std::string {
+      [&](const auto& ev) {
         using T = std::decay_t<decltype(ev)>;
-        if constexpr (is_tenant_event<T>) {
-          const tenant_state* t = tenants.find(ev.id);
-          return t ? tenants.root_of(*t).value : ev.id.value;
-        } else if constexpr (is_user_aggregate_event<T>) {
-          return ev.id.value;
-        } else if constexpr (std::is_same_v<T, session_started>) {
-          return ev.user.value;
-        } else if constexpr (is_user_event<T>) {
-          const session_state* s = users.find_session(ev.id);
-          return s ? s->user.value : ev.id.value;
-        } else if constexpr (is_group_event<T> || is_grant_event<T>) {
-          std::optional<tenant_id> owner;
-          if constexpr (is_group_event<T>) {
-            if (const group_state* g = groups.find(ev.id)) owner = g->tenant;
-          } else if (const grant_state* g = grants.find(ev.id)) {
-            owner = g->tenant;
-          }
-          const tenant_state* t = owner ? tenants.find(*owner) : nullptr;
-          return t ? tenants.root_of(*t).value : ev.id.value;
-        } else if constexpr (is_invitation_event<T>) {
-          const invitation_state* i = invitations.find(ev.id);
-          const tenant_state* t = i ? tenants.find(i->tenant) : nullptr;
-          return t ? tenants.root_of(*t).value : ev.id.value;
-        } else {
-          const auto tenant = is_token_event<T> ? tokens.tenant_of(e) : access.tenant_of(e);
-          const tenant_state* t = tenant ? tenants.find(*tenant) : nullptr;
-          return t ? tenants.root_of(*t).value : ev.id.value;
-        }
+        return event_aggregate<T>(*this).partition_key_of(e, tenants);
       },
       e);
 }
@@ -443,20 +267,7 @@ void write_model::apply(const recorded_event& e) {
   std::visit(
       [&](const auto& ev) {
         using T = std::decay_t<decltype(ev)>;
-        if constexpr (is_tenant_event<T>)
-          tenants.evolve(e.data, e.meta.aggregate_version, e.meta.time);
-        else if constexpr (is_user_event<T>)
-          users.evolve(e.data, e.meta.aggregate_version, e.meta.time);
-        else if constexpr (is_group_event<T>)
-          groups.evolve(e.data, e.meta.aggregate_version, e.meta.time);
-        else if constexpr (is_grant_event<T>)
-          grants.evolve(e.data, e.meta.aggregate_version, e.meta.time);
-        else if constexpr (is_token_event<T>)
-          tokens.evolve(e.data, e.meta.aggregate_version, e.meta.time);
-        else if constexpr (is_invitation_event<T>)
-          invitations.evolve(e.data, e.meta.aggregate_version, e.meta.time);
-        else
-          access.evolve(e.data, e.meta.aggregate_version, e.meta.time);
+        event_aggregate<T>(*this).evolve(e.data, e.meta.aggregate_version, e.meta.time);
       },
       e.data);
   remember_response(e.meta);

@@ -1,12 +1,19 @@
 #pragma once
 // The single writer's complete in-memory state: every aggregate, the idempotency records,
 // and the log position it reflects. Rebuilt by folding the log from its first event.
+//
+// The one registration of the write side is `write_model_aggregates` below: each
+// aggregate decides the commands of its `commands` variant and applies the events of its
+// `events` variant. The write model routes every command and event by those variants, and
+// fails to compile while a command or an event has no aggregate, or two.
 
 #include <cstdint>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 
 #include "commands/access/access_aggregate.hpp"
+#include "commands/command.hpp"
 #include "commands/grants/grant_aggregate.hpp"
 #include "commands/groups/group_aggregate.hpp"
 #include "commands/invitations/invitation_aggregate.hpp"
@@ -38,8 +45,8 @@ class write_model {
   token_aggregate tokens;
   invitation_aggregate invitations;
 
-  // Routes the command to the rules that decide it: the events it produces, or why not.
-  // Lookups decide nothing.
+  // Routes the command to the aggregate that decides it: the events it produces, or why
+  // not. Lookups decide nothing.
   result<std::vector<event>> decide(const command& cmd, const decide_context& ctx) const;
 
   // The caller's right to a command, decided on this state: 404 where it may not even
@@ -58,6 +65,7 @@ class write_model {
   // The partition key of an event once it is applied: its root organization's id.
   std::string partition_key_of(const event& e) const;
 
+  // Applies the event to the aggregate that owns it.
   void apply(const recorded_event& e);
   // Records the answer of an idempotent command (its last event's metadata).
   void remember_response(const event_metadata& meta);
@@ -75,5 +83,11 @@ class write_model {
   std::int64_t last_offset_ = -1;
   std::size_t event_count_ = 0;
 };
+
+// The aggregates of the write model, each once: a new resource adds its member above and
+// its entry here.
+inline constexpr auto write_model_aggregates = std::tuple{
+    &write_model::tenants, &write_model::users,  &write_model::access,     &write_model::groups,
+    &write_model::grants,  &write_model::tokens, &write_model::invitations};
 
 }  // namespace tenantry

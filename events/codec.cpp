@@ -8,257 +8,37 @@ namespace {
 
 using nlohmann::json;
 
-// ---- encoding: one overload per payload shape -------------------------------------------
-
-json nullable(const std::optional<tenant_id>& id) {
-  return id ? json(id->value) : json(nullptr);
-}
-
-void write(json& j, const tenant_created& e) {
-  j["id"] = e.id.value;
-  j["slug"] = e.slug;
-  j["name"] = e.name;
-  j["description"] = e.description;
-  j["parent"] = nullable(e.parent);
-}
-
-void write(json& j, const tenant_updated& e) {
-  j["id"] = e.id.value;
-  if (e.name) j["name"] = *e.name;
-  if (e.description) j["description"] = *e.description;
-  if (e.slug) j["slug"] = *e.slug;
-}
-
-void write(json& j, const tenant_moved& e) {
-  j["id"] = e.id.value;
-  j["from_parent"] = nullable(e.from_parent);
-  j["to_parent"] = nullable(e.to_parent);
-}
+// ---- encoding: a field's JSON shape follows from its type (events/event_contract.hpp) -----
 
 template <class Tag>
-void write(json& j, const tenant_lifecycle_event<Tag>& e) {
-  j["id"] = e.id.value;
-  j["reason"] = e.reason;
+void put(json& j, const char* key, const strong_id<Tag>& v) {
+  j[key] = v.value;
+}
+void put(json& j, const char* key, const std::string& v) {
+  j[key] = v;
+}
+void put(json& j, const char* key, const timestamp& v) {
+  j[key] = format_rfc3339(v);
+}
+void put(json& j, const char* key, const std::vector<std::string>& v) {
+  j[key] = v;
+}
+// Optional ids and times are always there, null when empty.
+template <class Tag>
+void put(json& j, const char* key, const std::optional<strong_id<Tag>>& v) {
+  j[key] = v ? json(v->value) : json(nullptr);
+}
+void put(json& j, const char* key, const std::optional<timestamp>& v) {
+  j[key] = v ? json(format_rfc3339(*v)) : json(nullptr);
+}
+// An optional text is left out when empty (a PATCH's unchanged field).
+void put(json& j, const char* key, const std::optional<std::string>& v) {
+  if (v) j[key] = *v;
 }
 
-void write(json& j, const tenant_deleted& e) {
-  j["id"] = e.id.value;
-  j["deletion_id"] = e.deletion_id;
-  j["deleted_via"] = e.deleted_via.value;
-}
-
-void write(json& j, const tenant_restored& e) {
-  j["id"] = e.id.value;
-  j["deletion_id"] = e.deletion_id;
-}
-
-void write(json& j, const user_registered& e) {
-  j["id"] = e.id.value;
-  j["email"] = e.email;
-  j["name"] = e.name;
-  j["password_hash"] = e.password_hash;
-  j["platform_roles"] = e.platform_roles;
-}
-
-void write(json& j, const session_started& e) {
-  j["id"] = e.id.value;
-  j["user"] = e.user.value;
-  j["token_hash"] = e.token_hash;
-  j["expires_at"] = format_rfc3339(e.expires_at);
-}
-
-void write(json& j, const session_refreshed& e) {
-  j["id"] = e.id.value;
-  j["token_hash"] = e.token_hash;
-  j["expires_at"] = format_rfc3339(e.expires_at);
-}
-
-void write(json& j, const session_revoked& e) {
-  j["id"] = e.id.value;
-  j["reason"] = e.reason;
-}
-
-void write(json& j, const role_defined& e) {
-  j["id"] = e.id.value;
-  j["tenant"] = e.tenant.value;
-  j["name"] = e.name;
-  j["description"] = e.description;
-  j["permissions"] = e.permissions;
-}
-
-void write(json& j, const role_changed& e) {
-  j["id"] = e.id.value;
-  j["name"] = e.name;
-  j["description"] = e.description;
-  j["permissions"] = e.permissions;
-}
-
-void write(json& j, const role_deleted& e) {
-  j["id"] = e.id.value;
-}
-
-void write(json& j, const role_assigned& e) {
-  j["id"] = e.id.value;
-  j["tenant"] = e.tenant.value;
-  j["principal_type"] = e.principal_type;
-  j["principal_id"] = e.principal_id;
-  j["role"] = e.role;
-  j["expires_at"] = e.expires_at ? json(format_rfc3339(*e.expires_at)) : json(nullptr);
-}
-
-void write(json& j, const role_assignment_revoked& e) {
-  j["id"] = e.id.value;
-  j["reason"] = e.reason;
-}
-
-void write(json& j, const member_added& e) {
-  j["id"] = e.id.value;
-  j["tenant"] = e.tenant.value;
-  j["user"] = e.user.value;
-  j["roles"] = e.roles;
-}
-
-void write(json& j, const member_changed& e) {
-  j["id"] = e.id.value;
-  j["roles"] = e.roles;
-}
-
-void write(json& j, const member_removed& e) {
-  j["id"] = e.id.value;
-}
-
-void write(json& j, const group_created& e) {
-  j["id"] = e.id.value;
-  j["tenant"] = nullable(e.tenant);
-  j["slug"] = e.slug;
-  j["name"] = e.name;
-  j["description"] = e.description;
-}
-
-void write(json& j, const group_updated& e) {
-  j["id"] = e.id.value;
-  if (e.name) j["name"] = *e.name;
-  if (e.description) j["description"] = *e.description;
-  if (e.slug) j["slug"] = *e.slug;
-}
-
-void write(json& j, const group_deleted& e) {
-  j["id"] = e.id.value;
-}
-
-void write(json& j, const group_member_added& e) {
-  j["id"] = e.id.value;
-  j["user"] = e.user.value;
-}
-
-void write(json& j, const group_member_removed& e) {
-  j["id"] = e.id.value;
-  j["user"] = e.user.value;
-}
-
-void write(json& j, const permission_granted& e) {
-  j["id"] = e.id.value;
-  j["principal_type"] = e.principal_type;
-  j["principal_id"] = e.principal_id;
-  j["permission"] = e.permission;
-  j["object_type"] = e.object_type;
-  j["object_id"] = e.object_id;
-  j["tenant"] = nullable(e.tenant);
-}
-
-void write(json& j, const permission_revoked& e) {
-  j["id"] = e.id.value;
-  j["reason"] = e.reason;
-}
-
-void write(json& j, const token_issued& e) {
-  j["id"] = e.id.value;
-  j["tenant"] = e.tenant.value;
-  j["created_by"] = e.created_by.value;
-  j["name"] = e.name;
-  j["description"] = e.description;
-  j["scopes"] = e.scopes;
-  j["secret_hash"] = e.secret_hash;
-  j["prefix"] = e.prefix;
-  j["expires_at"] = format_rfc3339(e.expires_at);
-}
-
-void write(json& j, const token_revoked& e) {
-  j["id"] = e.id.value;
-  j["reason"] = e.reason;
-}
-
-// The user lifecycle.
-
-void write(json& j, const user_updated& e) {
-  j["id"] = e.id.value;
-  j["email"] = e.email;
-  j["name"] = e.name;
-  j["platform_roles"] = e.platform_roles;
-}
-
-void write(json& j, const user_profile_changed& e) {
-  j["id"] = e.id.value;
-  j["display_name"] = e.profile.display_name;
-  j["locale"] = e.profile.locale;
-  j["timezone"] = e.profile.timezone;
-  j["phone"] = e.profile.phone;
-  j["avatar_url"] = e.profile.avatar_url;
-  j["job_title"] = e.profile.job_title;
-  j["bio"] = e.profile.bio;
-}
-
-void write(json& j, const user_deactivated& e) {
-  j["id"] = e.id.value;
-  j["reason"] = e.reason;
-}
-
-void write(json& j, const invitation_sent& e) {
-  j["id"] = e.id.value;
-  j["tenant"] = e.tenant.value;
-  j["invitee"] = e.invitee;
-  j["roles"] = e.roles;
-  j["permissions"] = e.permissions;
-  j["token_hash"] = e.token_hash;
-  j["expires_at"] = format_rfc3339(e.expires_at);
-  j["invited_by"] = e.invited_by.value;
-}
-
-void write(json& j, const invitation_accepted& e) {
-  j["id"] = e.id.value;
-  j["user"] = e.user.value;
-}
-
-void write(json& j, const invitation_declined& e) {
-  j["id"] = e.id.value;
-  j["user"] = e.user ? json(e.user->value) : json(nullptr);
-}
-
-void write(json& j, const invitation_revoked& e) {
-  j["id"] = e.id.value;
-  j["reason"] = e.reason;
-}
-
-void write(json& j, const user_activated& e) {
-  j["id"] = e.id.value;
-  j["reason"] = e.reason;
-}
-
-void write(json& j, const user_deleted& e) {
-  j["id"] = e.id.value;
-}
-
-void write(json& j, const user_restored& e) {
-  j["id"] = e.id.value;
-}
-
-void write(json& j, const user_password_changed& e) {
-  j["id"] = e.id.value;
-  j["password_hash"] = e.password_hash;
-}
-
-void write(json& j, const invitation_expired& e) {
-  j["id"] = e.id.value;
+template <class E>
+void write(json& j, const E& e) {
+  std::apply([&](const auto&... f) { (put(j, f.name, f.of(e)), ...); }, event_contract<E>::fields);
 }
 
 // ---- decoding: never throws; remembers the first field that does not fit ----------------
@@ -366,249 +146,33 @@ class field_reader {
   std::string field_;
 };
 
-void read(field_reader& r, tenant_created& e) {
-  r.id("id", e.id);
-  r.text("slug", e.slug);
-  r.text("name", e.name);
-  r.text("description", e.description);
-  r.nullable_id("parent", e.parent);
-}
-
-void read(field_reader& r, tenant_updated& e) {
-  r.id("id", e.id);
-  r.optional_text("name", e.name);
-  r.optional_text("description", e.description);
-  r.optional_text("slug", e.slug);
-}
-
-void read(field_reader& r, tenant_moved& e) {
-  r.id("id", e.id);
-  r.nullable_id("from_parent", e.from_parent);
-  r.nullable_id("to_parent", e.to_parent);
-}
-
 template <class Tag>
-void read(field_reader& r, tenant_lifecycle_event<Tag>& e) {
-  r.id("id", e.id);
-  r.text("reason", e.reason);
+void get(field_reader& r, const char* key, strong_id<Tag>& out) {
+  r.id(key, out);
+}
+void get(field_reader& r, const char* key, std::string& out) {
+  r.text(key, out);
+}
+void get(field_reader& r, const char* key, timestamp& out) {
+  r.time(key, out);
+}
+void get(field_reader& r, const char* key, std::vector<std::string>& out) {
+  r.text_list(key, out);
+}
+template <class Tag>
+void get(field_reader& r, const char* key, std::optional<strong_id<Tag>>& out) {
+  r.nullable_id(key, out);
+}
+void get(field_reader& r, const char* key, std::optional<timestamp>& out) {
+  r.nullable_time(key, out);
+}
+void get(field_reader& r, const char* key, std::optional<std::string>& out) {
+  r.optional_text(key, out);
 }
 
-void read(field_reader& r, tenant_deleted& e) {
-  r.id("id", e.id);
-  r.text("deletion_id", e.deletion_id);
-  r.id("deleted_via", e.deleted_via);
-}
-
-void read(field_reader& r, tenant_restored& e) {
-  r.id("id", e.id);
-  r.text("deletion_id", e.deletion_id);
-}
-
-void read(field_reader& r, user_registered& e) {
-  r.id("id", e.id);
-  r.text("email", e.email);
-  r.text("name", e.name);
-  r.text("password_hash", e.password_hash);
-  r.text_list("platform_roles", e.platform_roles);
-}
-
-void read(field_reader& r, session_started& e) {
-  r.id("id", e.id);
-  r.id("user", e.user);
-  r.text("token_hash", e.token_hash);
-  r.time("expires_at", e.expires_at);
-}
-
-void read(field_reader& r, session_refreshed& e) {
-  r.id("id", e.id);
-  r.text("token_hash", e.token_hash);
-  r.time("expires_at", e.expires_at);
-}
-
-void read(field_reader& r, session_revoked& e) {
-  r.id("id", e.id);
-  r.text("reason", e.reason);
-}
-
-void read(field_reader& r, role_defined& e) {
-  r.id("id", e.id);
-  r.id("tenant", e.tenant);
-  r.text("name", e.name);
-  r.text("description", e.description);
-  r.text_list("permissions", e.permissions);
-}
-
-void read(field_reader& r, role_changed& e) {
-  r.id("id", e.id);
-  r.text("name", e.name);
-  r.text("description", e.description);
-  r.text_list("permissions", e.permissions);
-}
-
-void read(field_reader& r, role_deleted& e) {
-  r.id("id", e.id);
-}
-
-void read(field_reader& r, role_assigned& e) {
-  r.id("id", e.id);
-  r.id("tenant", e.tenant);
-  r.text("principal_type", e.principal_type);
-  r.text("principal_id", e.principal_id);
-  r.text("role", e.role);
-  r.nullable_time("expires_at", e.expires_at);
-}
-
-void read(field_reader& r, role_assignment_revoked& e) {
-  r.id("id", e.id);
-  r.text("reason", e.reason);
-}
-
-void read(field_reader& r, member_added& e) {
-  r.id("id", e.id);
-  r.id("tenant", e.tenant);
-  r.id("user", e.user);
-  r.text_list("roles", e.roles);
-}
-
-void read(field_reader& r, member_changed& e) {
-  r.id("id", e.id);
-  r.text_list("roles", e.roles);
-}
-
-void read(field_reader& r, member_removed& e) {
-  r.id("id", e.id);
-}
-
-void read(field_reader& r, group_created& e) {
-  r.id("id", e.id);
-  r.nullable_id("tenant", e.tenant);
-  r.text("slug", e.slug);
-  r.text("name", e.name);
-  r.text("description", e.description);
-}
-
-void read(field_reader& r, group_updated& e) {
-  r.id("id", e.id);
-  r.optional_text("name", e.name);
-  r.optional_text("description", e.description);
-  r.optional_text("slug", e.slug);
-}
-
-void read(field_reader& r, group_deleted& e) {
-  r.id("id", e.id);
-}
-
-void read(field_reader& r, group_member_added& e) {
-  r.id("id", e.id);
-  r.id("user", e.user);
-}
-
-void read(field_reader& r, group_member_removed& e) {
-  r.id("id", e.id);
-  r.id("user", e.user);
-}
-
-void read(field_reader& r, permission_granted& e) {
-  r.id("id", e.id);
-  r.text("principal_type", e.principal_type);
-  r.text("principal_id", e.principal_id);
-  r.text("permission", e.permission);
-  r.text("object_type", e.object_type);
-  r.text("object_id", e.object_id);
-  r.nullable_id("tenant", e.tenant);
-}
-
-void read(field_reader& r, permission_revoked& e) {
-  r.id("id", e.id);
-  r.text("reason", e.reason);
-}
-
-void read(field_reader& r, token_issued& e) {
-  r.id("id", e.id);
-  r.id("tenant", e.tenant);
-  r.id("created_by", e.created_by);
-  r.text("name", e.name);
-  r.text("description", e.description);
-  r.text_list("scopes", e.scopes);
-  r.text("secret_hash", e.secret_hash);
-  r.text("prefix", e.prefix);
-  r.time("expires_at", e.expires_at);
-}
-
-void read(field_reader& r, token_revoked& e) {
-  r.id("id", e.id);
-  r.text("reason", e.reason);
-}
-
-void read(field_reader& r, user_updated& e) {
-  r.id("id", e.id);
-  r.text("email", e.email);
-  r.text("name", e.name);
-  r.text_list("platform_roles", e.platform_roles);
-}
-
-void read(field_reader& r, user_profile_changed& e) {
-  r.id("id", e.id);
-  r.text("display_name", e.profile.display_name);
-  r.text("locale", e.profile.locale);
-  r.text("timezone", e.profile.timezone);
-  r.text("phone", e.profile.phone);
-  r.text("avatar_url", e.profile.avatar_url);
-  r.text("job_title", e.profile.job_title);
-  r.text("bio", e.profile.bio);
-}
-
-void read(field_reader& r, user_deactivated& e) {
-  r.id("id", e.id);
-  r.text("reason", e.reason);
-}
-
-void read(field_reader& r, invitation_sent& e) {
-  r.id("id", e.id);
-  r.id("tenant", e.tenant);
-  r.text("invitee", e.invitee);
-  r.text_list("roles", e.roles);
-  r.text_list("permissions", e.permissions);
-  r.text("token_hash", e.token_hash);
-  r.time("expires_at", e.expires_at);
-  r.id("invited_by", e.invited_by);
-}
-
-void read(field_reader& r, invitation_accepted& e) {
-  r.id("id", e.id);
-  r.id("user", e.user);
-}
-
-void read(field_reader& r, invitation_declined& e) {
-  r.id("id", e.id);
-  r.nullable_id("user", e.user);
-}
-
-void read(field_reader& r, invitation_revoked& e) {
-  r.id("id", e.id);
-  r.text("reason", e.reason);
-}
-
-void read(field_reader& r, user_activated& e) {
-  r.id("id", e.id);
-  r.text("reason", e.reason);
-}
-
-void read(field_reader& r, user_deleted& e) {
-  r.id("id", e.id);
-}
-
-void read(field_reader& r, user_restored& e) {
-  r.id("id", e.id);
-}
-
-void read(field_reader& r, user_password_changed& e) {
-  r.id("id", e.id);
-  r.text("password_hash", e.password_hash);
-}
-
-void read(field_reader& r, invitation_expired& e) {
-  r.id("id", e.id);
+template <class E>
+void read(field_reader& r, E& e) {
+  std::apply([&](const auto&... f) { (get(r, f.name, f.of(e)), ...); }, event_contract<E>::fields);
 }
 
 std::unexpected<error> invalid_event(std::string_view type, std::string message,
@@ -635,7 +199,7 @@ const std::unordered_map<std::string_view, decoder>& decoders() {
   static const auto table = [] {
     std::unordered_map<std::string_view, decoder> m;
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (m.emplace(event_type(event{std::in_place_index<I>}),
+      (m.emplace(event_contract<std::variant_alternative_t<I, event>>::type,
                  &decode_as<std::variant_alternative_t<I, event>>),
        ...);
     }

@@ -54,6 +54,14 @@ result<std::unique_ptr<event_subscription>> memory_event_log::subscribe(std::int
   return std::make_unique<memory_subscription>(*this, from_offset);
 }
 
+std::int64_t memory_event_log::append_stored(stored_event e) {
+  std::lock_guard lock(mutex_);
+  e.offset = static_cast<std::int64_t>(log_.size());
+  log_.push_back(std::move(e));
+  appended_.notify_all();
+  return log_.back().offset;
+}
+
 void memory_event_log::fail_next_append(std::string code) {
   std::lock_guard lock(mutex_);
   fail_next_ = std::move(code);

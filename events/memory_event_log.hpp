@@ -1,6 +1,7 @@
 #pragma once
 // An in-memory event log for unit tests: the same ports as Kafka, no I/O.
-// fail_next_append() lets a test drive the writer's fail-stop path.
+// fail_next_append() lets a test drive the writer's fail-stop path, and append_stored() puts an
+// event in the log as it travels (one that does not decode, say).
 
 #include <condition_variable>
 #include <mutex>
@@ -24,6 +25,8 @@ class memory_event_log final : public event_appender,
   // "writer_fenced"); with "append_unknown" the batch is nevertheless kept, as when a
   // commit landed but its acknowledgement was lost.
   void fail_next_append(std::string code);
+  // Appends the event as given (its offset aside); returns its offset.
+  std::int64_t append_stored(stored_event e);
   std::vector<stored_event> events() const;
 
  private:

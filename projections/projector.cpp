@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <optional>
 #include <thread>
+#include <tuple>
+#include <type_traits>
+#include <variant>
 
 #include <spdlog/spdlog.h>
 #include <pqxx/nontransaction>
@@ -11,6 +14,7 @@
 
 #include "projections/access/access_projection.hpp"
 #include "projections/event_archive.hpp"
+#include "projections/grants/grant_projection.hpp"
 #include "projections/groups/group_projection.hpp"
 #include "projections/invitations/invitation_projection.hpp"
 #include "projections/migrations.hpp"
@@ -21,7 +25,25 @@
 
 namespace tenantry {
 
+// The one registration of the read side: every read model the projector keeps, each built
+// from the events of its `reads` variant. A new resource adds its read model here.
+using read_models =
+    std::tuple<tenant_projection, user_projection, access_projection, group_projection,
+               grant_projection, token_projection, invitation_projection>;
+
 namespace {
+
+// Every event is read by at least one read model, which may still keep nothing of it (a
+// session has no read model): an event no read model names does not compile.
+template <class E, class... Models>
+inline constexpr bool read_by_one = (is_alternative_v<E, typename Models::reads> || ...);
+template <class Models, class Events>
+inline constexpr bool every_event_read = false;
+template <class... Models, class... E>
+inline constexpr bool every_event_read<std::tuple<Models...>, std::variant<E...>> =
+    (read_by_one<E, Models...> && ...);
+static_assert(every_event_read<read_models, event>,
+              "an event that no read model of `read_models` reads");
 
 const std::string kEnsureOffset = "projector_ensure_offset";
 const std::string kEnsureOffsetSql =
@@ -52,7 +74,8 @@ bool touches_users(const std::vector<result<recorded_event>>& decoded) {
     return e && std::visit(
                     [](const auto& ev) {
                       using T = std::decay_t<decltype(ev)>;
-                      return std::is_same_v<T, user_registered> || is_user_lifecycle_event<T>;
+                      return std::is_same_v<T, user_registered> ||
+                             is_alternative_v<T, user_lifecycle_event>;
                     },
                     e->data);
   });
@@ -145,12 +168,9 @@ projector::projector(event_subscriber& log, std::string database_url, std::strin
       schema_(std::move(schema)),
       options_(std::move(options)) {
   options_.batch_size = std::max<std::size_t>(options_.batch_size, 1);
-  projections_.push_back(std::make_unique<tenant_projection>());
-  projections_.push_back(std::make_unique<user_projection>());
-  projections_.push_back(std::make_unique<access_projection>());
-  projections_.push_back(std::make_unique<group_projection>());
-  projections_.push_back(std::make_unique<token_projection>());
-  projections_.push_back(std::make_unique<invitation_projection>());
+  [this]<class... Models>(std::type_identity<std::tuple<Models...>>) {
+    (projections_.push_back(std::make_unique<Models>()), ...);
+  }(std::type_identity<read_models>{});
 }
 
 projector::~projector() = default;

@@ -22,21 +22,24 @@ void bootstrap_admin(command_processor& writer, const std::string& email,
       continue;
     }
     std::promise<command_reply> answer;
-    writer.submit(
-        command_request{register_user{email, "Administrator", *hash, {"super_admin"}, true},
-                        "system", "bootstrap", "", "",
-                        [](const command_effect& e) {
-                          return command_response{e.events.empty() ? 200u : 201u, ""};
-                        },
-                        [&](command_reply r) { answer.set_value(std::move(r)); },
-                         {}});
+    writer.submit(command_request{
+        register_user{email, "Administrator", *hash, {"super_admin"}, true},
+        "system",
+        "bootstrap",
+        "",
+        "",
+        [](const command_effect& e) {
+          return command_outcome{e.events.empty() ? outcome::done : outcome::created};
+        },
+        [&](command_reply r) { answer.set_value(std::move(r)); },
+        {}});
     auto r = answer.get_future().get();
     if (!r.response) {
       spdlog::warn("bootstrap admin: {}; retrying", r.response.error().message);
       std::this_thread::sleep_for(std::chrono::seconds(1));
       continue;
     }
-    if (r.response->status == 201) spdlog::info("bootstrap admin {} registered", email);
+    if (r.response->kind == outcome::created) spdlog::info("bootstrap admin {} registered", email);
     return;
   }
 }

@@ -1,17 +1,17 @@
 // Access inside tenants: permissions, custom roles, role assignments, members, and the
 // authorization check that explains itself.
 
-#include "api/guards/platform_roles.hpp"
 #include "api/access/access_check.hpp"
 #include "api/access/access_representations.hpp"
-#include "api/guards/authorization.hpp"
 #include "api/command_execution.hpp"
+#include "api/guards/authorization.hpp"
+#include "api/guards/platform_roles.hpp"
 #include "api/http/json_input.hpp"
 #include "api/http/listing.hpp"
 #include "api/http/offload.hpp"
-#include "api/tenants/tenant_representations.hpp"
 #include "api/http/responses.hpp"
 #include "api/routes.hpp"
+#include "api/tenants/tenant_representations.hpp"
 
 namespace tenantry::api {
 namespace {
@@ -21,32 +21,31 @@ using nlohmann::json;
 constexpr std::size_t max_ref = 320;
 
 // Answers with the role, assignment or membership the command's first event touched.
-response_renderer render_role(unsigned status) {
-  return [status](const command_effect& effect) -> command_response {
-    if (effect.events.empty()) return {status, ""};
+response_renderer render_role(outcome kind) {
+  return [kind](const command_effect& effect) -> command_outcome {
+    if (effect.events.empty()) return {kind};
     const role_state* r =
         effect.model.access.find_role(role_id{effect.events.front().meta.subject});
-    return r ? command_response{status, role_json(role_row_of(*r)).dump()}
-             : command_response{status, ""};
+    return r ? showing(kind, r->id.value, r->version, role_json(role_row_of(*r)))
+             : command_outcome{kind};
   };
 }
 
-response_renderer render_assignment(unsigned status, timestamp now) {
-  return [status, now](const command_effect& effect) -> command_response {
-    if (effect.events.empty()) return {status, ""};
+response_renderer render_assignment(outcome kind, timestamp now) {
+  return [kind, now](const command_effect& effect) -> command_outcome {
+    if (effect.events.empty()) return {kind};
     const assignment_state* a =
         effect.model.access.find_assignment(assignment_id{effect.events.front().meta.subject});
-    return a ? command_response{status,
-                                assignment_json(assignment_row_of(effect.model.access, *a), now)
-                                    .dump()}
-             : command_response{status, ""};
+    return a ? showing(kind, a->id.value, a->version,
+                       assignment_json(assignment_row_of(effect.model.access, *a), now))
+             : command_outcome{kind};
   };
 }
 
 // A no-op change (the same roles) still answers with the member.
-response_renderer render_member(unsigned status, std::string tenant_ref, std::string user_ref) {
-  return [status, tenant_ref = std::move(tenant_ref),
-          user_ref = std::move(user_ref)](const command_effect& effect) -> command_response {
+response_renderer render_member(outcome kind, std::string tenant_ref, std::string user_ref) {
+  return [kind, tenant_ref = std::move(tenant_ref),
+          user_ref = std::move(user_ref)](const command_effect& effect) -> command_outcome {
     const write_model& m = effect.model;
     const membership_state* found = nullptr;
     if (!effect.events.empty()) {
@@ -55,8 +54,9 @@ response_renderer render_member(unsigned status, std::string tenant_ref, std::st
       if (const user_state* u = m.users.resolve(user_ref))
         found = m.access.membership(t->id, u->id);
     }
-    return found ? command_response{status, member_json(member_row_of(m, *found)).dump()}
-                 : command_response{status, ""};
+    return found ? showing(kind, found->id.value, found->version,
+                           member_json(member_row_of(m, *found)))
+                 : command_outcome{kind};
   };
 }
 
@@ -134,7 +134,7 @@ asio::awaitable<response> create_role(services& s, request_context& ctx) {
   auto body = read_role_body(ctx);
   if (!body) co_return error_response(body.error());
   command cmd = define_role{ctx.params[0], body->name, body->description, body->permissions};
-  response_renderer render = render_role(201);
+  response_renderer render = render_role(outcome::created);
   co_return co_await execute(s, ctx, std::move(cmd), std::move(render));
 }
 
@@ -145,7 +145,7 @@ asio::awaitable<response> replace_role(services& s, request_context& ctx) {
   if (!body) co_return error_response(body.error());
   command cmd = change_role{ctx.params[0],     ctx.params[1],     body->name,
                             body->description, body->permissions, *version};
-  response_renderer render = render_role(200);
+  response_renderer render = render_role(outcome::done);
   co_return co_await execute(s, ctx, std::move(cmd), std::move(render));
 }
 
@@ -210,13 +210,13 @@ asio::awaitable<response> create_role_assignment(services& s, request_context& c
     co_return error_response(errc::invalid_argument, "validation_error",
                              "The role assignment is not valid.", problems);
   command cmd = assign_role{ctx.params[0], type, id, *role, expires_at};
-  response_renderer render = render_assignment(201, s.clock());
+  response_renderer render = render_assignment(outcome::created, s.clock());
   co_return co_await execute(s, ctx, std::move(cmd), std::move(render));
 }
 
 asio::awaitable<response> revoke_assignment(services& s, request_context& ctx) {
   command cmd = revoke_role_assignment{ctx.params[0], ctx.params[1]};
-  response_renderer render = render_assignment(200, s.clock());
+  response_renderer render = render_assignment(outcome::done, s.clock());
   co_return co_await execute(s, ctx, std::move(cmd), std::move(render));
 }
 
@@ -257,7 +257,7 @@ asio::awaitable<response> create_member(services& s, request_context& ctx) {
   auto roles = in.text_list("roles", 32);
   if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
   command cmd = add_member{ctx.params[0], *user, roles.value_or(std::vector<std::string>{})};
-  response_renderer render = render_member(201, ctx.params[0], *user);
+  response_renderer render = render_member(outcome::created, ctx.params[0], *user);
   co_return co_await execute(s, ctx, std::move(cmd), std::move(render));
 }
 
@@ -274,7 +274,7 @@ asio::awaitable<response> update_member(services& s, request_context& ctx) {
                              "roles is required (a list of role names or ids).",
                              {{"roles", "is required"}});
   command cmd = change_member{ctx.params[0], ctx.params[1], *roles, *version};
-  response_renderer render = render_member(200, ctx.params[0], ctx.params[1]);
+  response_renderer render = render_member(outcome::done, ctx.params[0], ctx.params[1]);
   co_return co_await execute(s, ctx, std::move(cmd), std::move(render));
 }
 

@@ -1,12 +1,12 @@
 // /v1/auth: password login and refresh-token rotation. Tokens never enter the log: only
 // their hashes do, and these routes keep no Idempotency-Key records.
 
+#include "api/auth/secret_token.hpp"
 #include "api/command_execution.hpp"
 #include "api/http/json_input.hpp"
 #include "api/http/offload.hpp"
 #include "api/http/responses.hpp"
 #include "api/routes.hpp"
-#include "api/auth/secret_token.hpp"
 
 namespace tenantry::api {
 namespace {
@@ -20,11 +20,25 @@ error bad_credentials() {
                nlohmann::json::object()};
 }
 
+// Whom a session belongs to, as the writer saw it when it decided the session's command.
+struct session_holder {
+  std::string user;
+  std::vector<std::string> platform_roles;
+  std::int64_t generation = 0;
+};
+
+// A user's credentials, read through the writer.
+struct credentials {
+  std::string user;
+  std::string hash;
+  std::int64_t generation = 0;
+};
+
 // The token pair for a user whose session now holds `refresh`'s hash.
-response token_pair(services& s, const nlohmann::json& owner, const std::string& refresh,
+response token_pair(services& s, const session_holder& owner, const std::string& refresh,
                     std::int64_t offset) {
-  const std::string access = s.signer.issue(owner["user"], owner["platform_roles"], unix_now(s),
-                                            owner["generation"].get<std::int64_t>());
+  const std::string access =
+      s.signer.issue(owner.user, owner.platform_roles, unix_now(s), owner.generation);
   response res = json_response(200, nlohmann::json{{"access", access},
                                                    {"refresh", refresh},
                                                    {"token_type", "Bearer"},
@@ -34,22 +48,21 @@ response token_pair(services& s, const nlohmann::json& owner, const std::string&
   return res;
 }
 
-// Renders {"user": id, "platform_roles": [...], "generation": n} for the session a command
-// acted on.
-command_response session_owner(const command_effect& effect) {
-  for (const auto& e : effect.events)
-    if (std::holds_alternative<session_revoked>(e.data))
-      return {401, ""};  // a rotated token came back: the family is now revoked
-  const session_state* session =
-      effect.events.empty()
-          ? nullptr
-          : effect.model.users.find_session(session_id{effect.events.back().meta.subject});
-  const user_state* user = session ? effect.model.users.find(session->user) : nullptr;
-  if (!user) return {401, ""};
-  return {200, nlohmann::json{{"user", user->id.value},
-                              {"platform_roles", user->platform_roles},
-                              {"generation", user->auth_generation}}
-                   .dump()};
+// Reads whom the session a command acted on belongs to into `holder`; absent when the
+// command revoked the session's family (a rotated token came back) or found no user.
+response_renderer session_owner(read_through_writer<session_holder> holder) {
+  return [holder](const command_effect& effect) -> command_outcome {
+    for (const auto& e : effect.events)
+      if (std::holds_alternative<session_revoked>(e.data)) return {outcome::absent};
+    const session_state* session =
+        effect.events.empty()
+            ? nullptr
+            : effect.model.users.find_session(session_id{effect.events.back().meta.subject});
+    const user_state* user = session ? effect.model.users.find(session->user) : nullptr;
+    if (!user) return {outcome::absent};
+    *holder = session_holder{user->id.value, user->platform_roles, user->auth_generation};
+    return {outcome::done, session->id.value};
+  };
 }
 
 asio::awaitable<response> login(services& s, request_context& ctx) {
@@ -71,22 +84,21 @@ asio::awaitable<response> login(services& s, request_context& ctx) {
 
   // Read the credentials through the writer, verify off every I/O and writer thread.
   command lookup = lookup_credentials{*username};
-  response_renderer credentials_of = [email = *username](const command_effect& effect) {
+  auto known_credentials = read_through<credentials>();
+  response_renderer credentials_of = [email = *username,
+                                      out = known_credentials](const command_effect& effect) {
     // A deleted or deactivated user is refused exactly like an unknown one.
     const user_state* u = effect.model.users.find_by_email(email);
-    if (!u || !u->in_good_standing()) return command_response{404, ""};
-    return command_response{200, nlohmann::json{{"user", u->id.value},
-                                                {"hash", u->password_hash},
-                                                {"generation", u->auth_generation}}
-                                     .dump()};
+    if (!u || !u->in_good_standing()) return command_outcome{outcome::absent};
+    *out = credentials{u->id.value, u->password_hash, u->auth_generation};
+    return command_outcome{outcome::done, u->id.value};
   };
   command_reply found =
       co_await send_command(s, ctx, std::move(lookup), std::move(credentials_of), false);
   if (!found.response) co_return error_response(found.response.error());
-  const auto credentials = nlohmann::json::parse(found.response->body, nullptr, false);
-  const bool known = found.response->status == 200 && credentials.is_object();
-  const std::string hash = known ? credentials["hash"].get<std::string>()
-                                 : dummy_password_hash(s.settings.password_params);
+  const bool known = known_credentials->has_value();
+  const std::string hash =
+      known ? (*known_credentials)->hash : dummy_password_hash(s.settings.password_params);
   auto verify = [hash, pw = *password] { return verify_password(hash, pw); };
   const bool valid = co_await run_on(s.cpu, std::move(verify));
   if (!known || !valid) {
@@ -99,14 +111,15 @@ asio::awaitable<response> login(services& s, request_context& ctx) {
   }
 
   const std::string refresh = new_secret_token("rt_");
-  command start = start_session{user_id{credentials["user"].get<std::string>()},
-                                token_hash(refresh), s.clock() + s.settings.refresh_ttl,
-                                credentials["generation"].get<std::int64_t>()};
-  command_reply started = co_await send_command(s, ctx, std::move(start), session_owner, false);
+  command start =
+      start_session{user_id{(*known_credentials)->user}, token_hash(refresh),
+                    s.clock() + s.settings.refresh_ttl, (*known_credentials)->generation};
+  auto owner = read_through<session_holder>();
+  response_renderer render = session_owner(owner);
+  command_reply started = co_await send_command(s, ctx, std::move(start), std::move(render), false);
   if (!started.response) co_return error_response(started.response.error());
-  if (started.response->status != 200) co_return error_response(bad_credentials());
-  const auto owner = nlohmann::json::parse(started.response->body);
-  co_return token_pair(s, owner, refresh, started.offset);
+  if (!owner->has_value()) co_return error_response(bad_credentials());
+  co_return token_pair(s, **owner, refresh, started.offset);
 }
 
 asio::awaitable<response> refresh(services& s, request_context& ctx) {
@@ -118,13 +131,14 @@ asio::awaitable<response> refresh(services& s, request_context& ctx) {
   const std::string next = new_secret_token("rt_");
   command rotate =
       refresh_session{token_hash(*presented), token_hash(next), s.clock() + s.settings.refresh_ttl};
-  command_reply r = co_await send_command(s, ctx, std::move(rotate), session_owner, false);
+  auto owner = read_through<session_holder>();
+  response_renderer render = session_owner(owner);
+  command_reply r = co_await send_command(s, ctx, std::move(rotate), std::move(render), false);
   if (!r.response) co_return error_response(r.response.error());
-  if (r.response->status != 200)
+  if (!owner->has_value())
     co_return error_response(errc::unauthenticated, "unauthenticated",
                              "The refresh token is not valid.");
-  const auto owner = nlohmann::json::parse(r.response->body);
-  co_return token_pair(s, owner, next, r.offset);
+  co_return token_pair(s, **owner, next, r.offset);
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
 // Object permission grants: one permission on one object (a tenant and its subtree, or a
 // group) for a user or a group, given, listed and revoked.
 
-#include "api/guards/authorization.hpp"
 #include "api/command_execution.hpp"
-#include "api/groups/group_representations.hpp"
+#include "api/grants/grant_representations.hpp"
+#include "api/guards/authorization.hpp"
 #include "api/http/json_input.hpp"
 #include "api/http/listing.hpp"
 #include "api/http/offload.hpp"
@@ -19,12 +19,12 @@ using nlohmann::json;
 
 constexpr std::size_t max_ref = 320;
 
-response_renderer render_grant(unsigned status) {
-  return [status](const command_effect& effect) -> command_response {
-    if (effect.events.empty()) return {status, ""};
+response_renderer render_grant(outcome kind) {
+  return [kind](const command_effect& effect) -> command_outcome {
+    if (effect.events.empty()) return {kind};
     const grant_state* g = effect.model.grants.find(grant_id{effect.events.front().meta.subject});
-    return g ? command_response{status, grant_json(grant_row_of(*g)).dump()}
-             : command_response{status, ""};
+    return g ? showing(kind, g->id.value, g->version, grant_json(grant_row_of(*g)))
+             : command_outcome{kind};
   };
 }
 
@@ -68,7 +68,7 @@ asio::awaitable<response> create(services& s, request_context& ctx) {
     co_return error_response(errc::invalid_argument, "validation_error", "The grant is not valid.",
                              problems);
   command cmd = grant_permission{principal_type, principal, *permission, object_type, object};
-  response_renderer render = render_grant(201);
+  response_renderer render = render_grant(outcome::created);
   co_return co_await execute(s, ctx, std::move(cmd), std::move(render));
 }
 

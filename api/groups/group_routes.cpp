@@ -2,9 +2,9 @@
 // (/v1/tenants/{ref}/groups), each with its members. Routes on one group are guarded by
 // the object guard: the permission on the tenant that owns the group.
 
-#include "api/guards/authorization.hpp"
 #include "api/command_execution.hpp"
 #include "api/groups/group_representations.hpp"
+#include "api/guards/authorization.hpp"
 #include "api/http/json_input.hpp"
 #include "api/http/listing.hpp"
 #include "api/http/offload.hpp"
@@ -23,25 +23,26 @@ constexpr std::size_t max_slug = 100;
 constexpr std::size_t max_ref = 320;
 
 // Answers with the group as the write model now holds it (also after a no-op change).
-response_renderer render_group(unsigned status, std::string ref) {
-  return [status, ref = std::move(ref)](const command_effect& effect) -> command_response {
+response_renderer render_group(outcome kind, std::string ref) {
+  return [kind, ref = std::move(ref)](const command_effect& effect) -> command_outcome {
     const group_state* g =
         effect.events.empty()
             ? effect.model.groups.resolve(ref)
             : effect.model.groups.find(group_id{effect.events.front().meta.subject});
-    return g ? command_response{status, group_json(group_row_of(*g)).dump()}
-             : command_response{status, ""};
+    return g ? showing(kind, g->id.value, g->version, group_json(group_row_of(*g)))
+             : command_outcome{kind};
   };
 }
 
-response_renderer render_group_member(unsigned status) {
-  return [status](const command_effect& effect) -> command_response {
-    if (effect.events.empty()) return {status, ""};
+// A membership has no version of its own: no ETag.
+response_renderer render_group_member(outcome kind) {
+  return [kind](const command_effect& effect) -> command_outcome {
+    if (effect.events.empty()) return {kind};
     const auto& added = std::get<group_member_added>(effect.events.front().data);
     const user_state* u = effect.model.users.find(added.user);
-    if (!u) return {status, ""};
+    if (!u) return {kind};
     const group_member_row row{u->id.value, u->email, u->name, effect.events.front().meta.time};
-    return {status, group_member_json(added.id.value, row).dump()};
+    return {kind, u->id.value, std::nullopt, group_member_json(added.id.value, row)};
   };
 }
 
@@ -98,7 +99,7 @@ asio::awaitable<response> create(services& s, request_context& ctx,
   if (!body) co_return error_response(body.error());
   command cmd =
       create_group{std::move(tenant), *body->name, body->slug, body->description.value_or("")};
-  response_renderer render = render_group(201, "");
+  response_renderer render = render_group(outcome::created, "");
   co_return co_await execute(s, ctx, std::move(cmd), std::move(render));
 }
 
@@ -132,7 +133,7 @@ asio::awaitable<response> change(services& s, request_context& ctx, bool replace
   if (!body) co_return error_response(body.error());
   if (replace && !body->description) body->description = "";
   command cmd = update_group{ctx.params[0], body->name, body->description, body->slug, *version};
-  response_renderer render = render_group(200, ctx.params[0]);
+  response_renderer render = render_group(outcome::done, ctx.params[0]);
   co_return co_await execute(s, ctx, std::move(cmd), std::move(render));
 }
 
@@ -174,7 +175,7 @@ asio::awaitable<response> add_member(services& s, request_context& ctx) {
   auto user = in.text("user", true, max_ref);
   if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
   command cmd = add_group_member{ctx.params[0], *user};
-  response_renderer render = render_group_member(201);
+  response_renderer render = render_group_member(outcome::created);
   co_return co_await execute(s, ctx, std::move(cmd), std::move(render));
 }
 

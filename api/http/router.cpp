@@ -1,5 +1,7 @@
 #include "api/http/router.hpp"
 
+#include <stdexcept>
+
 #include <boost/url/pct_string_view.hpp>
 
 namespace tenantry::api {
@@ -40,6 +42,9 @@ bool matches(std::string_view pattern, std::string_view path, std::vector<std::s
 }  // namespace
 
 void router::add(http::verb method, std::string pattern, guard rule, route_handler handler) {
+  if (auto ok = check_guard(method, rule); !ok)
+    throw std::invalid_argument("the route " + pattern +
+                                " cannot be guarded: " + ok.error().message);
   routes_.push_back(route{method, std::move(pattern), std::move(rule), std::move(handler)});
 }
 

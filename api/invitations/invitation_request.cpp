@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "api/http/json_input.hpp"
-#include "commands/invitations/invitation_decide.hpp"
+#include "commands/invitations/invitation_aggregate.hpp"
 
 namespace tenantry::api {
 

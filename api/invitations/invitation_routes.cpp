@@ -4,17 +4,17 @@
 
 #include <algorithm>
 
-#include "api/guards/authorization.hpp"
+#include "api/auth/password_hash.hpp"
+#include "api/auth/secret_token.hpp"
 #include "api/command_execution.hpp"
-#include "api/invitations/invitation_representations.hpp"
-#include "api/invitations/invitation_request.hpp"
+#include "api/guards/authorization.hpp"
 #include "api/http/json_input.hpp"
 #include "api/http/listing.hpp"
 #include "api/http/offload.hpp"
-#include "api/auth/password_hash.hpp"
 #include "api/http/responses.hpp"
+#include "api/invitations/invitation_representations.hpp"
+#include "api/invitations/invitation_request.hpp"
 #include "api/routes.hpp"
-#include "api/auth/secret_token.hpp"
 #include "commands/object_kinds.hpp"
 #include "projections/users/user_queries.hpp"
 
@@ -27,42 +27,46 @@ using nlohmann::json;
 constexpr std::string_view invitation_token_prefix = "inv_";
 
 // The invitation the command sent (after any earlier one it found expired).
-command_response render_sent(const command_effect& effect) {
+command_outcome render_sent(const command_effect& effect) {
   for (const recorded_event& e : effect.events)
     if (const auto* sent = std::get_if<invitation_sent>(&e.data))
       if (const invitation_state* i = effect.model.invitations.find(sent->id))
-        return {201, invitation_json(invitation_row_of(effect.model, *i, e.meta.time)).dump()};
-  return {201, ""};
+        return showing(outcome::created, i->id.value, i->version,
+                       invitation_json(invitation_row_of(effect.model, *i, e.meta.time)));
+  return {outcome::created};
 }
 
 // The invitation as the command left it; one found expired answers 409 like any
 // invitation no longer pending, though its expiry was recorded.
 response_renderer render_invitation(std::string ref) {
-  return [ref = std::move(ref)](const command_effect& effect) -> command_response {
+  return [ref = std::move(ref)](const command_effect& effect) -> command_outcome {
     const invitation_state* i = effect.model.invitations.find(invitation_id{ref});
-    if (!i || effect.events.empty()) return {200, ""};
+    if (!i || effect.events.empty()) return {outcome::done};
     if (effect.events.size() == 1 &&
         std::holds_alternative<invitation_expired>(effect.events.front().data))
-      return {409, json{{"error", "invitation_not_pending"},
-                        {"message", "The invitation is expired."},
-                        {"details", {{"status", "expired"}}}}
-                       .dump()};
+      return command_outcome{.kind = outcome::refused,
+                             .aggregate_id = i->id.value,
+                             .refusal = error{errc::conflict,
+                                              "invitation_not_pending",
+                                              "The invitation is expired.",
+                                              {{"status", "expired"}}}};
     const timestamp at = effect.events.back().meta.time;
-    return {200, invitation_json(invitation_row_of(effect.model, *i, at)).dump()};
+    return showing(outcome::done, i->id.value, i->version,
+                   invitation_json(invitation_row_of(effect.model, *i, at)));
   };
 }
 
 // The one answer that carries the token. A retry with the same Idempotency-Key gets the
 // recorded answer, which never held it: the writer keeps answers in the event log.
-void reveal_token(response& res, const std::string& token) {
-  if (res.result() != http::status::created || res.count("Idempotent-Replayed")) return;
-  auto body = json::parse(res.body(), nullptr, false);
-  if (!body.is_object() || !body.contains("id")) return;
-  body["token"] = token;
-  res.set(http::field::location, "/v1/invitations/" + body["id"].get<std::string>());
-  res.set(http::field::cache_control, "no-store");
-  res.body() = body.dump();
-  res.prepare_payload();
+response reveal_token(command_reply reply, const std::string& token) {
+  command_outcome* created = fresh_creation(reply);
+  if (created) created->body["token"] = token;
+  response res = respond(reply);
+  if (created) {
+    res.set(http::field::location, "/v1/invitations/" + created->aggregate_id);
+    res.set(http::field::cache_control, "no-store");
+  }
+  return res;
 }
 
 asio::awaitable<response> create(services& s, request_context& ctx) {
@@ -79,9 +83,8 @@ asio::awaitable<response> create(services& s, request_context& ctx) {
                                 token_hash(token),
                                 user_id{ctx.caller->user_id}};
   response_renderer render = render_sent;
-  response res = co_await execute(s, ctx, std::move(cmd), std::move(render));
-  reveal_token(res, token);
-  co_return res;
+  command_reply reply = co_await send_command(s, ctx, std::move(cmd), std::move(render));
+  co_return reveal_token(std::move(reply), token);
 }
 
 // ?status= and ?ordering= of the invitation lists, into `f`.

@@ -1,21 +1,15 @@
 #pragma once
-// The JSON representations of resources, from the read models and from the write model
-// (a command answers with the state it just created, before any projector ran).
+// The JSON representation of tenants, from the read model and from the write model (a
+// command answers with the state it just created, before any projector ran).
 
 #include <nlohmann/json.hpp>
 
 #include "commands/write_model.hpp"
 #include "projections/tenants/tenant_queries.hpp"
-#include "projections/users/user_queries.hpp"
 
 namespace tenantry::api {
 
 nlohmann::json tenant_json(const tenant_row& t);
 tenant_row tenant_row_of(const tenant_aggregate& dir, const tenant_state& t);
-
-nlohmann::json user_json(const user_row& u);
-user_row user_row_of(const user_state& u);
-// GET /v1/users/{ref}/profile: the profile with the user's id and version.
-nlohmann::json profile_json(const user_row& u);
 
 }  // namespace tenantry::api

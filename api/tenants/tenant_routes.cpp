@@ -2,15 +2,15 @@
 
 #include <unordered_map>
 
-#include "api/guards/platform_roles.hpp"
-#include "api/guards/authorization.hpp"
 #include "api/command_execution.hpp"
+#include "api/guards/authorization.hpp"
+#include "api/guards/platform_roles.hpp"
 #include "api/http/json_input.hpp"
 #include "api/http/listing.hpp"
 #include "api/http/offload.hpp"
-#include "api/tenants/tenant_representations.hpp"
 #include "api/http/responses.hpp"
 #include "api/routes.hpp"
+#include "api/tenants/tenant_representations.hpp"
 
 namespace tenantry::api {
 namespace {
@@ -20,25 +20,28 @@ constexpr std::size_t max_description = 2000;
 constexpr std::size_t max_ref = 100;
 
 // Answers with the tenant a command acted on, as the write model now holds it.
-response_renderer render_tenant(unsigned status) {
-  return [status](const command_effect& effect) -> command_response {
-    if (effect.events.empty()) return {status, ""};
-    const tenant_state* t =
-        effect.model.tenants.find(tenant_id{effect.events.front().meta.subject});
-    if (!t) return {status, ""};
-    return {status, tenant_json(tenant_row_of(effect.model.tenants, *t)).dump()};
+command_outcome showing_tenant(outcome kind, const tenant_aggregate& tenants,
+                               const tenant_state* t) {
+  if (!t) return {kind};
+  return showing(kind, t->id.value, t->version, tenant_json(tenant_row_of(tenants, *t)));
+}
+
+response_renderer render_tenant(outcome kind) {
+  return [kind](const command_effect& effect) -> command_outcome {
+    if (effect.events.empty()) return {kind};
+    return showing_tenant(kind, effect.model.tenants,
+                          effect.model.tenants.find(tenant_id{effect.events.front().meta.subject}));
   };
 }
 
 // A no-op command (nothing changed) still answers with the tenant.
-response_renderer render_tenant_by_ref(std::string ref, unsigned status) {
-  return [ref = std::move(ref), status](const command_effect& effect) -> command_response {
+response_renderer render_tenant_by_ref(std::string ref, outcome kind) {
+  return [ref = std::move(ref), kind](const command_effect& effect) -> command_outcome {
     const tenant_state* t =
         effect.events.empty()
             ? effect.model.tenants.resolve(ref)
             : effect.model.tenants.find(tenant_id{effect.events.front().meta.subject});
-    if (!t) return {status, ""};
-    return {status, tenant_json(tenant_row_of(effect.model.tenants, *t)).dump()};
+    return showing_tenant(kind, effect.model.tenants, t);
   };
 }
 
@@ -91,13 +94,12 @@ asio::awaitable<response> create(services& s, request_context& ctx) {
   c.description = in.text("description", false, max_description).value_or("");
   c.parent = in.nullable_text("parent", max_ref).value_or(std::nullopt);
   if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
-  response_renderer render = render_tenant(201);
-  response res = co_await execute(s, ctx, std::move(c), std::move(render));
-  if (res.result() == http::status::created) {
-    const auto j = nlohmann::json::parse(res.body(), nullptr, false);
-    if (j.is_object() && j.contains("id"))
-      res.set(http::field::location, "/v1/tenants/" + j["id"].get<std::string>());
-  }
+  response_renderer render = render_tenant(outcome::created);
+  const command_reply reply = co_await send_command(s, ctx, std::move(c), std::move(render));
+  response res = respond(reply);
+  if (reply.response && reply.response->kind == outcome::created &&
+      !reply.response->aggregate_id.empty())
+    res.set(http::field::location, "/v1/tenants/" + reply.response->aggregate_id);
   co_return res;
 }
 
@@ -189,7 +191,7 @@ asio::awaitable<response> update(services& s, request_context& ctx) {
                   in.text("description", false, max_description), in.text("slug", false, 100),
                   m->expected_version};
   if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
-  response_renderer render = render_tenant_by_ref(ctx.params[0], 200);
+  response_renderer render = render_tenant_by_ref(ctx.params[0], outcome::done);
   co_return co_await execute(s, ctx, std::move(c), std::move(render));
 }
 
@@ -201,7 +203,7 @@ route_handler lifecycle(services& s, lifecycle_action action) {
     change_tenant_lifecycle c{ctx.params[0], action, in.text("reason", false, 1000).value_or(""),
                               m->expected_version};
     if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
-    response_renderer render = render_tenant_by_ref(ctx.params[0], 200);
+    response_renderer render = render_tenant_by_ref(ctx.params[0], outcome::done);
     co_return co_await execute(s, ctx, std::move(c), std::move(render));
   };
 }
@@ -217,7 +219,7 @@ asio::awaitable<response> move(services& s, request_context& ctx) {
                              {{"parent", "is required"}});
   if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
   move_tenant c{ctx.params[0], parent.value_or(std::nullopt), m->expected_version};
-  response_renderer render = render_tenant_by_ref(ctx.params[0], 200);
+  response_renderer render = render_tenant_by_ref(ctx.params[0], outcome::done);
   co_return co_await execute(s, ctx, std::move(c), std::move(render));
 }
 
@@ -234,7 +236,7 @@ asio::awaitable<response> restore(services& s, request_context& ctx) {
   auto m = begin_mutation(ctx, body_rule::none);
   if (!m) co_return error_response(m.error());
   command cmd = restore_tenant{ctx.params[0], m->expected_version};
-  response_renderer render = render_tenant(200);
+  response_renderer render = render_tenant(outcome::done);
   co_return co_await execute(s, ctx, std::move(cmd), std::move(render));
 }
 

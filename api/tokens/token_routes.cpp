@@ -1,15 +1,15 @@
 // API tokens of a tenant: issue (the secret is shown in that one answer), list, read,
 // revoke. Every route needs token.manage on the tenant, which no token can hold.
 
-#include "api/guards/authorization.hpp"
+#include "api/auth/secret_token.hpp"
+#include "api/auth/token_authentication.hpp"
 #include "api/command_execution.hpp"
+#include "api/guards/authorization.hpp"
 #include "api/http/json_input.hpp"
 #include "api/http/listing.hpp"
 #include "api/http/offload.hpp"
 #include "api/http/responses.hpp"
 #include "api/routes.hpp"
-#include "api/auth/secret_token.hpp"
-#include "api/auth/token_authentication.hpp"
 #include "api/tokens/token_representations.hpp"
 #include "api/tokens/token_request.hpp"
 
@@ -22,13 +22,13 @@ using nlohmann::json;
 constexpr std::size_t shown_prefix = 12;
 
 // Answers with the token the command's event touched; as of the command's own time.
-response_renderer render_token(unsigned status) {
-  return [status](const command_effect& effect) -> command_response {
-    if (effect.events.empty()) return {status, ""};
+response_renderer render_token(outcome kind) {
+  return [kind](const command_effect& effect) -> command_outcome {
+    if (effect.events.empty()) return {kind};
     const recorded_event& e = effect.events.front();
     const token_state* t = effect.model.tokens.find(token_id{e.meta.subject});
-    return t ? command_response{status, token_json(token_row_of(*t), e.meta.time).dump()}
-             : command_response{status, ""};
+    return t ? showing(kind, t->id.value, t->version, token_json(token_row_of(*t), e.meta.time))
+             : command_outcome{kind};
   };
 }
 
@@ -73,15 +73,15 @@ asio::awaitable<response> get(services& s, request_context& ctx) {
 
 // The one answer that carries the secret. A retry with the same Idempotency-Key gets the
 // recorded answer, which never held it: the writer keeps answers in the event log.
-void reveal_secret(response& res, const std::string& tenant_ref, const std::string& secret) {
-  if (res.result() != http::status::created || res.count("Idempotent-Replayed")) return;
-  auto body = json::parse(res.body(), nullptr, false);
-  if (!body.is_object() || !body.contains("id")) return;
-  body["secret"] = secret;
-  res.set(http::field::location,
-          "/v1/tenants/" + tenant_ref + "/tokens/" + body["id"].get<std::string>());
-  res.body() = body.dump();
-  res.prepare_payload();
+response reveal_secret(command_reply reply, const std::string& tenant_ref,
+                       const std::string& secret) {
+  command_outcome* created = fresh_creation(reply);
+  if (created) created->body["secret"] = secret;
+  response res = respond(reply);
+  if (created)
+    res.set(http::field::location,
+            "/v1/tenants/" + tenant_ref + "/tokens/" + created->aggregate_id);
+  return res;
 }
 
 asio::awaitable<response> create(services& s, request_context& ctx) {
@@ -98,10 +98,9 @@ asio::awaitable<response> create(services& s, request_context& ctx) {
                             token_hash(secret),
                             secret.substr(0, shown_prefix),
                             wanted->expires_at};
-  response_renderer render = render_token(201);
-  response res = co_await execute(s, ctx, std::move(cmd), std::move(render));
-  reveal_secret(res, ctx.params[0], secret);
-  co_return res;
+  response_renderer render = render_token(outcome::created);
+  command_reply reply = co_await send_command(s, ctx, std::move(cmd), std::move(render));
+  co_return reveal_secret(std::move(reply), ctx.params[0], secret);
 }
 
 asio::awaitable<response> revoke(services& s, request_context& ctx) {

@@ -5,10 +5,10 @@
 #include "api/command_execution.hpp"
 #include "api/http/json_input.hpp"
 #include "api/http/offload.hpp"
-#include "api/tenants/tenant_representations.hpp"
 #include "api/http/responses.hpp"
 #include "api/routes.hpp"
 #include "api/users/user_handlers.hpp"
+#include "api/users/user_representations.hpp"
 
 namespace tenantry::api::users {
 namespace {
@@ -18,15 +18,15 @@ constexpr std::size_t max_password = 1024;
 
 // Answers with the user the command acted on; a no-op (nothing changed) with the user the
 // path names.
-response_renderer render_user(std::string ref, unsigned status,
+response_renderer render_user(std::string ref, outcome kind,
                               nlohmann::json (*shape)(const user_row&) = user_json) {
-  return [ref = std::move(ref), status, shape](const command_effect& effect) -> command_response {
+  return [ref = std::move(ref), kind, shape](const command_effect& effect) -> command_outcome {
     const user_aggregate& users = effect.model.users;
     const user_state* u = effect.events.empty()
                               ? users.resolve(ref)
                               : users.find(user_id{effect.events.front().meta.subject});
-    if (!u) return {status, ""};
-    return {status, shape(user_row_of(*u)).dump()};
+    if (!u) return {kind};
+    return showing(kind, u->id.value, u->version, shape(user_row_of(*u)));
   };
 }
 
@@ -41,7 +41,7 @@ asio::awaitable<response> update(services& s, request_context& ctx, bool replace
   update_user c{path_ref(ctx), in.text("email", replace, 254), in.text("name", replace, 200),
                 in.text_list("platform_roles", 4), *version};
   if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
-  response_renderer render = render_user(c.ref, 200);
+  response_renderer render = render_user(c.ref, outcome::done);
   command cmd = std::move(c);  // a named variant: g++ 12 (docs/development.md)
   co_return co_await execute(s, ctx, std::move(cmd), std::move(render));
 }
@@ -58,7 +58,7 @@ asio::awaitable<response> restore(services& s, request_context& ctx) {
   auto version = if_match(ctx);
   if (!version) co_return error_response(version.error());
   command cmd = restore_user{path_ref(ctx), *version};
-  response_renderer render = render_user(path_ref(ctx), 200);
+  response_renderer render = render_user(path_ref(ctx), outcome::done);
   co_return co_await execute(s, ctx, std::move(cmd), std::move(render));
 }
 
@@ -72,7 +72,7 @@ asio::awaitable<response> set_active(services& s, request_context& ctx, bool act
   auto reason = in.text("reason", false, 1000);
   if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
   command cmd = change_user_activation{path_ref(ctx), active, reason.value_or(""), *version};
-  response_renderer render = render_user(path_ref(ctx), 200);
+  response_renderer render = render_user(path_ref(ctx), outcome::done);
   co_return co_await execute(s, ctx, std::move(cmd), std::move(render));
 }
 
@@ -110,7 +110,7 @@ asio::awaitable<response> patch_profile(services& s, request_context& ctx) {
       field("timezone", 64),   field("phone", 16),         field("avatar_url", 2048),
       field("job_title", 200), field("bio", 2000),         *version};
   if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
-  response_renderer render = render_user(c.ref, 200, profile_json);
+  response_renderer render = render_user(c.ref, outcome::done, profile_json);
   command cmd = std::move(c);
   co_return co_await execute(s, ctx, std::move(cmd), std::move(render));
 }
@@ -129,27 +129,21 @@ struct password_owner {
 asio::awaitable<result<password_owner>> owner_of(services& s, const request_context& ctx,
                                                  const std::string& ref) {
   command lookup = lookup_credentials{ref};  // a lookup: decides nothing, appends nothing
-  response_renderer read = [ref, actor = ctx.caller->user_id,
-                            key = ctx.header("Idempotency-Key")](const command_effect& effect) {
+  auto owner = read_through<password_owner>();
+  response_renderer read = [ref, actor = ctx.caller->user_id, key = ctx.header("Idempotency-Key"),
+                            owner](const command_effect& effect) {
     const user_state* u = effect.model.users.resolve(ref);
-    if (!u) return command_response{404, ""};
+    if (!u) return command_outcome{outcome::absent};
     const bool retried = !key.empty() && effect.model.idempotency(actor, key);
-    return command_response{200, nlohmann::json{{"id", u->id.value},
-                                                {"email", u->email},
-                                                {"hash", u->password_hash},
-                                                {"version", u->version},
-                                                {"retried", retried}}
-                                     .dump()};
+    *owner = password_owner{u->id.value, u->email, u->password_hash, u->version, retried};
+    return command_outcome{outcome::done, u->id.value, u->version};
   };
   command_reply found = co_await send_command(s, ctx, std::move(lookup), std::move(read), false);
   if (!found.response) co_return std::unexpected(found.response.error());
-  if (found.response->status != 200)
+  if (!owner->has_value())
     co_return fail(errc::not_found, "not_found", "No user '" + ref + "' exists.",
                    {{"resource", "user"}});
-  const auto j = nlohmann::json::parse(found.response->body);
-  co_return password_owner{j["id"].get<std::string>(), j["email"].get<std::string>(),
-                           j["hash"].get<std::string>(), j["version"].get<std::int64_t>(),
-                           j["retried"].get<bool>()};
+  co_return std::move(**owner);
 }
 
 auto wrong_current_password() {

@@ -1,16 +1,16 @@
 // /v1/users: registration through the writer, reads from the users read model, and the
 // route table of the whole user lifecycle (its changes: user_change_routes.cpp).
 
-#include "api/guards/platform_roles.hpp"
-#include "api/guards/authorization.hpp"
 #include "api/command_execution.hpp"
+#include "api/guards/authorization.hpp"
+#include "api/guards/platform_roles.hpp"
 #include "api/http/json_input.hpp"
 #include "api/http/listing.hpp"
 #include "api/http/offload.hpp"
-#include "api/tenants/tenant_representations.hpp"
 #include "api/http/responses.hpp"
 #include "api/routes.hpp"
 #include "api/users/user_handlers.hpp"
+#include "api/users/user_representations.hpp"
 
 namespace tenantry::api {
 namespace users {
@@ -70,7 +70,7 @@ asio::awaitable<response> create(services& s, request_context& ctx) {
                   roles.value_or(std::vector<std::string>{}), false};
   response_renderer render = [](const command_effect& effect) {
     const user_state* u = effect.model.users.find(user_id{effect.events.front().meta.subject});
-    return command_response{201, user_json(user_row_of(*u)).dump()};
+    return showing(outcome::created, u->id.value, u->version, user_json(user_row_of(*u)));
   };
   co_return co_await execute(s, ctx, std::move(c), std::move(render));
 }

@@ -135,106 +135,106 @@ std::vector<access_binding> access_aggregate::bindings_of(
 }
 
 std::optional<tenant_id> access_aggregate::tenant_of(const event& e) const {
-  return std::visit(
-      [&](const auto& ev) -> std::optional<tenant_id> {
-        using T = std::decay_t<decltype(ev)>;
-        if constexpr (std::is_same_v<T, role_defined> || std::is_same_v<T, role_assigned> ||
-                      std::is_same_v<T, member_added>) {
-          return ev.tenant;
-        } else if constexpr (std::is_same_v<T, role_changed> || std::is_same_v<T, role_deleted>) {
-          const role_state* r = find_role(ev.id);
-          return r ? std::optional(r->tenant) : std::nullopt;
-        } else if constexpr (std::is_same_v<T, role_assignment_revoked>) {
-          const assignment_state* a = find_assignment(ev.id);
-          return a ? std::optional(a->tenant) : std::nullopt;
-        } else if constexpr (std::is_same_v<T, member_changed> ||
-                             std::is_same_v<T, member_removed>) {
-          const membership_state* m = find_membership(ev.id);
-          return m ? std::optional(m->tenant) : std::nullopt;
-        } else {
-          return std::nullopt;
-        }
-      },
-      e);
+  return visit_as<access_event>(e, [&](const auto& ev) -> std::optional<tenant_id> {
+    using T = std::decay_t<decltype(ev)>;
+    if constexpr (std::is_same_v<T, role_defined> || std::is_same_v<T, role_assigned> ||
+                  std::is_same_v<T, member_added>) {
+      return ev.tenant;
+    } else if constexpr (std::is_same_v<T, role_changed> || std::is_same_v<T, role_deleted>) {
+      const role_state* r = find_role(ev.id);
+      return r ? std::optional(r->tenant) : std::nullopt;
+    } else if constexpr (std::is_same_v<T, role_assignment_revoked>) {
+      const assignment_state* a = find_assignment(ev.id);
+      return a ? std::optional(a->tenant) : std::nullopt;
+    } else if constexpr (std::is_same_v<T, member_changed> || std::is_same_v<T, member_removed>) {
+      const membership_state* m = find_membership(ev.id);
+      return m ? std::optional(m->tenant) : std::nullopt;
+    } else {
+      static_assert(unhandled<T>, "an access event without its tenant");
+    }
+  });
+}
+
+std::string access_aggregate::partition_key_of(const event& e,
+                                               const tenant_aggregate& tenants) const {
+  return partition_key_under(tenants, tenant_of(e), aggregate_id(e));
 }
 
 std::int64_t access_aggregate::version_of(const event& e) const {
-  return std::visit(
-      [&](const auto& ev) -> std::int64_t {
-        using T = std::decay_t<decltype(ev)>;
-        if constexpr (std::is_same_v<T, role_defined> || std::is_same_v<T, role_changed> ||
-                      std::is_same_v<T, role_deleted>) {
-          const role_state* r = find_role(ev.id);
-          return r ? r->version : 0;
-        } else if constexpr (std::is_same_v<T, role_assigned> ||
-                             std::is_same_v<T, role_assignment_revoked>) {
-          const assignment_state* a = find_assignment(ev.id);
-          return a ? a->version : 0;
-        } else if constexpr (std::is_same_v<T, member_added> || std::is_same_v<T, member_changed> ||
-                             std::is_same_v<T, member_removed>) {
-          const membership_state* m = find_membership(ev.id);
-          return m ? m->version : 0;
-        } else {
-          return 0;
-        }
-      },
-      e);
+  return visit_as<access_event>(e, [&](const auto& ev) -> std::int64_t {
+    using T = std::decay_t<decltype(ev)>;
+    if constexpr (std::is_same_v<T, role_defined> || std::is_same_v<T, role_changed> ||
+                  std::is_same_v<T, role_deleted>) {
+      const role_state* r = find_role(ev.id);
+      return r ? r->version : 0;
+    } else if constexpr (std::is_same_v<T, role_assigned> ||
+                         std::is_same_v<T, role_assignment_revoked>) {
+      const assignment_state* a = find_assignment(ev.id);
+      return a ? a->version : 0;
+    } else if constexpr (std::is_same_v<T, member_added> || std::is_same_v<T, member_changed> ||
+                         std::is_same_v<T, member_removed>) {
+      const membership_state* m = find_membership(ev.id);
+      return m ? m->version : 0;
+    } else {
+      static_assert(unhandled<T>, "an access event without its aggregate's version");
+    }
+  });
 }
 
 void access_aggregate::evolve(const event& e, std::int64_t version, timestamp at) {
-  std::visit(
-      [&](const auto& ev) {
-        using T = std::decay_t<decltype(ev)>;
-        if constexpr (std::is_same_v<T, role_defined>) {
-          roles_[ev.id] = role_state{
-              ev.id, ev.tenant, ev.name, ev.description, ev.permissions, false, version, at, at};
-        } else if constexpr (std::is_same_v<T, role_changed>) {
-          role_state& r = roles_.at(ev.id);
-          r.name = ev.name;
-          r.description = ev.description;
-          r.permissions = ev.permissions;
-          r.version = version;
-          r.updated_at = at;
-        } else if constexpr (std::is_same_v<T, role_deleted>) {
-          role_state& r = roles_.at(ev.id);
-          r.deleted = true;
-          r.version = version;
-          r.updated_at = at;
-        } else if constexpr (std::is_same_v<T, role_assigned>) {
-          assignments_[ev.id] = assignment_state{ev.id,
-                                                 ev.tenant,
-                                                 ev.principal_type,
-                                                 ev.principal_id,
-                                                 ev.role,
-                                                 ev.expires_at,
-                                                 false,
-                                                 version,
-                                                 at,
-                                                 at};
-          assignments_by_principal_[ev.principal_type + ":" + ev.principal_id].push_back(ev.id);
-        } else if constexpr (std::is_same_v<T, role_assignment_revoked>) {
-          assignment_state& a = assignments_.at(ev.id);
-          a.revoked = true;
-          a.version = version;
-          a.updated_at = at;
-        } else if constexpr (std::is_same_v<T, member_added>) {
-          memberships_[ev.id] =
-              membership_state{ev.id, ev.tenant, ev.user, ev.roles, false, version, at, at};
-          memberships_by_user_[ev.user].push_back(ev.id);
-          memberships_by_tenant_[ev.tenant].push_back(ev.id);
-        } else if constexpr (std::is_same_v<T, member_changed>) {
-          membership_state& m = memberships_.at(ev.id);
-          m.roles = ev.roles;
-          m.version = version;
-          m.updated_at = at;
-        } else if constexpr (std::is_same_v<T, member_removed>) {
-          membership_state& m = memberships_.at(ev.id);
-          m.removed = true;
-          m.version = version;
-          m.updated_at = at;
-        }
-      },
-      e);
+  visit_as<access_event>(e, [&](const auto& ev) {
+    using T = std::decay_t<decltype(ev)>;
+    if constexpr (std::is_same_v<T, role_defined>) {
+      roles_[ev.id] = role_state{ev.id,   ev.tenant, ev.name, ev.description, ev.permissions, false,
+                                 version, at,        at};
+    } else if constexpr (std::is_same_v<T, role_changed>) {
+      role_state& r = roles_.at(ev.id);
+      r.name = ev.name;
+      r.description = ev.description;
+      r.permissions = ev.permissions;
+      r.version = version;
+      r.updated_at = at;
+    } else if constexpr (std::is_same_v<T, role_deleted>) {
+      role_state& r = roles_.at(ev.id);
+      r.deleted = true;
+      r.version = version;
+      r.updated_at = at;
+    } else if constexpr (std::is_same_v<T, role_assigned>) {
+      assignments_[ev.id] = assignment_state{ev.id,
+                                             ev.tenant,
+                                             ev.principal_type,
+                                             ev.principal_id,
+                                             ev.role,
+                                             ev.expires_at,
+                                             false,
+                                             version,
+                                             at,
+                                             at};
+      assignments_by_principal_[ev.principal_type + ":" + ev.principal_id].push_back(ev.id);
+    } else if constexpr (std::is_same_v<T, role_assignment_revoked>) {
+      assignment_state& a = assignments_.at(ev.id);
+      a.revoked = true;
+      a.version = version;
+      a.updated_at = at;
+    } else if constexpr (std::is_same_v<T, member_added>) {
+      memberships_[ev.id] =
+          membership_state{ev.id, ev.tenant, ev.user, ev.roles, false, version, at, at};
+      memberships_by_user_[ev.user].push_back(ev.id);
+      memberships_by_tenant_[ev.tenant].push_back(ev.id);
+    } else if constexpr (std::is_same_v<T, member_changed>) {
+      membership_state& m = memberships_.at(ev.id);
+      m.roles = ev.roles;
+      m.version = version;
+      m.updated_at = at;
+    } else if constexpr (std::is_same_v<T, member_removed>) {
+      membership_state& m = memberships_.at(ev.id);
+      m.removed = true;
+      m.version = version;
+      m.updated_at = at;
+    } else {
+      static_assert(unhandled<T>, "an access event the access aggregate does not apply");
+    }
+  });
 }
 
 // ---- decide ---------------------------------------------------------------------------
@@ -375,7 +375,8 @@ result<std::vector<event>> decide(const access_aggregate& dir, const tenant_aggr
             return fail(errc::conflict, "invalid_state_transition",
                         "The role assignment is already revoked.");
           return events{role_assignment_revoked{a->id, "revoked"}};
-        } else {
+        } else if constexpr (std::is_same_v<T, add_member> || std::is_same_v<T, change_member> ||
+                             std::is_same_v<T, remove_member>) {
           const user_state* u = users.resolve(c.user_ref);
           if (!u) return not_found("user", "user '" + c.user_ref + "'");
           const membership_state* m = dir.membership(t.id, u->id);
@@ -403,6 +404,8 @@ result<std::vector<event>> decide(const access_aggregate& dir, const tenant_aggr
               return events{member_removed{m->id}};
             }
           }
+        } else {
+          static_assert(unhandled<T>, "an access command without a decision");
         }
       },
       command);

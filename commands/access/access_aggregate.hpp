@@ -1,7 +1,7 @@
 #pragma once
-// The write model of access inside tenants (custom roles, role assignments, memberships)
-// and its rules. Pure: no I/O, no clock; the tenants and users it refers to come from
-// their own directories.
+// The access aggregate: access inside tenants (custom roles, role assignments,
+// memberships), its state, decide and evolve. Pure: no I/O, no clock; the tenants and users
+// it refers to come from their own aggregates.
 
 #include <cstdint>
 #include <optional>
@@ -9,8 +9,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "commands/access/access_commands.hpp"
 #include "commands/access/access_policy.hpp"
-#include "commands/command.hpp"
+#include "commands/caller_demands.hpp"
+#include "commands/decide_context.hpp"
 #include "commands/groups/group_aggregate.hpp"
 #include "commands/tenants/tenant_aggregate.hpp"
 #include "commands/users/user_aggregate.hpp"
@@ -57,6 +59,9 @@ struct membership_state {
 
 class access_aggregate {
  public:
+  using commands = access_command;
+  using events = access_event;
+
   const role_state* find_role(const role_id& id) const;
   const assignment_state* find_assignment(const assignment_id& id) const;
   const membership_state* find_membership(const membership_id& id) const;
@@ -85,9 +90,12 @@ class access_aggregate {
   std::vector<const assignment_state*> assignments_of(std::string_view principal_type,
                                                       std::string_view principal_id) const;
 
-  // The tenant an access event belongs to (for partition keys).
+  // The tenant an access event belongs to.
   std::optional<tenant_id> tenant_of(const event& e) const;
+  // The role's, assignment's or membership's version before the event (0: a new one).
   std::int64_t version_of(const event& e) const;
+  // The event's partition key once it is applied: its tenant's root organization's id.
+  std::string partition_key_of(const event& e, const tenant_aggregate& tenants) const;
 
   void evolve(const event& e, std::int64_t version, timestamp at);
 
@@ -110,12 +118,16 @@ result<std::vector<std::string>> usable_roles(const access_aggregate& dir,
 // Tenant permissions, sorted, each once; 400 naming the first unknown one.
 result<std::vector<std::string>> checked_permissions(const std::vector<std::string>& given);
 
-using access_command =
-    std::variant<define_role, change_role, delete_role, assign_role, revoke_role_assignment,
-                 add_member, change_member, remove_member>;
-
 result<std::vector<event>> decide(const access_aggregate& state, const tenant_aggregate& tenants,
                                   const user_aggregate& users, const group_aggregate& groups,
                                   const access_command& command, const decide_context& ctx);
+
+class write_model;
+result<std::vector<event>> decide(const write_model& model, const access_command& command,
+                                  const decide_context& ctx);
+// Defining or changing a role hands out its permissions; assigning a role or giving a
+// member roles hands out the roles' permissions, all on the command's tenant
+// (access_decide.cpp).
+caller_demands demands_of(const write_model& model, const access_command& command);
 
 }  // namespace tenantry

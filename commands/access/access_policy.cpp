@@ -39,6 +39,10 @@ constexpr description descriptions[] = {
 
 }  // namespace
 
+bool is_platform_permission(std::string_view permission) {
+  return std::ranges::find(platform_permissions, permission) != std::end(platform_permissions);
+}
+
 bool is_tenant_permission(std::string_view permission) {
   return contains(tenant_permissions, permission);
 }

@@ -28,6 +28,9 @@ inline constexpr std::string_view tenant_permissions[] = {
 inline constexpr std::string_view tenant_lifecycle = "platform.tenant_lifecycle";
 inline constexpr std::string_view manage_root_tenants = "platform.manage_tenants";
 inline constexpr std::string_view manage_users = "platform.manage_users";
+inline constexpr std::string_view platform_permissions[] = {tenant_lifecycle, manage_root_tenants,
+                                                            manage_users};
+bool is_platform_permission(std::string_view permission);
 
 bool is_tenant_permission(std::string_view permission);
 bool is_read_permission(std::string_view permission);

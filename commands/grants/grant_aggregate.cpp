@@ -1,5 +1,7 @@
 #include "commands/grants/grant_aggregate.hpp"
 
+#include "commands/tenants/tenant_aggregate.hpp"
+
 namespace tenantry {
 namespace {
 
@@ -57,30 +59,45 @@ access_binding grant_aggregate::binding_of(const grant_state& g, std::optional<s
 }
 
 void grant_aggregate::evolve(const event& e, std::int64_t version, timestamp at) {
-  std::visit(
-      [&](const auto& ev) {
-        using T = std::decay_t<decltype(ev)>;
-        if constexpr (std::is_same_v<T, permission_granted>) {
-          grants_[ev.id] = grant_state{ev.id,
-                                       ev.principal_type,
-                                       ev.principal_id,
-                                       ev.permission,
-                                       ev.object_type,
-                                       ev.object_id,
-                                       ev.tenant,
-                                       false,
-                                       version,
-                                       at,
-                                       at};
-          by_principal_[principal_key(ev.principal_type, ev.principal_id)].push_back(ev.id);
-        } else if constexpr (std::is_same_v<T, permission_revoked>) {
-          grant_state& g = grants_.at(ev.id);
-          g.revoked = true;
-          g.version = version;
-          g.updated_at = at;
-        }
-      },
-      e);
+  visit_as<grant_event>(e, [&](const auto& ev) {
+    using T = std::decay_t<decltype(ev)>;
+    if constexpr (std::is_same_v<T, permission_granted>) {
+      grants_[ev.id] = grant_state{ev.id,
+                                   ev.principal_type,
+                                   ev.principal_id,
+                                   ev.permission,
+                                   ev.object_type,
+                                   ev.object_id,
+                                   ev.tenant,
+                                   false,
+                                   version,
+                                   at,
+                                   at};
+      by_principal_[principal_key(ev.principal_type, ev.principal_id)].push_back(ev.id);
+    } else if constexpr (std::is_same_v<T, permission_revoked>) {
+      grant_state& g = grants_.at(ev.id);
+      g.revoked = true;
+      g.version = version;
+      g.updated_at = at;
+    } else {
+      static_assert(unhandled<T>, "a grant event the grants aggregate does not apply");
+    }
+  });
+}
+
+std::int64_t grant_aggregate::version_of(const event& e) const {
+  return visit_as<grant_event>(e, [&](const auto& ev) -> std::int64_t {
+    const grant_state* x = find(ev.id);
+    return x ? x->version : 0;
+  });
+}
+
+std::string grant_aggregate::partition_key_of(const event& e,
+                                              const tenant_aggregate& tenants) const {
+  return visit_as<grant_event>(e, [&](const auto& ev) {
+    const grant_state* x = find(ev.id);
+    return partition_key_under(tenants, x ? x->tenant : std::nullopt, ev.id.value);
+  });
 }
 
 }  // namespace tenantry

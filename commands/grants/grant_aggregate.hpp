@@ -1,6 +1,6 @@
 #pragma once
-// The write model of object permission grants: each grant, and the grants of each
-// principal ("user:<id>" or "group:<id>"). Pure: no I/O, no clock.
+// The grants aggregate: each object permission grant, the grants of each principal
+// ("user:<id>" or "group:<id>"), and their rules. Pure: no I/O, no clock.
 
 #include <cstdint>
 #include <optional>
@@ -9,9 +9,15 @@
 #include <vector>
 
 #include "commands/access/access_policy.hpp"
+#include "commands/caller_demands.hpp"
+#include "commands/decide_context.hpp"
+#include "commands/grants/grant_commands.hpp"
 #include "events/event.hpp"
+#include "events/result.hpp"
 
 namespace tenantry {
+
+class tenant_aggregate;
 
 struct grant_state {
   grant_id id;
@@ -29,6 +35,9 @@ struct grant_state {
 
 class grant_aggregate {
  public:
+  using commands = grant_command;
+  using events = grant_event;
+
   const grant_state* find(const grant_id& id) const;
   // The live grants given to a principal ("user" or "group", and its id).
   std::vector<const grant_state*> grants_of(std::string_view principal_type,
@@ -44,10 +53,28 @@ class grant_aggregate {
   static access_binding binding_of(const grant_state& g, std::optional<std::string> group);
 
   void evolve(const event& e, std::int64_t version, timestamp at);
+  // The version before the event (0 when it does not exist yet).
+  std::int64_t version_of(const event& e) const;
+  // The event's partition key once it is applied: the id of the root organization of the
+  // tenant owning it (its own id when the platform owns it).
+  std::string partition_key_of(const event& e, const tenant_aggregate& tenants) const;
 
  private:
   std::unordered_map<grant_id, grant_state> grants_;
   std::unordered_map<std::string, std::vector<grant_id>> by_principal_;
 };
+
+class write_model;
+// The rules of grants, decided on the whole write model (grant_decide.cpp).
+result<std::vector<event>> decide(const write_model& model, const grant_command& command,
+                                  const decide_context& ctx);
+// One grant, as another command's decide can issue it (an accepted invitation's
+// permissions): the event, or none when the principal already holds exactly this grant.
+// Authorization (the hand-out rule) is the caller's: the writer checks the request.
+result<std::optional<permission_granted>> decide_grant(const write_model& model,
+                                                       const grant_permission& command,
+                                                       const decide_context& ctx);
+// A grant hands out its permission on its object.
+caller_demands demands_of(const write_model& model, const grant_command& command);
 
 }  // namespace tenantry

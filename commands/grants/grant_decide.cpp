@@ -1,7 +1,7 @@
-// The rules of object permission grants (declared in group_rules.hpp).
+// The rules of object permission grants, decided on the whole write model.
 
-#include "commands/groups/group_decide.hpp"
 #include "commands/object_kinds.hpp"
+#include "commands/write_model.hpp"
 
 namespace tenantry {
 namespace {
@@ -68,9 +68,39 @@ result<std::vector<event>> decide(const write_model& model, const grant_command&
             return fail(errc::conflict, "already_granted",
                         "The principal already holds this permission on this object.");
           return events{std::move(**granted)};
-        } else {
+        } else if constexpr (std::is_same_v<T, revoke_permission>) {
           return decide_revoke(model, c);
+        } else {
+          static_assert(unhandled<T>, "a grant command without a decision");
         }
+      },
+      command);
+}
+
+namespace {
+
+// A grant hands out its permission on its object (a tenant: for the tenant's subtree).
+std::vector<handout> of_grant(const write_model& m, const grant_permission& c) {
+  const auto object = find_object(m, c.object_type, c.object_ref);
+  // Unknown permissions and objects are the rules' 400 and 404, not a refusal.
+  if (!object || !is_tenant_permission(c.permission)) return {};
+  std::optional<access_object> target;
+  if (object->kind != "tenant") target = object->as_access_object();
+  return {handout{owner_path(m, *object), std::move(target), {c.permission}}};
+}
+
+}  // namespace
+
+caller_demands demands_of(const write_model& model, const grant_command& command) {
+  return std::visit(
+      [&](const auto& c) -> caller_demands {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<T, grant_permission>)
+          return {true, of_grant(model, c)};
+        else if constexpr (std::is_same_v<T, revoke_permission>)
+          return {};
+        else
+          static_assert(unhandled<T>, "a grant command without its demands on the caller");
       },
       command);
 }

@@ -52,39 +52,54 @@ const group_state* group_aggregate::usable_group(const tenant_aggregate& tenants
 }
 
 void group_aggregate::evolve(const event& e, std::int64_t version, timestamp at) {
-  std::visit(
-      [&](const auto& ev) {
-        using T = std::decay_t<decltype(ev)>;
-        if constexpr (std::is_same_v<T, group_created>) {
-          by_id_[ev.id] = group_state{ev.id, ev.tenant, ev.slug, ev.name, ev.description,
-                                      {},    false,     version, at,      at};
-          by_slug_[ev.slug] = ev.id;
-        } else if constexpr (std::is_same_v<T, group_updated> || std::is_same_v<T, group_deleted> ||
-                             std::is_same_v<T, group_member_added> ||
-                             std::is_same_v<T, group_member_removed>) {
-          group_state& g = by_id_.at(ev.id);
-          g.version = version;
-          g.updated_at = at;
-          if constexpr (std::is_same_v<T, group_updated>) {
-            if (ev.name) g.name = *ev.name;
-            if (ev.description) g.description = *ev.description;
-            if (ev.slug && *ev.slug != g.slug) {
-              by_slug_.erase(g.slug);
-              g.slug = *ev.slug;
-              by_slug_[g.slug] = g.id;
-            }
-          } else if constexpr (std::is_same_v<T, group_deleted>) {
-            g.deleted = true;
-          } else if constexpr (std::is_same_v<T, group_member_added>) {
-            g.members.push_back(ev.user);
-            by_user_[ev.user].push_back(g.id);
-          } else {
-            std::erase(g.members, ev.user);
-            std::erase(by_user_[ev.user], g.id);
-          }
+  visit_as<group_event>(e, [&](const auto& ev) {
+    using T = std::decay_t<decltype(ev)>;
+    if constexpr (std::is_same_v<T, group_created>) {
+      by_id_[ev.id] = group_state{ev.id, ev.tenant, ev.slug, ev.name, ev.description,
+                                  {},    false,     version, at,      at};
+      by_slug_[ev.slug] = ev.id;
+    } else if constexpr (std::is_same_v<T, group_updated> || std::is_same_v<T, group_deleted> ||
+                         std::is_same_v<T, group_member_added> ||
+                         std::is_same_v<T, group_member_removed>) {
+      group_state& g = by_id_.at(ev.id);
+      g.version = version;
+      g.updated_at = at;
+      if constexpr (std::is_same_v<T, group_updated>) {
+        if (ev.name) g.name = *ev.name;
+        if (ev.description) g.description = *ev.description;
+        if (ev.slug && *ev.slug != g.slug) {
+          by_slug_.erase(g.slug);
+          g.slug = *ev.slug;
+          by_slug_[g.slug] = g.id;
         }
-      },
-      e);
+      } else if constexpr (std::is_same_v<T, group_deleted>) {
+        g.deleted = true;
+      } else if constexpr (std::is_same_v<T, group_member_added>) {
+        g.members.push_back(ev.user);
+        by_user_[ev.user].push_back(g.id);
+      } else {
+        std::erase(g.members, ev.user);
+        std::erase(by_user_[ev.user], g.id);
+      }
+    } else {
+      static_assert(unhandled<T>, "a group event the groups aggregate does not apply");
+    }
+  });
+}
+
+std::int64_t group_aggregate::version_of(const event& e) const {
+  return visit_as<group_event>(e, [&](const auto& ev) -> std::int64_t {
+    const group_state* g = find(ev.id);
+    return g ? g->version : 0;
+  });
+}
+
+std::string group_aggregate::partition_key_of(const event& e,
+                                              const tenant_aggregate& tenants) const {
+  return visit_as<group_event>(e, [&](const auto& ev) {
+    const group_state* g = find(ev.id);
+    return partition_key_under(tenants, g ? g->tenant : std::nullopt, ev.id.value);
+  });
 }
 
 }  // namespace tenantry

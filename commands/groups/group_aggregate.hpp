@@ -1,6 +1,7 @@
 #pragma once
-// The write model of groups: every group ever created (deleted ones keep their slugs),
-// with its members, a slug index and each user's groups. Pure: no I/O, no clock.
+// The groups aggregate: every group ever created (deleted ones keep their slugs), with its
+// members, a slug index and each user's groups, and the rules of groups, decided on the
+// whole write model (group_decide.cpp). Pure: no I/O, no clock.
 
 #include <cstdint>
 #include <optional>
@@ -8,6 +9,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "commands/caller_demands.hpp"
+#include "commands/decide_context.hpp"
+#include "commands/groups/group_commands.hpp"
 #include "commands/tenants/tenant_aggregate.hpp"
 #include "events/event.hpp"
 
@@ -30,6 +34,9 @@ struct group_state {
 
 class group_aggregate {
  public:
+  using commands = group_command;
+  using events = group_event;
+
   const group_state* find(const group_id& id) const;
   // A ref is an id (UUID-shaped) or a slug.
   const group_state* resolve(std::string_view ref) const;
@@ -47,11 +54,23 @@ class group_aggregate {
                                   const std::vector<std::string>& path, std::string_view ref) const;
 
   void evolve(const event& e, std::int64_t version, timestamp at);
+  // The version before the event (0 when it does not exist yet).
+  std::int64_t version_of(const event& e) const;
+  // The event's partition key once it is applied: the id of the root organization of the
+  // tenant owning it (its own id when the platform owns it).
+  std::string partition_key_of(const event& e, const tenant_aggregate& tenants) const;
 
  private:
   std::unordered_map<group_id, group_state> by_id_;
   std::unordered_map<std::string, group_id> by_slug_;
   std::unordered_map<user_id, std::vector<group_id>> by_user_;
 };
+
+class write_model;
+// They refer to tenants, users, role assignments and grants.
+result<std::vector<event>> decide(const write_model& model, const group_command& command,
+                                  const decide_context& ctx);
+// Adding a member hands out what the group holds: its roles and its grants.
+caller_demands demands_of(const write_model& model, const group_command& command);
 
 }  // namespace tenantry

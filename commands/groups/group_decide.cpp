@@ -1,4 +1,4 @@
-#include "commands/groups/group_decide.hpp"
+#include "commands/write_model.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -141,13 +141,38 @@ result<events> decide_membership(const write_model& m, const Command& c) {
       return fail(errc::conflict, "already_member",
                   "The user is already a member of group '" + g.slug + "'.");
     return events{group_member_added{g.id, u->id}};
-  } else {
+  } else if constexpr (std::is_same_v<Command, remove_group_member>) {
     if (!g.has_member(u->id))
       return fail(errc::not_found, "not_found",
                   "'" + c.user_ref + "' is not a member of group '" + g.slug + "'.",
                   {{"resource", "group_member"}});
     return events{group_member_removed{g.id, u->id}};
+  } else {
+    static_assert(unhandled<Command>, "a group membership command without a decision");
   }
+}
+
+// Joining a group hands out what the group holds: its roles and its grants.
+std::vector<handout> of_group(const write_model& m, const std::string& group_ref) {
+  std::vector<handout> out;
+  const group_state* g = m.groups.resolve(group_ref);
+  if (!g) return out;
+  auto path_of = [&](const std::string& tenant_ref) {
+    const tenant_state* t = m.tenants.resolve(tenant_ref);
+    return t ? m.tenants.path_ids(*t) : std::vector<std::string>{};
+  };
+  for (const assignment_state* a : m.access.assignments_of("group", g->id.value))
+    out.push_back(
+        handout{path_of(a->tenant.value), std::nullopt, m.access.role_permissions(a->role)});
+  for (const grant_state* grant : m.grants.grants_of("group", g->id.value)) {
+    auto b = grant_aggregate::binding_of(*grant, std::nullopt);
+    std::optional<access_object> object;
+    if (!b.object_type.empty()) object = access_object{b.object_type, b.object_id};
+    out.push_back(handout{b.tenant_id.empty() ? std::vector<std::string>{} : path_of(b.tenant_id),
+                          std::move(object),
+                          {grant->permission}});
+  }
+  return out;
 }
 
 }  // namespace
@@ -163,8 +188,27 @@ result<std::vector<event>> decide(const write_model& model, const group_command&
           return decide_update(model, c);
         else if constexpr (std::is_same_v<T, delete_group>)
           return decide_delete(model, c);
-        else
+        else if constexpr (std::is_same_v<T, add_group_member> ||
+                           std::is_same_v<T, remove_group_member>)
           return decide_membership(model, c);
+        else
+          static_assert(unhandled<T>, "a group command without a decision");
+      },
+      command);
+}
+
+caller_demands demands_of(const write_model& model, const group_command& command) {
+  return std::visit(
+      [&](const auto& c) -> caller_demands {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<T, add_group_member>)
+          return {true, of_group(model, c.group_ref)};
+        else if constexpr (std::is_same_v<T, create_group> || std::is_same_v<T, update_group> ||
+                           std::is_same_v<T, delete_group> ||
+                           std::is_same_v<T, remove_group_member>)
+          return {};
+        else
+          static_assert(unhandled<T>, "a group command without its demands on the caller");
       },
       command);
 }

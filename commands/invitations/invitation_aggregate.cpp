@@ -2,6 +2,8 @@
 
 #include <type_traits>
 
+#include "commands/tenants/tenant_aggregate.hpp"
+
 namespace tenantry {
 
 std::string_view to_string(invitation_status s) {
@@ -42,46 +44,62 @@ const invitation_state* invitation_aggregate::pending_for(const tenant_id& tenan
 }
 
 void invitation_aggregate::evolve(const event& e, std::int64_t version, timestamp at) {
-  std::visit(
-      [&](const auto& ev) {
-        using T = std::decay_t<decltype(ev)>;
-        if constexpr (std::is_same_v<T, invitation_sent>) {
-          invitation_state& i = by_id_[ev.id];
-          i = invitation_state{ev.id,
-                               ev.tenant,
-                               ev.invitee,
-                               ev.roles,
-                               ev.permissions,
-                               ev.token_hash,
-                               ev.expires_at,
-                               ev.invited_by,
-                               invitation_status::pending,
-                               std::nullopt,
-                               version,
-                               at,
-                               at};
-          by_tenant_[ev.tenant].push_back(ev.id);
-        } else if constexpr (std::is_same_v<T, invitation_accepted> ||
-                             std::is_same_v<T, invitation_declined> ||
-                             std::is_same_v<T, invitation_revoked> ||
-                             std::is_same_v<T, invitation_expired>) {
-          invitation_state& i = by_id_.at(ev.id);
-          if constexpr (std::is_same_v<T, invitation_accepted>) {
-            i.status = invitation_status::accepted;
-            i.answered_by = ev.user;
-          } else if constexpr (std::is_same_v<T, invitation_declined>) {
-            i.status = invitation_status::declined;
-            i.answered_by = ev.user;
-          } else if constexpr (std::is_same_v<T, invitation_revoked>) {
-            i.status = invitation_status::revoked;
-          } else {
-            i.status = invitation_status::expired;
-          }
-          i.version = version;
-          i.updated_at = at;
-        }
-      },
-      e);
+  visit_as<invitation_event>(e, [&](const auto& ev) {
+    using T = std::decay_t<decltype(ev)>;
+    if constexpr (std::is_same_v<T, invitation_sent>) {
+      invitation_state& i = by_id_[ev.id];
+      i = invitation_state{ev.id,
+                           ev.tenant,
+                           ev.invitee,
+                           ev.roles,
+                           ev.permissions,
+                           ev.token_hash,
+                           ev.expires_at,
+                           ev.invited_by,
+                           invitation_status::pending,
+                           std::nullopt,
+                           version,
+                           at,
+                           at};
+      by_tenant_[ev.tenant].push_back(ev.id);
+    } else if constexpr (std::is_same_v<T, invitation_accepted> ||
+                         std::is_same_v<T, invitation_declined> ||
+                         std::is_same_v<T, invitation_revoked> ||
+                         std::is_same_v<T, invitation_expired>) {
+      invitation_state& i = by_id_.at(ev.id);
+      if constexpr (std::is_same_v<T, invitation_accepted>) {
+        i.status = invitation_status::accepted;
+        i.answered_by = ev.user;
+      } else if constexpr (std::is_same_v<T, invitation_declined>) {
+        i.status = invitation_status::declined;
+        i.answered_by = ev.user;
+      } else if constexpr (std::is_same_v<T, invitation_revoked>) {
+        i.status = invitation_status::revoked;
+      } else {
+        i.status = invitation_status::expired;
+      }
+      i.version = version;
+      i.updated_at = at;
+    } else {
+      static_assert(unhandled<T>, "an invitation event the invitations aggregate does not apply");
+    }
+  });
+}
+
+std::int64_t invitation_aggregate::version_of(const event& e) const {
+  return visit_as<invitation_event>(e, [&](const auto& ev) -> std::int64_t {
+    const invitation_state* x = find(ev.id);
+    return x ? x->version : 0;
+  });
+}
+
+std::string invitation_aggregate::partition_key_of(const event& e,
+                                                   const tenant_aggregate& tenants) const {
+  return visit_as<invitation_event>(e, [&](const auto& ev) {
+    const invitation_state* x = find(ev.id);
+    return partition_key_under(tenants, x ? std::optional<tenant_id>(x->tenant) : std::nullopt,
+                               ev.id.value);
+  });
 }
 
 }  // namespace tenantry

@@ -1,8 +1,7 @@
-#include "commands/invitations/invitation_decide.hpp"
-
 #include <algorithm>
 
 #include "commands/object_kinds.hpp"
+#include "commands/write_model.hpp"
 
 namespace tenantry {
 namespace {
@@ -70,7 +69,7 @@ result<user_id> acceptor(const write_model& m, const invitation_state& i,
     return validation("password",
                       "is needed to accept with the token (it registers " + i.invitee + ")");
   register_user registration{i.invitee, c.account->name, c.account->password_hash, {}, false};
-  auto registered = decide(m.users, user_command{std::move(registration)}, ctx);
+  auto registered = decide(m.users, user_account_command{std::move(registration)}, ctx);
   if (!registered) return std::unexpected(registered.error());
   const user_id user = std::get<user_registered>(registered->front()).id;
   for (auto& e : *registered) out.push_back(std::move(e));
@@ -155,8 +154,30 @@ result<std::vector<event>> decide(const write_model& model, const invitation_com
           return decide_send(model, c, ctx);
         else if constexpr (std::is_same_v<T, answer_invitation>)
           return decide_answer(model, c, ctx);
-        else
+        else if constexpr (std::is_same_v<T, revoke_invitation>)
           return decide_revoke(model, c, ctx);
+        else
+          static_assert(unhandled<T>, "an invitation command without a decision");
+      },
+      command);
+}
+
+caller_demands demands_of(const write_model& model, const invitation_command& command) {
+  return std::visit(
+      [&](const auto& c) -> caller_demands {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<T, send_invitation>) {
+          std::vector<handout> out = roles_handed_out(model, c.tenant_ref, c.roles);
+          if (!out.empty())
+            for (const auto& p : c.permissions)
+              if (is_tenant_permission(p)) out.front().permissions.push_back(p);  // else a 400
+          return {true, std::move(out)};
+        } else if constexpr (std::is_same_v<T, answer_invitation> ||
+                             std::is_same_v<T, revoke_invitation>) {
+          return {};
+        } else {
+          static_assert(unhandled<T>, "an invitation command without its demands on the caller");
+        }
       },
       command);
 }

@@ -18,7 +18,7 @@ std::string_view to_string(tenant_status s) {
   return "active";
 }
 
-// ---- the directory (state) ------------------------------------------------------------
+// ---- the state -----------------------------------------------------------------------
 
 const tenant_state* tenant_aggregate::find(const tenant_id& id) const {
   const auto it = by_id_.find(id);
@@ -99,53 +99,71 @@ void tenant_aggregate::evolve(const event& e, std::int64_t version, timestamp ti
     auto& siblings = at(*t.parent).children;
     std::erase(siblings, t.id);
   };
-  std::visit(
-      [&](const auto& ev) {
-        using T = std::decay_t<decltype(ev)>;
-        if constexpr (std::is_same_v<T, tenant_created>) {
-          tenant_state t;
-          t.id = ev.id;
-          t.slug = ev.slug;
-          t.name = ev.name;
-          t.description = ev.description;
-          t.parent = ev.parent;
-          t.created_at = time;
-          touch(t);
-          if (t.parent) at(*t.parent).children.push_back(t.id);
-          by_slug_[t.slug] = t.id;
-          by_id_.emplace(t.id, std::move(t));
-        } else if constexpr (std::is_same_v<T, tenant_updated>) {
-          tenant_state& t = *touch(at(ev.id));
-          if (ev.name) t.name = *ev.name;
-          if (ev.description) t.description = *ev.description;
-          if (ev.slug && *ev.slug != t.slug) {
-            by_slug_.erase(t.slug);
-            t.slug = *ev.slug;
-            by_slug_[t.slug] = t.id;
-          }
-        } else if constexpr (std::is_same_v<T, tenant_moved>) {
-          tenant_state& t = *touch(at(ev.id));
-          detach(t);
-          t.parent = ev.to_parent;
-          if (t.parent) at(*t.parent).children.push_back(t.id);
-        } else if constexpr (std::is_same_v<T, tenant_suspended>) {
-          touch(at(ev.id))->status = tenant_status::suspended;
-        } else if constexpr (std::is_same_v<T, tenant_resumed> ||
-                             std::is_same_v<T, tenant_activated>) {
-          touch(at(ev.id))->status = tenant_status::active;
-        } else if constexpr (std::is_same_v<T, tenant_deactivated>) {
-          touch(at(ev.id))->status = tenant_status::inactive;
-        } else if constexpr (std::is_same_v<T, tenant_deleted>) {
-          tenant_state& t = *touch(at(ev.id));
-          t.deleted = true;
-          t.deletion_id = ev.deletion_id;
-        } else if constexpr (std::is_same_v<T, tenant_restored>) {
-          tenant_state& t = *touch(at(ev.id));
-          t.deleted = false;
-          t.deletion_id.clear();
-        }
-      },
-      e);
+  visit_as<tenant_event>(e, [&](const auto& ev) {
+    using T = std::decay_t<decltype(ev)>;
+    if constexpr (std::is_same_v<T, tenant_created>) {
+      tenant_state t;
+      t.id = ev.id;
+      t.slug = ev.slug;
+      t.name = ev.name;
+      t.description = ev.description;
+      t.parent = ev.parent;
+      t.created_at = time;
+      touch(t);
+      if (t.parent) at(*t.parent).children.push_back(t.id);
+      by_slug_[t.slug] = t.id;
+      by_id_.emplace(t.id, std::move(t));
+    } else if constexpr (std::is_same_v<T, tenant_updated>) {
+      tenant_state& t = *touch(at(ev.id));
+      if (ev.name) t.name = *ev.name;
+      if (ev.description) t.description = *ev.description;
+      if (ev.slug && *ev.slug != t.slug) {
+        by_slug_.erase(t.slug);
+        t.slug = *ev.slug;
+        by_slug_[t.slug] = t.id;
+      }
+    } else if constexpr (std::is_same_v<T, tenant_moved>) {
+      tenant_state& t = *touch(at(ev.id));
+      detach(t);
+      t.parent = ev.to_parent;
+      if (t.parent) at(*t.parent).children.push_back(t.id);
+    } else if constexpr (std::is_same_v<T, tenant_suspended>) {
+      touch(at(ev.id))->status = tenant_status::suspended;
+    } else if constexpr (std::is_same_v<T, tenant_resumed> || std::is_same_v<T, tenant_activated>) {
+      touch(at(ev.id))->status = tenant_status::active;
+    } else if constexpr (std::is_same_v<T, tenant_deactivated>) {
+      touch(at(ev.id))->status = tenant_status::inactive;
+    } else if constexpr (std::is_same_v<T, tenant_deleted>) {
+      tenant_state& t = *touch(at(ev.id));
+      t.deleted = true;
+      t.deletion_id = ev.deletion_id;
+    } else if constexpr (std::is_same_v<T, tenant_restored>) {
+      tenant_state& t = *touch(at(ev.id));
+      t.deleted = false;
+      t.deletion_id.clear();
+    } else {
+      static_assert(unhandled<T>, "a tenant event the tenants aggregate does not apply");
+    }
+  });
+}
+
+std::int64_t tenant_aggregate::version_of(const event& e) const {
+  return visit_as<tenant_event>(e, [&](const auto& ev) -> std::int64_t {
+    const tenant_state* t = find(ev.id);
+    return t ? t->version : 0;
+  });
+}
+
+std::string tenant_aggregate::partition_key_of(const event& e, const tenant_aggregate&) const {
+  return visit_as<tenant_event>(
+      e, [&](const auto& ev) { return partition_key_under(*this, ev.id, ev.id.value); });
+}
+
+std::string partition_key_under(const tenant_aggregate& tenants,
+                                const std::optional<tenant_id>& tenant,
+                                const std::string& fallback) {
+  const tenant_state* t = tenant ? tenants.find(*tenant) : nullptr;
+  return t ? tenants.root_of(*t).value : fallback;
 }
 
 // ---- decide ---------------------------------------------------------------------------
@@ -402,8 +420,10 @@ result<std::vector<event>> decide(const tenant_aggregate& state, const tenant_co
           return decide_lifecycle(state, c, ctx);
         else if constexpr (std::is_same_v<T, delete_tenant>)
           return decide_delete(state, c, ctx);
-        else
+        else if constexpr (std::is_same_v<T, restore_tenant>)
           return decide_restore(state, c, ctx);
+        else
+          static_assert(unhandled<T>, "a tenant command without a decision");
       },
       command);
 }

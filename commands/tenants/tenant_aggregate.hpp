@@ -1,6 +1,6 @@
 #pragma once
-// The tenant hierarchy's write model and its rules: decide(state, command) -> events or
-// error, evolve(state, event) -> state. Pure: no I/O, no clock.
+// The tenants aggregate: the hierarchy's state, decide(state, command) -> events or error
+// and evolve(state, event) -> state. Pure: no I/O, no clock.
 
 #include <cstdint>
 #include <optional>
@@ -8,7 +8,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "commands/command.hpp"
+#include "commands/caller_demands.hpp"
+#include "commands/decide_context.hpp"
+#include "commands/tenants/tenant_commands.hpp"
 #include "events/event.hpp"
 #include "events/result.hpp"
 
@@ -35,6 +37,9 @@ struct tenant_state {
 // Every tenant ever created, with a slug index; deleted tenants keep their slugs.
 class tenant_aggregate {
  public:
+  using commands = tenant_command;
+  using events = tenant_event;
+
   const tenant_state* find(const tenant_id& id) const;
   // A ref is an id (UUID-shaped) or a slug.
   const tenant_state* resolve(std::string_view ref) const;
@@ -52,7 +57,12 @@ class tenant_aggregate {
   // `t` and its live descendants, each parent before its children.
   std::vector<const tenant_state*> live_subtree(const tenant_state& t) const;
 
+  // One of the tenants' own events, applied at `version` (the tenant's version after it).
   void evolve(const event& e, std::int64_t version, timestamp at);
+  // The tenant's version before the event (0 when it does not exist yet).
+  std::int64_t version_of(const event& e) const;
+  // The event's partition key once it is applied: the tenant's root organization's id.
+  std::string partition_key_of(const event& e, const tenant_aggregate& tenants) const;
 
  private:
   tenant_state& at(const tenant_id& id);
@@ -71,10 +81,20 @@ result<void> require_active(const tenant_aggregate& dir, const tenant_state& t);
 // The live tenant a command names, active with all its ancestors (404 or 409 otherwise).
 result<const tenant_state*> active_tenant(const tenant_aggregate& dir, std::string_view ref);
 
-using tenant_command = std::variant<create_tenant, update_tenant, move_tenant,
-                                    change_tenant_lifecycle, delete_tenant, restore_tenant>;
+// The partition key of what `tenant` owns: the id of its root organization; `fallback`
+// (the owner's own id) for what no tenant owns or a tenant the aggregate does not know.
+std::string partition_key_under(const tenant_aggregate& tenants,
+                                const std::optional<tenant_id>& tenant,
+                                const std::string& fallback);
 
 result<std::vector<event>> decide(const tenant_aggregate& state, const tenant_command& command,
                                   const decide_context& ctx);
+
+class write_model;
+// A tenant command decided on the whole write model: a tenant with members is deleted only
+// with recursive=true (tenant_decide.cpp).
+result<std::vector<event>> decide(const write_model& model, const tenant_command& command,
+                                  const decide_context& ctx);
+caller_demands demands_of(const write_model& model, const tenant_command& command);
 
 }  // namespace tenantry

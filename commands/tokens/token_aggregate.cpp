@@ -37,52 +37,63 @@ std::vector<const token_state*> token_aggregate::live_tokens_by(const user_id& c
 }
 
 std::optional<tenant_id> token_aggregate::tenant_of(const event& e) const {
-  if (const auto* issued = std::get_if<token_issued>(&e)) return issued->tenant;
-  if (const auto* revoked = std::get_if<token_revoked>(&e))
-    if (const token_state* t = find(revoked->id)) return t->tenant;
-  return std::nullopt;
+  return visit_as<token_event>(e, [&](const auto& ev) -> std::optional<tenant_id> {
+    using T = std::decay_t<decltype(ev)>;
+    if constexpr (std::is_same_v<T, token_issued>) {
+      return ev.tenant;
+    } else if constexpr (std::is_same_v<T, token_revoked>) {
+      const token_state* t = find(ev.id);
+      return t ? std::optional(t->tenant) : std::nullopt;
+    } else {
+      static_assert(unhandled<T>, "a token event without its tenant");
+    }
+  });
 }
 
 std::int64_t token_aggregate::version_of(const event& e) const {
-  return std::visit(
-      [&](const auto& ev) -> std::int64_t {
-        using T = std::decay_t<decltype(ev)>;
-        if constexpr (std::is_same_v<T, token_issued> || std::is_same_v<T, token_revoked>) {
-          const token_state* t = find(ev.id);
-          return t ? t->version : 0;
-        } else {
-          return 0;
-        }
-      },
-      e);
+  return visit_as<token_event>(e, [&](const auto& ev) -> std::int64_t {
+    const token_state* t = find(ev.id);
+    return t ? t->version : 0;
+  });
+}
+
+std::string token_aggregate::partition_key_of(const event& e,
+                                              const tenant_aggregate& tenants) const {
+  return partition_key_under(tenants, tenant_of(e), aggregate_id(e));
 }
 
 void token_aggregate::evolve(const event& e, std::int64_t version, timestamp at) {
-  if (const auto* ev = std::get_if<token_issued>(&e)) {
-    tokens_[ev->id] = token_state{ev->id,
-                                  ev->tenant,
-                                  ev->created_by,
-                                  ev->name,
-                                  ev->description,
-                                  ev->scopes,
-                                  ev->secret_hash,
-                                  ev->prefix,
-                                  ev->expires_at,
-                                  false,
-                                  {},
-                                  version,
-                                  at,
-                                  at};
-    by_hash_[ev->secret_hash] = ev->id;
-    by_tenant_[ev->tenant].push_back(ev->id);
-    by_creator_[ev->created_by].push_back(ev->id);
-  } else if (const auto* ev = std::get_if<token_revoked>(&e)) {
-    token_state& t = tokens_.at(ev->id);
-    t.revoked = true;
-    t.revoked_reason = ev->reason;
-    t.version = version;
-    t.updated_at = at;
-  }
+  visit_as<token_event>(e, [&](const auto& x) {
+    using T = std::decay_t<decltype(x)>;
+    const T* ev = &x;
+    if constexpr (std::is_same_v<T, token_issued>) {
+      tokens_[ev->id] = token_state{ev->id,
+                                    ev->tenant,
+                                    ev->created_by,
+                                    ev->name,
+                                    ev->description,
+                                    ev->scopes,
+                                    ev->secret_hash,
+                                    ev->prefix,
+                                    ev->expires_at,
+                                    false,
+                                    {},
+                                    version,
+                                    at,
+                                    at};
+      by_hash_[ev->secret_hash] = ev->id;
+      by_tenant_[ev->tenant].push_back(ev->id);
+      by_creator_[ev->created_by].push_back(ev->id);
+    } else if constexpr (std::is_same_v<T, token_revoked>) {
+      token_state& t = tokens_.at(ev->id);
+      t.revoked = true;
+      t.revoked_reason = ev->reason;
+      t.version = version;
+      t.updated_at = at;
+    } else {
+      static_assert(unhandled<T>, "a token event the tokens aggregate does not apply");
+    }
+  });
 }
 
 // ---- decide ---------------------------------------------------------------------------
@@ -178,8 +189,10 @@ result<std::vector<event>> decide(const token_aggregate& dir, const tenant_aggre
           if (auto active = require_active(tenants, **t); !active)
             return std::unexpected(active.error());
           return decide_issue(dir, **t, users, c, ctx);
-        } else {
+        } else if constexpr (std::is_same_v<T, revoke_token>) {
           return decide_revoke(dir, **t, c);
+        } else {
+          static_assert(unhandled<T>, "a token command without a decision");
         }
       },
       command);

@@ -1,5 +1,5 @@
 #pragma once
-// The write model of API tokens and their rules. Pure: no I/O, no clock. A token's power
+// The API tokens aggregate: tokens, their state and rules. Pure: no I/O, no clock. A token's power
 // is judged here too, on the writer's own state, so a revocation holds for the very next
 // write.
 
@@ -10,8 +10,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "commands/command.hpp"
+#include "commands/caller_demands.hpp"
+#include "commands/decide_context.hpp"
 #include "commands/tenants/tenant_aggregate.hpp"
+#include "commands/tokens/token_commands.hpp"
 #include "commands/users/user_aggregate.hpp"
 #include "events/event.hpp"
 #include "events/result.hpp"
@@ -47,6 +49,9 @@ struct token_state {
 
 class token_aggregate {
  public:
+  using commands = token_command;
+  using events = token_event;
+
   const token_state* find(const token_id& id) const;
   const token_state* find_by_hash(std::string_view secret_hash) const;
   // The live tokens issued on the tenant itself.
@@ -54,9 +59,12 @@ class token_aggregate {
   // The live tokens `creator` issued, on any tenant.
   std::vector<const token_state*> live_tokens_by(const user_id& creator, timestamp now) const;
 
-  // The tenant a token event belongs to (for partition keys).
+  // The tenant a token event belongs to.
   std::optional<tenant_id> tenant_of(const event& e) const;
+  // The token's version before the event (0 for a new one).
   std::int64_t version_of(const event& e) const;
+  // The event's partition key once it is applied: its tenant's root organization's id.
+  std::string partition_key_of(const event& e, const tenant_aggregate& tenants) const;
 
   void evolve(const event& e, std::int64_t version, timestamp at);
 
@@ -67,11 +75,15 @@ class token_aggregate {
   std::unordered_map<tenant_id, std::vector<token_id>> by_tenant_;
 };
 
-using token_command = std::variant<issue_token, revoke_token>;
-
 result<std::vector<event>> decide(const token_aggregate& state, const tenant_aggregate& tenants,
                                   const user_aggregate& users, const token_command& command,
                                   const decide_context& ctx);
+
+class write_model;
+result<std::vector<event>> decide(const write_model& model, const token_command& command,
+                                  const decide_context& ctx);
+// Issuing a token hands out its scopes on its tenant (token_decide.cpp).
+caller_demands demands_of(const write_model& model, const token_command& command);
 
 // The token a command is sent through, if it may act now, judged on the writer's state:
 // 401 for a token that is unknown, revoked or expired, whose creator is gone, or whose

@@ -106,39 +106,68 @@ void user_aggregate::evolve_user(const T& ev, std::int64_t version, timestamp at
   } else if constexpr (std::is_same_v<T, user_password_changed>) {
     u.password_hash = ev.password_hash;
     ++u.auth_generation;
+  } else {
+    static_assert(unhandled<T>, "a user lifecycle event the users aggregate does not apply");
   }
   u.version = version;
   u.updated_at = at;
 }
 
 void user_aggregate::evolve(const event& e, std::int64_t version, timestamp at) {
-  std::visit(
-      [&](const auto& ev) {
-        using T = std::decay_t<decltype(ev)>;
-        if constexpr (std::is_same_v<T, user_registered>) {
-          by_email_[ev.email] = ev.id;
-          users_[ev.id] = user_state{
-              ev.id, ev.email, ev.name, ev.password_hash, ev.platform_roles, version, at, at};
-        } else if constexpr (std::is_same_v<T, session_started>) {
-          by_token_[ev.token_hash] = ev.id;
-          sessions_[ev.id] =
-              session_state{ev.id, ev.user, ev.token_hash, ev.expires_at, false, version};
-          sessions_by_user_[ev.user].push_back(ev.id);
-        } else if constexpr (std::is_same_v<T, session_refreshed>) {
-          auto& s = sessions_.at(ev.id);
-          by_token_[ev.token_hash] = ev.id;
-          s.current_hash = ev.token_hash;
-          s.expires_at = ev.expires_at;
-          s.version = version;
-        } else if constexpr (std::is_same_v<T, session_revoked>) {
-          auto& s = sessions_.at(ev.id);
-          s.revoked = true;
-          s.version = version;
-        } else if constexpr (is_user_lifecycle_event<T>) {
-          evolve_user(ev, version, at);
-        }
-      },
-      e);
+  visit_as<user_event>(e, [&](const auto& ev) {
+    using T = std::decay_t<decltype(ev)>;
+    if constexpr (std::is_same_v<T, user_registered>) {
+      by_email_[ev.email] = ev.id;
+      users_[ev.id] = user_state{ev.id,   ev.email, ev.name, ev.password_hash, ev.platform_roles,
+                                 version, at,       at};
+    } else if constexpr (std::is_same_v<T, session_started>) {
+      by_token_[ev.token_hash] = ev.id;
+      sessions_[ev.id] =
+          session_state{ev.id, ev.user, ev.token_hash, ev.expires_at, false, version};
+      sessions_by_user_[ev.user].push_back(ev.id);
+    } else if constexpr (std::is_same_v<T, session_refreshed>) {
+      auto& s = sessions_.at(ev.id);
+      by_token_[ev.token_hash] = ev.id;
+      s.current_hash = ev.token_hash;
+      s.expires_at = ev.expires_at;
+      s.version = version;
+    } else if constexpr (std::is_same_v<T, session_revoked>) {
+      auto& s = sessions_.at(ev.id);
+      s.revoked = true;
+      s.version = version;
+    } else if constexpr (is_alternative_v<T, user_lifecycle_event>) {
+      evolve_user(ev, version, at);
+    } else {
+      static_assert(unhandled<T>, "a user event the users aggregate does not apply");
+    }
+  });
+}
+
+std::int64_t user_aggregate::version_of(const event& e) const {
+  return visit_as<user_event>(e, [&](const auto& ev) -> std::int64_t {
+    using T = std::decay_t<decltype(ev)>;
+    if constexpr (is_alternative_v<T, session_event>) {
+      const session_state* s = find_session(ev.id);
+      return s ? s->version : 0;
+    } else {
+      const user_state* u = find(ev.id);
+      return u ? u->version : 0;
+    }
+  });
+}
+
+std::string user_aggregate::partition_key_of(const event& e, const tenant_aggregate&) const {
+  return visit_as<user_event>(e, [&](const auto& ev) -> std::string {
+    using T = std::decay_t<decltype(ev)>;
+    if constexpr (std::is_same_v<T, session_started>) {
+      return ev.user.value;
+    } else if constexpr (is_alternative_v<T, session_event>) {
+      const session_state* s = find_session(ev.id);
+      return s ? s->user.value : ev.id.value;
+    } else {
+      return ev.id.value;
+    }
+  });
 }
 
 namespace {
@@ -200,7 +229,7 @@ result<std::vector<std::string>> checked_platform_roles(const std::vector<std::s
   return roles;
 }
 
-result<std::vector<event>> decide(const user_aggregate& state, const user_command& command,
+result<std::vector<event>> decide(const user_aggregate& state, const user_account_command& command,
                                   const decide_context& ctx) {
   return std::visit(
       [&](const auto& c) -> result<events> {
@@ -209,8 +238,10 @@ result<std::vector<event>> decide(const user_aggregate& state, const user_comman
           return decide_register(state, c, ctx);
         else if constexpr (std::is_same_v<T, start_session>)
           return decide_start(state, c, ctx);
-        else
+        else if constexpr (std::is_same_v<T, refresh_session>)
           return decide_refresh(state, c, ctx);
+        else
+          static_assert(unhandled<T>, "a user account command without a decision");
       },
       command);
 }

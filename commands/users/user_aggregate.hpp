@@ -1,17 +1,21 @@
 #pragma once
-// Users and their login sessions (refresh-token families): write model and rules.
-// Pure: no I/O, no clock.
+// The users aggregate: users and their login sessions (refresh-token families), their
+// state, decide and evolve. Pure: no I/O, no clock.
 
 #include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
-#include "commands/command.hpp"
+#include "commands/caller_demands.hpp"
+#include "commands/decide_context.hpp"
+#include "commands/users/user_commands.hpp"
 #include "events/event.hpp"
 #include "events/result.hpp"
 
 namespace tenantry {
+
+class tenant_aggregate;
 
 inline constexpr std::string_view platform_role_names[] = {"super_admin", "system_admin",
                                                            "platform_admin", "platform_operator"};
@@ -49,6 +53,9 @@ struct session_state {
 
 class user_aggregate {
  public:
+  using commands = user_command;
+  using events = user_event;
+
   // Deleted users too: their emails stay reserved.
   const user_state* find(const user_id& id) const;
   const user_state* find_by_email(std::string_view email) const;
@@ -66,6 +73,10 @@ class user_aggregate {
   bool empty() const { return users_.empty(); }
 
   void evolve(const event& e, std::int64_t version, timestamp at);
+  // The user's or the session's version before the event (0 when it does not exist yet).
+  std::int64_t version_of(const event& e) const;
+  // The event's partition key once it is applied: the id of the user (of a session's user).
+  std::string partition_key_of(const event& e, const tenant_aggregate& tenants) const;
 
  private:
   template <class T>
@@ -78,23 +89,24 @@ class user_aggregate {
   std::unordered_map<user_id, std::vector<session_id>> sessions_by_user_;
 };
 
-using user_command = std::variant<register_user, start_session, refresh_session>;
-
 std::string normalize_email(std::string_view email);
 // One @ with text on both sides, no whitespace, at most 254 bytes.
 bool plausible_email(std::string_view email);
 
-result<std::vector<event>> decide(const user_aggregate& state, const user_command& command,
+result<std::vector<event>> decide(const user_aggregate& state, const user_account_command& command,
                                   const decide_context& ctx);
 
 // The user lifecycle: updates, profile, activation, soft delete and restore, passwords
 // (user_lifecycle.cpp).
-using user_lifecycle_command =
-    std::variant<update_user, change_user_profile, change_user_activation, delete_user,
-                 restore_user, change_password>;
-
 result<std::vector<event>> decide(const user_aggregate& state,
                                   const user_lifecycle_command& command, const decide_context& ctx);
+
+class write_model;
+// A user command decided on the whole write model: a user's deletion also revokes the API
+// tokens it issued (user_decide.cpp).
+result<std::vector<event>> decide(const write_model& model, const user_command& command,
+                                  const decide_context& ctx);
+caller_demands demands_of(const write_model& model, const user_command& command);
 
 // Checks shared by registration and updates; a 400 validation_error naming the field.
 result<void> check_email(std::string_view email);

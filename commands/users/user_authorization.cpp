@@ -23,19 +23,6 @@ bool may_manage_users(const command_authorization& caller) {
       .allowed;
 }
 
-// The user a lifecycle command names, or none for other commands.
-std::optional<std::string> target_ref(const command& cmd) {
-  return std::visit(
-      [](const auto& c) -> std::optional<std::string> {
-        using T = std::decay_t<decltype(c)>;
-        if constexpr (std::is_constructible_v<user_lifecycle_command, T>)
-          return c.ref;
-        else
-          return std::nullopt;
-      },
-      cmd);
-}
-
 // Platform roles given in an update that differ from the user's: each must be grantable.
 result<void> check_role_change(const command_authorization& caller, const user_state& u,
                                const std::vector<std::string>& given) {
@@ -78,14 +65,12 @@ bool acts_on_itself(const user_aggregate& users, const command_authorization& ca
 }
 
 result<void> authorize_user_change(const user_aggregate& users, const command_authorization& caller,
-                                   const command& cmd) {
-  const auto ref = target_ref(cmd);
-  const user_state* u = ref ? users.resolve_any(*ref) : nullptr;
-  if (!u) return {};  // not a user command, or the rules' own 404
+                                   const std::string& ref, const update_user* update) {
+  const user_state* u = users.resolve_any(ref);
+  if (!u) return {};  // the rules' own 404
   const bool self = u->id.value == caller.user_id;
   if (!self && highest_rank(u->platform_roles) > highest_rank(caller.platform_roles))
     return denied("This user's platform roles outrank yours.");
-  const auto* update = std::get_if<update_user>(&cmd);
   if (!update) return {};
   if (update->email && normalize_email(*update->email) != u->email && !may_manage_users(caller))
     return denied("Changing an email needs " + std::string(manage_users) + ".");

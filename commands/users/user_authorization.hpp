@@ -2,7 +2,7 @@
 // Who may change which user, judged by the writer on its own, always current, state.
 // Pure: no I/O, no clock.
 
-#include "commands/command.hpp"
+#include "commands/command_authorization.hpp"
 #include "commands/users/user_aggregate.hpp"
 #include "events/result.hpp"
 
@@ -18,11 +18,12 @@ result<command_authorization> current_caller(const user_aggregate& users,
 // Whether the check's self rule lets the caller through: its self_ref names the caller.
 bool acts_on_itself(const user_aggregate& users, const command_authorization& caller);
 
-// The rules of a user command beyond the route's guard: another user is managed only by a
-// platform role ranked at least as high as each of that user's platform roles; an email
-// or platform roles change needs platform.manage_users, and every role added or removed
-// must be one the caller may grant (ranked at most as high as its own). 403 otherwise.
+// The rules of a change of the user `ref` beyond the route's guard: another user is
+// managed only by a platform role ranked at least as high as each of that user's platform
+// roles; an update of its email or platform roles needs platform.manage_users, and every
+// role added or removed must be one the caller may grant (ranked at most as high as its
+// own). 403 otherwise; a user that does not exist is the command's own 404.
 result<void> authorize_user_change(const user_aggregate& users, const command_authorization& caller,
-                                   const command& cmd);
+                                   const std::string& ref, const update_user* update);
 
 }  // namespace tenantry

@@ -231,8 +231,10 @@ result<std::vector<event>> decide(const user_aggregate& state,
           return decide_delete(state, c, ctx);
         else if constexpr (std::is_same_v<T, restore_user>)
           return decide_restore(state, c);
-        else
+        else if constexpr (std::is_same_v<T, change_password>)
           return decide_password(state, c, ctx);
+        else
+          static_assert(unhandled<T>, "a user lifecycle command without a decision");
       },
       command);
 }

@@ -3,9 +3,11 @@
 
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "events/clock.hpp"
+#include "events/event_contract.hpp"
 #include "events/ids.hpp"
 
 namespace tenantry {
@@ -62,6 +64,82 @@ struct member_changed {
 
 struct member_removed {
   membership_id id;
+};
+
+// The events of the access resource: custom roles, role assignments and memberships.
+using access_event =
+    std::variant<role_defined, role_changed, role_deleted, role_assigned, role_assignment_revoked,
+                 member_added, member_changed, member_removed>;
+
+template <>
+struct event_contract<role_defined> {
+  static constexpr std::string_view type = "tenantry.role.defined.v1";
+  static constexpr std::string_view aggregate = "role";
+  static constexpr auto fields = std::tuple{
+      field("id", &role_defined::id), field("tenant", &role_defined::tenant),
+      field("name", &role_defined::name), field("description", &role_defined::description),
+      field("permissions", &role_defined::permissions)};
+};
+
+template <>
+struct event_contract<role_changed> {
+  static constexpr std::string_view type = "tenantry.role.changed.v1";
+  static constexpr std::string_view aggregate = "role";
+  static constexpr auto fields =
+      std::tuple{field("id", &role_changed::id), field("name", &role_changed::name),
+                 field("description", &role_changed::description),
+                 field("permissions", &role_changed::permissions)};
+};
+
+template <>
+struct event_contract<role_deleted> {
+  static constexpr std::string_view type = "tenantry.role.deleted.v1";
+  static constexpr std::string_view aggregate = "role";
+  static constexpr auto fields = std::tuple{field("id", &role_deleted::id)};
+};
+
+template <>
+struct event_contract<role_assigned> {
+  static constexpr std::string_view type = "tenantry.role_assignment.created.v1";
+  static constexpr std::string_view aggregate = "role_assignment";
+  static constexpr auto fields = std::tuple{field("id", &role_assigned::id),
+                                            field("tenant", &role_assigned::tenant),
+                                            field("principal_type", &role_assigned::principal_type),
+                                            field("principal_id", &role_assigned::principal_id),
+                                            field("role", &role_assigned::role),
+                                            field("expires_at", &role_assigned::expires_at)};
+};
+
+template <>
+struct event_contract<role_assignment_revoked> {
+  static constexpr std::string_view type = "tenantry.role_assignment.revoked.v1";
+  static constexpr std::string_view aggregate = "role_assignment";
+  static constexpr auto fields = std::tuple{field("id", &role_assignment_revoked::id),
+                                            field("reason", &role_assignment_revoked::reason)};
+};
+
+template <>
+struct event_contract<member_added> {
+  static constexpr std::string_view type = "tenantry.member.added.v1";
+  static constexpr std::string_view aggregate = "membership";
+  static constexpr auto fields =
+      std::tuple{field("id", &member_added::id), field("tenant", &member_added::tenant),
+                 field("user", &member_added::user), field("roles", &member_added::roles)};
+};
+
+template <>
+struct event_contract<member_changed> {
+  static constexpr std::string_view type = "tenantry.member.changed.v1";
+  static constexpr std::string_view aggregate = "membership";
+  static constexpr auto fields =
+      std::tuple{field("id", &member_changed::id), field("roles", &member_changed::roles)};
+};
+
+template <>
+struct event_contract<member_removed> {
+  static constexpr std::string_view type = "tenantry.member.removed.v1";
+  static constexpr std::string_view aggregate = "membership";
+  static constexpr auto fields = std::tuple{field("id", &member_removed::id)};
 };
 
 }  // namespace tenantry

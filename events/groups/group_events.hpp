@@ -1,10 +1,11 @@
 #pragma once
-// Facts about groups of users (at platform level or owned by a tenant) and about object
-// permission grants.
+// Facts about groups of users, at platform level or owned by a tenant.
 
 #include <optional>
 #include <string>
+#include <variant>
 
+#include "events/event_contract.hpp"
 #include "events/ids.hpp"
 
 namespace tenantry {
@@ -42,22 +43,50 @@ struct group_member_removed {
   user_id user;
 };
 
-// One permission given to a user or a group on one object: on a tenant it holds for the
-// tenant's subtree, on any other object for that object only. `tenant` is the tenant that
-// owns the object (the tenant itself for a tenant), none for a platform-level object.
-struct permission_granted {
-  grant_id id;
-  std::string principal_type;  // "user" or "group"
-  std::string principal_id;
-  std::string permission;
-  std::string object_type;  // "tenant", "group", ...
-  std::string object_id;
-  std::optional<tenant_id> tenant;
+// The events of the groups resource.
+using group_event = std::variant<group_created, group_updated, group_deleted, group_member_added,
+                                 group_member_removed>;
+
+template <>
+struct event_contract<group_created> {
+  static constexpr std::string_view type = "tenantry.group.created.v1";
+  static constexpr std::string_view aggregate = "group";
+  static constexpr auto fields =
+      std::tuple{field("id", &group_created::id), field("tenant", &group_created::tenant),
+                 field("slug", &group_created::slug), field("name", &group_created::name),
+                 field("description", &group_created::description)};
 };
 
-struct permission_revoked {
-  grant_id id;
-  std::string reason;  // "revoked", ...
+template <>
+struct event_contract<group_updated> {
+  static constexpr std::string_view type = "tenantry.group.updated.v1";
+  static constexpr std::string_view aggregate = "group";
+  static constexpr auto fields = std::tuple{
+      field("id", &group_updated::id), field("name", &group_updated::name),
+      field("description", &group_updated::description), field("slug", &group_updated::slug)};
+};
+
+template <>
+struct event_contract<group_deleted> {
+  static constexpr std::string_view type = "tenantry.group.deleted.v1";
+  static constexpr std::string_view aggregate = "group";
+  static constexpr auto fields = std::tuple{field("id", &group_deleted::id)};
+};
+
+template <>
+struct event_contract<group_member_added> {
+  static constexpr std::string_view type = "tenantry.group.member_added.v1";
+  static constexpr std::string_view aggregate = "group";
+  static constexpr auto fields =
+      std::tuple{field("id", &group_member_added::id), field("user", &group_member_added::user)};
+};
+
+template <>
+struct event_contract<group_member_removed> {
+  static constexpr std::string_view type = "tenantry.group.member_removed.v1";
+  static constexpr std::string_view aggregate = "group";
+  static constexpr auto fields = std::tuple{field("id", &group_member_removed::id),
+                                            field("user", &group_member_removed::user)};
 };
 
 }  // namespace tenantry

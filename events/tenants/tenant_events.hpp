@@ -3,7 +3,9 @@
 
 #include <optional>
 #include <string>
+#include <variant>
 
+#include "events/event_contract.hpp"
 #include "events/ids.hpp"
 
 namespace tenantry {
@@ -52,6 +54,88 @@ struct tenant_deleted {
 struct tenant_restored {
   tenant_id id;
   std::string deletion_id;
+};
+
+// The events of the tenants resource.
+using tenant_event =
+    std::variant<tenant_created, tenant_updated, tenant_moved, tenant_suspended, tenant_resumed,
+                 tenant_activated, tenant_deactivated, tenant_deleted, tenant_restored>;
+
+template <>
+struct event_contract<tenant_created> {
+  static constexpr std::string_view type = "tenantry.tenant.created.v1";
+  static constexpr std::string_view aggregate = "tenant";
+  static constexpr auto fields = std::tuple{
+      field("id", &tenant_created::id), field("slug", &tenant_created::slug),
+      field("name", &tenant_created::name), field("description", &tenant_created::description),
+      field("parent", &tenant_created::parent)};
+};
+
+template <>
+struct event_contract<tenant_updated> {
+  static constexpr std::string_view type = "tenantry.tenant.updated.v1";
+  static constexpr std::string_view aggregate = "tenant";
+  static constexpr auto fields = std::tuple{
+      field("id", &tenant_updated::id), field("name", &tenant_updated::name),
+      field("description", &tenant_updated::description), field("slug", &tenant_updated::slug)};
+};
+
+template <>
+struct event_contract<tenant_moved> {
+  static constexpr std::string_view type = "tenantry.tenant.moved.v1";
+  static constexpr std::string_view aggregate = "tenant";
+  static constexpr auto fields =
+      std::tuple{field("id", &tenant_moved::id), field("from_parent", &tenant_moved::from_parent),
+                 field("to_parent", &tenant_moved::to_parent)};
+};
+
+template <>
+struct event_contract<tenant_suspended> {
+  static constexpr std::string_view type = "tenantry.tenant.suspended.v1";
+  static constexpr std::string_view aggregate = "tenant";
+  static constexpr auto fields =
+      std::tuple{field("id", &tenant_suspended::id), field("reason", &tenant_suspended::reason)};
+};
+
+template <>
+struct event_contract<tenant_resumed> {
+  static constexpr std::string_view type = "tenantry.tenant.resumed.v1";
+  static constexpr std::string_view aggregate = "tenant";
+  static constexpr auto fields =
+      std::tuple{field("id", &tenant_resumed::id), field("reason", &tenant_resumed::reason)};
+};
+
+template <>
+struct event_contract<tenant_activated> {
+  static constexpr std::string_view type = "tenantry.tenant.activated.v1";
+  static constexpr std::string_view aggregate = "tenant";
+  static constexpr auto fields =
+      std::tuple{field("id", &tenant_activated::id), field("reason", &tenant_activated::reason)};
+};
+
+template <>
+struct event_contract<tenant_deactivated> {
+  static constexpr std::string_view type = "tenantry.tenant.deactivated.v1";
+  static constexpr std::string_view aggregate = "tenant";
+  static constexpr auto fields = std::tuple{field("id", &tenant_deactivated::id),
+                                            field("reason", &tenant_deactivated::reason)};
+};
+
+template <>
+struct event_contract<tenant_deleted> {
+  static constexpr std::string_view type = "tenantry.tenant.deleted.v1";
+  static constexpr std::string_view aggregate = "tenant";
+  static constexpr auto fields = std::tuple{field("id", &tenant_deleted::id),
+                                            field("deletion_id", &tenant_deleted::deletion_id),
+                                            field("deleted_via", &tenant_deleted::deleted_via)};
+};
+
+template <>
+struct event_contract<tenant_restored> {
+  static constexpr std::string_view type = "tenantry.tenant.restored.v1";
+  static constexpr std::string_view aggregate = "tenant";
+  static constexpr auto fields = std::tuple{field("id", &tenant_restored::id),
+                                            field("deletion_id", &tenant_restored::deletion_id)};
 };
 
 }  // namespace tenantry

@@ -2,11 +2,13 @@
 // Facts about users and their login sessions (refresh-token families).
 
 #include <string>
-#include <type_traits>
+#include <variant>
 #include <vector>
 
 #include "events/clock.hpp"
+#include "events/event_contract.hpp"
 #include "events/ids.hpp"
+#include "events/variants.hpp"
 
 namespace tenantry {
 
@@ -39,8 +41,6 @@ struct session_revoked {
   session_id id;
   std::string reason;
 };
-
-// ---- the user lifecycle (issue 4) ------------------------------------------------------
 
 // What a SaaS shows about a person besides its name and email; "" is unset.
 struct user_profile {
@@ -95,11 +95,114 @@ struct user_password_changed {
 };
 
 // The events of a user's life after its registration.
-template <class T>
-inline constexpr bool is_user_lifecycle_event =
-    std::is_same_v<T, user_updated> || std::is_same_v<T, user_profile_changed> ||
-    std::is_same_v<T, user_deactivated> || std::is_same_v<T, user_activated> ||
-    std::is_same_v<T, user_deleted> || std::is_same_v<T, user_restored> ||
-    std::is_same_v<T, user_password_changed>;
+using user_lifecycle_event =
+    std::variant<user_updated, user_profile_changed, user_deactivated, user_activated, user_deleted,
+                 user_restored, user_password_changed>;
+// The events of login sessions (refresh-token families), aggregates of their own.
+using session_event = std::variant<session_started, session_refreshed, session_revoked>;
+// The events of the users resource: registrations, sessions and the user lifecycle.
+using user_event =
+    join_variants_t<std::variant<user_registered>, session_event, user_lifecycle_event>;
+
+template <>
+struct event_contract<user_registered> {
+  static constexpr std::string_view type = "tenantry.user.registered.v1";
+  static constexpr std::string_view aggregate = "user";
+  static constexpr auto fields =
+      std::tuple{field("id", &user_registered::id), field("email", &user_registered::email),
+                 field("name", &user_registered::name),
+                 field("password_hash", &user_registered::password_hash),
+                 field("platform_roles", &user_registered::platform_roles)};
+};
+
+template <>
+struct event_contract<session_started> {
+  static constexpr std::string_view type = "tenantry.session.started.v1";
+  static constexpr std::string_view aggregate = "session";
+  static constexpr auto fields =
+      std::tuple{field("id", &session_started::id), field("user", &session_started::user),
+                 field("token_hash", &session_started::token_hash),
+                 field("expires_at", &session_started::expires_at)};
+};
+
+template <>
+struct event_contract<session_refreshed> {
+  static constexpr std::string_view type = "tenantry.session.refreshed.v1";
+  static constexpr std::string_view aggregate = "session";
+  static constexpr auto fields = std::tuple{field("id", &session_refreshed::id),
+                                            field("token_hash", &session_refreshed::token_hash),
+                                            field("expires_at", &session_refreshed::expires_at)};
+};
+
+template <>
+struct event_contract<session_revoked> {
+  static constexpr std::string_view type = "tenantry.session.revoked.v1";
+  static constexpr std::string_view aggregate = "session";
+  static constexpr auto fields =
+      std::tuple{field("id", &session_revoked::id), field("reason", &session_revoked::reason)};
+};
+
+template <>
+struct event_contract<user_updated> {
+  static constexpr std::string_view type = "tenantry.user.updated.v1";
+  static constexpr std::string_view aggregate = "user";
+  static constexpr auto fields = std::tuple{
+      field("id", &user_updated::id), field("email", &user_updated::email),
+      field("name", &user_updated::name), field("platform_roles", &user_updated::platform_roles)};
+};
+
+template <>
+struct event_contract<user_profile_changed> {
+  static constexpr std::string_view type = "tenantry.user.profile_changed.v1";
+  static constexpr std::string_view aggregate = "user";
+  static constexpr auto fields =
+      std::tuple{field("id", &user_profile_changed::id),
+                 field("display_name", &user_profile_changed::profile, &user_profile::display_name),
+                 field("locale", &user_profile_changed::profile, &user_profile::locale),
+                 field("timezone", &user_profile_changed::profile, &user_profile::timezone),
+                 field("phone", &user_profile_changed::profile, &user_profile::phone),
+                 field("avatar_url", &user_profile_changed::profile, &user_profile::avatar_url),
+                 field("job_title", &user_profile_changed::profile, &user_profile::job_title),
+                 field("bio", &user_profile_changed::profile, &user_profile::bio)};
+};
+
+template <>
+struct event_contract<user_deactivated> {
+  static constexpr std::string_view type = "tenantry.user.deactivated.v1";
+  static constexpr std::string_view aggregate = "user";
+  static constexpr auto fields =
+      std::tuple{field("id", &user_deactivated::id), field("reason", &user_deactivated::reason)};
+};
+
+template <>
+struct event_contract<user_activated> {
+  static constexpr std::string_view type = "tenantry.user.activated.v1";
+  static constexpr std::string_view aggregate = "user";
+  static constexpr auto fields =
+      std::tuple{field("id", &user_activated::id), field("reason", &user_activated::reason)};
+};
+
+template <>
+struct event_contract<user_deleted> {
+  static constexpr std::string_view type = "tenantry.user.deleted.v1";
+  static constexpr std::string_view aggregate = "user";
+  static constexpr auto fields = std::tuple{field("id", &user_deleted::id)};
+};
+
+template <>
+struct event_contract<user_restored> {
+  static constexpr std::string_view type = "tenantry.user.restored.v1";
+  static constexpr std::string_view aggregate = "user";
+  static constexpr auto fields = std::tuple{field("id", &user_restored::id)};
+};
+
+template <>
+struct event_contract<user_password_changed> {
+  static constexpr std::string_view type = "tenantry.user.password_changed.v1";
+  static constexpr std::string_view aggregate = "user";
+  static constexpr auto fields =
+      std::tuple{field("id", &user_password_changed::id),
+                 field("password_hash", &user_password_changed::password_hash)};
+};
 
 }  // namespace tenantry

@@ -60,34 +60,34 @@ void access_projection::prepare(pqxx::connection& conn) {
 void access_projection::apply(pqxx::transaction_base& tx, const recorded_event& e) {
   const std::int64_t version = e.meta.aggregate_version;
   const std::string at = timestamp_param(e.meta.time);
-  std::visit(
-      [&](const auto& ev) {
-        using T = std::decay_t<decltype(ev)>;
-        if constexpr (std::is_same_v<T, role_defined>) {
-          tx.exec_prepared(kRoleDefined, ev.id.value, ev.tenant.value, ev.name, ev.description,
-                           array_literal(ev.permissions), version, at);
-        } else if constexpr (std::is_same_v<T, role_changed>) {
-          tx.exec_prepared(kRoleChanged, ev.id.value, ev.name, ev.description,
-                           array_literal(ev.permissions), version, at);
-        } else if constexpr (std::is_same_v<T, role_deleted>) {
-          tx.exec_prepared(kRoleDeleted, ev.id.value, version, at);
-        } else if constexpr (std::is_same_v<T, role_assigned>) {
-          const std::optional<std::string> expires =
-              ev.expires_at ? std::optional(timestamp_param(*ev.expires_at)) : std::nullopt;
-          tx.exec_prepared(kAssigned, ev.id.value, ev.tenant.value, ev.principal_type,
-                           ev.principal_id, ev.role, expires, version, at);
-        } else if constexpr (std::is_same_v<T, role_assignment_revoked>) {
-          tx.exec_prepared(kRevoked, ev.id.value, version, at);
-        } else if constexpr (std::is_same_v<T, member_added>) {
-          tx.exec_prepared(kMemberAdded, ev.id.value, ev.tenant.value, ev.user.value,
-                           array_literal(ev.roles), version, at);
-        } else if constexpr (std::is_same_v<T, member_changed>) {
-          tx.exec_prepared(kMemberChanged, ev.id.value, array_literal(ev.roles), version, at);
-        } else if constexpr (std::is_same_v<T, member_removed>) {
-          tx.exec_prepared(kMemberRemoved, ev.id.value, version, at);
-        }
-      },
-      e.data);
+  visit_within<reads>(e.data, [&](const auto& ev) {
+    using T = std::decay_t<decltype(ev)>;
+    if constexpr (std::is_same_v<T, role_defined>) {
+      tx.exec_prepared(kRoleDefined, ev.id.value, ev.tenant.value, ev.name, ev.description,
+                       array_literal(ev.permissions), version, at);
+    } else if constexpr (std::is_same_v<T, role_changed>) {
+      tx.exec_prepared(kRoleChanged, ev.id.value, ev.name, ev.description,
+                       array_literal(ev.permissions), version, at);
+    } else if constexpr (std::is_same_v<T, role_deleted>) {
+      tx.exec_prepared(kRoleDeleted, ev.id.value, version, at);
+    } else if constexpr (std::is_same_v<T, role_assigned>) {
+      const std::optional<std::string> expires =
+          ev.expires_at ? std::optional(timestamp_param(*ev.expires_at)) : std::nullopt;
+      tx.exec_prepared(kAssigned, ev.id.value, ev.tenant.value, ev.principal_type, ev.principal_id,
+                       ev.role, expires, version, at);
+    } else if constexpr (std::is_same_v<T, role_assignment_revoked>) {
+      tx.exec_prepared(kRevoked, ev.id.value, version, at);
+    } else if constexpr (std::is_same_v<T, member_added>) {
+      tx.exec_prepared(kMemberAdded, ev.id.value, ev.tenant.value, ev.user.value,
+                       array_literal(ev.roles), version, at);
+    } else if constexpr (std::is_same_v<T, member_changed>) {
+      tx.exec_prepared(kMemberChanged, ev.id.value, array_literal(ev.roles), version, at);
+    } else if constexpr (std::is_same_v<T, member_removed>) {
+      tx.exec_prepared(kMemberRemoved, ev.id.value, version, at);
+    } else {
+      static_assert(unhandled<T>, "an access event the access read model does not apply");
+    }
+  });
 }
 
 }  // namespace tenantry

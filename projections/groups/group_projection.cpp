@@ -31,20 +31,6 @@ const std::string kMemberAddedSql =
 const std::string kMemberRemoved = "group_member_removed";
 const std::string kMemberRemovedSql =
     "DELETE FROM group_members WHERE group_id = $1::uuid AND user_id = $2::uuid";
-const std::string kGranted = "grant_created";
-const std::string kGrantedSql =
-    "INSERT INTO permission_grants (id, principal_type, principal_id, permission, object_type,"
-    " object_id, tenant_id, version, created_at, updated_at) VALUES ($1::uuid, $2, $3::uuid, $4,"
-    " $5, $6::uuid, $7::uuid, $8, $9::timestamptz, $9::timestamptz) ON CONFLICT (id) DO NOTHING";
-const std::string kRevoked = "grant_revoked";
-const std::string kRevokedSql =
-    "UPDATE permission_grants SET is_revoked = true, revoked_at = $3::timestamptz, version = $2,"
-    " updated_at = $3::timestamptz WHERE id = $1::uuid";
-
-std::optional<std::string> id_or_null(const std::optional<tenant_id>& id) {
-  return id ? std::optional(id->value) : std::nullopt;
-}
-
 }  // namespace
 
 void group_projection::prepare(pqxx::connection& conn) {
@@ -54,37 +40,30 @@ void group_projection::prepare(pqxx::connection& conn) {
   conn.prepare(kTouched, kTouchedSql);
   conn.prepare(kMemberAdded, kMemberAddedSql);
   conn.prepare(kMemberRemoved, kMemberRemovedSql);
-  conn.prepare(kGranted, kGrantedSql);
-  conn.prepare(kRevoked, kRevokedSql);
 }
 
 void group_projection::apply(pqxx::transaction_base& tx, const recorded_event& e) {
   const std::int64_t version = e.meta.aggregate_version;
   const std::string at = timestamp_param(e.meta.time);
-  std::visit(
-      [&](const auto& ev) {
-        using T = std::decay_t<decltype(ev)>;
-        if constexpr (std::is_same_v<T, group_created>) {
-          tx.exec_prepared(kCreated, ev.id.value, id_or_null(ev.tenant), ev.slug, ev.name,
-                           ev.description, version, at);
-        } else if constexpr (std::is_same_v<T, group_updated>) {
-          tx.exec_prepared(kUpdated, ev.id.value, ev.name, ev.description, ev.slug, version, at);
-        } else if constexpr (std::is_same_v<T, group_deleted>) {
-          tx.exec_prepared(kDeleted, ev.id.value, version, at);
-        } else if constexpr (std::is_same_v<T, group_member_added>) {
-          tx.exec_prepared(kMemberAdded, ev.id.value, ev.user.value, at);
-          tx.exec_prepared(kTouched, ev.id.value, version, at);
-        } else if constexpr (std::is_same_v<T, group_member_removed>) {
-          tx.exec_prepared(kMemberRemoved, ev.id.value, ev.user.value);
-          tx.exec_prepared(kTouched, ev.id.value, version, at);
-        } else if constexpr (std::is_same_v<T, permission_granted>) {
-          tx.exec_prepared(kGranted, ev.id.value, ev.principal_type, ev.principal_id, ev.permission,
-                           ev.object_type, ev.object_id, id_or_null(ev.tenant), version, at);
-        } else if constexpr (std::is_same_v<T, permission_revoked>) {
-          tx.exec_prepared(kRevoked, ev.id.value, version, at);
-        }
-      },
-      e.data);
+  visit_within<reads>(e.data, [&](const auto& ev) {
+    using T = std::decay_t<decltype(ev)>;
+    if constexpr (std::is_same_v<T, group_created>) {
+      tx.exec_prepared(kCreated, ev.id.value, id_or_null(ev.tenant), ev.slug, ev.name,
+                       ev.description, version, at);
+    } else if constexpr (std::is_same_v<T, group_updated>) {
+      tx.exec_prepared(kUpdated, ev.id.value, ev.name, ev.description, ev.slug, version, at);
+    } else if constexpr (std::is_same_v<T, group_deleted>) {
+      tx.exec_prepared(kDeleted, ev.id.value, version, at);
+    } else if constexpr (std::is_same_v<T, group_member_added>) {
+      tx.exec_prepared(kMemberAdded, ev.id.value, ev.user.value, at);
+      tx.exec_prepared(kTouched, ev.id.value, version, at);
+    } else if constexpr (std::is_same_v<T, group_member_removed>) {
+      tx.exec_prepared(kMemberRemoved, ev.id.value, ev.user.value);
+      tx.exec_prepared(kTouched, ev.id.value, version, at);
+    } else {
+      static_assert(unhandled<T>, "a group event the groups read model does not apply");
+    }
+  });
 }
 
 }  // namespace tenantry

@@ -1,14 +1,17 @@
 #pragma once
-// The groups read models: groups with their members, and object permission grants, one
-// statement per event (they are rare next to tenant events).
+// The groups read model: groups with their members, one statement per event (they are
+// rare next to tenant events).
 
 #include "events/envelope.hpp"
+#include "events/event.hpp"
 #include "projections/projection.hpp"
 
 namespace tenantry {
 
 class group_projection final : public unbuffered_projection {
  public:
+  // The events this read model is built from.
+  using reads = group_event;
   void prepare(pqxx::connection& conn) override;
   void apply(pqxx::transaction_base& tx, const recorded_event& e) override;
 };

@@ -1,6 +1,6 @@
 #pragma once
-// Queries of the groups read models (groups, their members, object permission grants):
-// plain rows out, libpqxx exceptions on failures.
+// Queries of the groups read model (groups and their members): plain rows out, libpqxx
+// exceptions on failures.
 
 #include <cstdint>
 #include <optional>
@@ -52,32 +52,5 @@ group_page list_groups(pqxx::connection& conn, const group_filter& filter);
 // The group's members by email.
 group_member_page list_group_members(pqxx::connection& conn, const std::string& group_id, int page,
                                      int page_size);
-
-struct grant_row {
-  std::string id, principal_type, principal_id, permission, object_type, object_id;
-  std::optional<std::string> tenant_id;
-  bool is_revoked = false;
-  std::int64_t version = 0;
-  timestamp created_at{}, updated_at{};
-};
-
-struct grant_filter {
-  std::optional<std::string> object_type, object_id;  // ids
-  std::optional<std::string> principal_id;
-  bool include_revoked = false;
-  // Only grants on objects owned by these tenants' subtrees; none: every grant.
-  std::optional<std::vector<std::string>> within;
-  int page = 1;
-  int page_size = 20;
-};
-
-struct grant_page {
-  std::int64_t count = 0;
-  std::vector<grant_row> rows;
-};
-
-// Oldest first; never those inside a deleted tenant.
-grant_page list_grants(pqxx::connection& conn, const grant_filter& filter);
-std::optional<grant_row> find_grant(pqxx::connection& conn, std::string_view id);
 
 }  // namespace tenantry

@@ -34,26 +34,26 @@ void invitation_projection::prepare(pqxx::connection& conn) {
 void invitation_projection::apply(pqxx::transaction_base& tx, const recorded_event& e) {
   const std::int64_t version = e.meta.aggregate_version;
   const std::string at = timestamp_param(e.meta.time);
-  std::visit(
-      [&](const auto& ev) {
-        using T = std::decay_t<decltype(ev)>;
-        if constexpr (std::is_same_v<T, invitation_sent>) {
-          tx.exec_prepared(kSent, ev.id.value, ev.tenant.value, ev.invitee, array_literal(ev.roles),
-                           array_literal(ev.permissions), ev.token_hash,
-                           timestamp_param(ev.expires_at), ev.invited_by.value, version, at);
-        } else if constexpr (std::is_same_v<T, invitation_accepted>) {
-          tx.exec_prepared(kAnswered, ev.id.value, "accepted", ev.user.value, version, at);
-        } else if constexpr (std::is_same_v<T, invitation_declined>) {
-          const std::optional<std::string> user =
-              ev.user ? std::optional(ev.user->value) : std::nullopt;
-          tx.exec_prepared(kAnswered, ev.id.value, "declined", user, version, at);
-        } else if constexpr (std::is_same_v<T, invitation_revoked>) {
-          tx.exec_prepared(kClosed, ev.id.value, "revoked", version, at);
-        } else if constexpr (std::is_same_v<T, invitation_expired>) {
-          tx.exec_prepared(kClosed, ev.id.value, "expired", version, at);
-        }
-      },
-      e.data);
+  visit_within<reads>(e.data, [&](const auto& ev) {
+    using T = std::decay_t<decltype(ev)>;
+    if constexpr (std::is_same_v<T, invitation_sent>) {
+      tx.exec_prepared(kSent, ev.id.value, ev.tenant.value, ev.invitee, array_literal(ev.roles),
+                       array_literal(ev.permissions), ev.token_hash, timestamp_param(ev.expires_at),
+                       ev.invited_by.value, version, at);
+    } else if constexpr (std::is_same_v<T, invitation_accepted>) {
+      tx.exec_prepared(kAnswered, ev.id.value, "accepted", ev.user.value, version, at);
+    } else if constexpr (std::is_same_v<T, invitation_declined>) {
+      const std::optional<std::string> user =
+          ev.user ? std::optional(ev.user->value) : std::nullopt;
+      tx.exec_prepared(kAnswered, ev.id.value, "declined", user, version, at);
+    } else if constexpr (std::is_same_v<T, invitation_revoked>) {
+      tx.exec_prepared(kClosed, ev.id.value, "revoked", version, at);
+    } else if constexpr (std::is_same_v<T, invitation_expired>) {
+      tx.exec_prepared(kClosed, ev.id.value, "expired", version, at);
+    } else {
+      static_assert(unhandled<T>, "an invitation event the read model does not apply");
+    }
+  });
 }
 
 }  // namespace tenantry

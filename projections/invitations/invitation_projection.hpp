@@ -3,12 +3,15 @@
 // events). Token hashes only: the secret never reaches the log.
 
 #include "events/envelope.hpp"
+#include "events/event.hpp"
 #include "projections/projection.hpp"
 
 namespace tenantry {
 
 class invitation_projection final : public unbuffered_projection {
  public:
+  // The events this read model is built from.
+  using reads = invitation_event;
   void prepare(pqxx::connection& conn) override;
   void apply(pqxx::transaction_base& tx, const recorded_event& e) override;
 };

@@ -11,6 +11,7 @@
 #include <pqxx/field>
 
 #include "events/clock.hpp"
+#include "events/ids.hpp"
 
 namespace tenantry {
 
@@ -46,6 +47,13 @@ std::optional<std::string> canonical_uuid(std::string_view text);
 
 // A LIKE pattern matching `text` anywhere, its %, _ and \ taken literally.
 std::string contains_pattern(std::string_view text);
+
+// An optional id as a parameter: its text, or NULL.
+template <class Tag>
+std::optional<std::string> id_or_null(const std::optional<strong_id<Tag>>& id) {
+  if (!id) return std::nullopt;
+  return id->value;
+}
 
 // Empty strings become NULL (optional metadata such as an idempotency key).
 inline std::optional<std::string> null_if_empty(const std::string& s) {

@@ -6,35 +6,30 @@
 
 namespace tenantry {
 
-namespace {
-
-template <class... F>
-struct overloaded : F... {
-  using F::operator()...;
-};
-
-std::optional<std::string> id_text(const std::optional<tenant_id>& id) {
-  if (!id) return std::nullopt;
-  return id->value;
-}
-
-}  // namespace
-
 std::optional<std::string> status_after(const event& e) {
-  return std::visit(
-      overloaded{
-          [](const tenant_suspended&) -> std::optional<std::string> { return "suspended"; },
-          [](const tenant_resumed&) -> std::optional<std::string> { return "active"; },
-          [](const tenant_activated&) -> std::optional<std::string> { return "active"; },
-          [](const tenant_deactivated&) -> std::optional<std::string> { return "inactive"; },
-          [](const auto&) -> std::optional<std::string> { return std::nullopt; },
-      },
-      e);
+  std::optional<std::string> status;
+  visit_within<tenant_event>(e, [&](const auto& ev) {
+    using T = std::decay_t<decltype(ev)>;
+    if constexpr (std::is_same_v<T, tenant_suspended>)
+      status = "suspended";
+    else if constexpr (std::is_same_v<T, tenant_resumed> || std::is_same_v<T, tenant_activated>)
+      status = "active";
+    else if constexpr (std::is_same_v<T, tenant_deactivated>)
+      status = "inactive";
+    else if constexpr (std::is_same_v<T, tenant_created> || std::is_same_v<T, tenant_updated> ||
+                       std::is_same_v<T, tenant_moved> || std::is_same_v<T, tenant_deleted> ||
+                       std::is_same_v<T, tenant_restored>)
+      return;  // not a lifecycle transition
+    else
+      static_assert(unhandled<T>, "a tenant event without its status");
+  });
+  return status;
 }
 
 void evolve(tenant_snapshot& s, const recorded_event& e) {
-  bool mine = true;
-  std::visit(
+  if (!holds_one_of<tenant_event>(e.data)) return;  // another aggregate's event
+  visit_within<tenant_event>(
+      e.data,
       overloaded{
           [&](const tenant_created& c) {
             s = tenant_snapshot{};
@@ -42,7 +37,7 @@ void evolve(tenant_snapshot& s, const recorded_event& e) {
             s.slug = c.slug;
             s.name = c.name;
             s.description = c.description;
-            s.parent_id = id_text(c.parent);
+            s.parent_id = id_or_null(c.parent);
             s.created_at = e.meta.time;
           },
           [&](const tenant_updated& u) {
@@ -50,7 +45,7 @@ void evolve(tenant_snapshot& s, const recorded_event& e) {
             if (u.description) s.description = *u.description;
             if (u.slug) s.slug = *u.slug;
           },
-          [&](const tenant_moved& m) { s.parent_id = id_text(m.to_parent); },
+          [&](const tenant_moved& m) { s.parent_id = id_or_null(m.to_parent); },
           [&](const tenant_deleted& d) {
             s.is_deleted = true;
             s.deleted_at = e.meta.time;
@@ -62,10 +57,7 @@ void evolve(tenant_snapshot& s, const recorded_event& e) {
             s.deletion_id.reset();
           },
           [&]<class Tag>(const tenant_lifecycle_event<Tag>&) { s.status = *status_after(e.data); },
-          [&](const auto&) { mine = false; },
-      },
-      e.data);
-  if (!mine) return;
+      });
   s.version = e.meta.aggregate_version;
   s.updated_at = e.meta.time;
 }

@@ -1,6 +1,7 @@
 #include "projections/tenants/tenant_projection.hpp"
 
 #include <optional>
+#include <stdexcept>
 
 #include <spdlog/spdlog.h>
 #include <pqxx/result>
@@ -12,11 +13,6 @@
 namespace tenantry {
 
 namespace {
-
-template <class... F>
-struct overloaded : F... {
-  using F::operator()...;
-};
 
 // A run of creations, placed by place_creations(): path = anchor's path || relative path;
 // the new tenants are active, so they inherit the anchor's effective status.
@@ -123,11 +119,6 @@ const std::string kRebaseSql =
     " WHERE path::text ~>=~ $1::ltree::text AND path::text ~<~ ($1::ltree::text || '/')"
     " AND path <@ $1::ltree AND path <> $1::ltree";
 
-std::optional<std::string> id_text(const std::optional<tenant_id>& id) {
-  if (!id) return std::nullopt;
-  return id->value;
-}
-
 bool ends_with_label(const std::string& path, const std::string& label) {
   return path == label || (path.size() > label.size() && path.ends_with("." + label));
 }
@@ -171,27 +162,26 @@ tenant_projection::pending_change& tenant_projection::change_of(const std::strin
 }
 
 void tenant_projection::apply(pqxx::transaction_base& tx, const recorded_event& e) {
-  std::visit(overloaded{
-                 [&](const tenant_created& c) {
-                   created_.push_back({c, e.meta.aggregate_version, e.meta.time});
-                 },
-                 [&](const tenant_updated& u) { apply_update(tx, e, u); },
-                 [&](const tenant_moved& m) { apply_move(tx, e, m); },
-                 [&]<class Tag>(const tenant_lifecycle_event<Tag>& l) {
-                   change_of(l.id.value, e).status = status_after(e.data);
-                   if (status_changed_set_.insert(l.id.value).second)
-                     status_changed_.push_back(l.id.value);
-                 },
-                 [&](const tenant_deleted& d) {
-                   pending_change& c = change_of(d.id.value, e);
-                   c.deleted = true;
-                   c.deleted_at = timestamp_param(e.meta.time);
-                   c.deletion_id = d.deletion_id;
-                 },
-                 [&](const tenant_restored& r) { apply_restore(tx, e, r); },
-                 [&](const auto&) {},  // events of other aggregates
-             },
-             e.data);
+  // Every tenant event has its overload here; other resources' events are not this model's.
+  visit_within<reads>(e.data, overloaded{
+                                  [&](const tenant_created& c) {
+                                    created_.push_back({c, e.meta.aggregate_version, e.meta.time});
+                                  },
+                                  [&](const tenant_updated& u) { apply_update(tx, e, u); },
+                                  [&](const tenant_moved& m) { apply_move(tx, e, m); },
+                                  [&]<class Tag>(const tenant_lifecycle_event<Tag>& l) {
+                                    change_of(l.id.value, e).status = status_after(e.data);
+                                    if (status_changed_set_.insert(l.id.value).second)
+                                      status_changed_.push_back(l.id.value);
+                                  },
+                                  [&](const tenant_deleted& d) {
+                                    pending_change& c = change_of(d.id.value, e);
+                                    c.deleted = true;
+                                    c.deleted_at = timestamp_param(e.meta.time);
+                                    c.deletion_id = d.deletion_id;
+                                  },
+                                  [&](const tenant_restored& r) { apply_restore(tx, e, r); },
+                              });
 }
 
 void tenant_projection::flush(pqxx::transaction_base& tx) {
@@ -219,7 +209,7 @@ void tenant_projection::flush_creations(pqxx::transaction_base& tx) {
   if (created_.empty()) return;
   std::vector<std::pair<std::string, std::optional<std::string>>> links;
   links.reserve(created_.size());
-  for (const auto& c : created_) links.emplace_back(c.data.id.value, id_text(c.data.parent));
+  for (const auto& c : created_) links.emplace_back(c.data.id.value, id_or_null(c.data.parent));
   const std::vector<creation_placement> places = place_creations(links);
 
   using column = std::vector<std::optional<std::string>>;
@@ -230,7 +220,7 @@ void tenant_projection::flush_creations(pqxx::transaction_base& tx) {
     slug.push_back(c.data.slug);
     name.push_back(c.data.name);
     description.push_back(c.data.description);
-    parent.push_back(id_text(c.data.parent));
+    parent.push_back(id_or_null(c.data.parent));
     anchor.push_back(places[i].anchor);
     rel.push_back(places[i].relative_path);
     version.push_back(std::to_string(c.version));
@@ -281,7 +271,7 @@ void tenant_projection::apply_update(pqxx::transaction_base& tx, const recorded_
 void tenant_projection::apply_move(pqxx::transaction_base& tx, const recorded_event& e,
                                    const tenant_moved& m) {
   flush(tx);
-  tx.exec_prepared(kMove, m.id.value, id_text(m.to_parent), e.meta.aggregate_version,
+  tx.exec_prepared(kMove, m.id.value, id_or_null(m.to_parent), e.meta.aggregate_version,
                    timestamp_param(e.meta.time));
   recompute_effective_status(tx, {m.id.value});
 }
@@ -291,25 +281,25 @@ void tenant_projection::apply_move(pqxx::transaction_base& tx, const recorded_ev
 void tenant_projection::apply_restore(pqxx::transaction_base& tx, const recorded_event& e,
                                       const tenant_restored& r) {
   flush(tx);
+  // A history it cannot read whole would restore a row that never was: the restore fails
+  // its batch instead (the transaction rolls back and the projector retries, logging why).
   std::vector<recorded_event> history;
   for (const stored_event& s : archived_history(tx, r.id.value, e.offset)) {
     auto decoded = decode(s);
-    if (!decoded) {
-      spdlog::error("tenants: restore of {} skips undecodable event at offset {}: {}", r.id.value,
-                    s.offset, decoded.error().message);
-      continue;
-    }
+    if (!decoded)
+      throw std::runtime_error("tenants: the restore of " + r.id.value + " at offset " +
+                               std::to_string(e.offset) + " meets an undecodable event at offset " +
+                               std::to_string(s.offset) + ": " + decoded.error().message);
     history.push_back(std::move(*decoded));
   }
   // The archive already holds this batch, so the history normally ends with this event;
   // should it not (an event without a subject), fold the restore in anyway.
   if (history.empty() || history.back().offset != e.offset) history.push_back(e);
   const std::optional<tenant_snapshot> row = fold_tenant(history);
-  if (!row) {
-    spdlog::error("tenants: restore of {} at offset {} found no tenant_created in the archive",
-                  r.id.value, e.offset);
-    return;
-  }
+  if (!row)
+    throw std::runtime_error("tenants: the restore of " + r.id.value + " at offset " +
+                             std::to_string(e.offset) +
+                             " finds no tenant_created in the events archive");
   const std::string label = ltree_label(row->id);
   const pqxx::result old = tx.exec_prepared(kCurrentPath, row->id);
   const pqxx::row placed = tx.exec_prepared1(

@@ -26,13 +26,17 @@ void token_projection::prepare(pqxx::connection& conn) {
 
 void token_projection::apply(pqxx::transaction_base& tx, const recorded_event& e) {
   const std::int64_t version = e.meta.aggregate_version;
-  if (const auto* ev = std::get_if<token_issued>(&e.data)) {
-    tx.exec_prepared(kIssued, ev->id.value, ev->tenant.value, ev->created_by.value, ev->name,
-                     ev->description, array_literal(ev->scopes), ev->secret_hash, ev->prefix,
-                     timestamp_param(ev->expires_at), version, timestamp_param(e.meta.time));
-  } else if (const auto* ev = std::get_if<token_revoked>(&e.data)) {
-    tx.exec_prepared(kRevoked, ev->id.value, version, timestamp_param(e.meta.time), ev->reason);
-  }
+  visit_within<reads>(e.data, [&](const auto& ev) {
+    using T = std::decay_t<decltype(ev)>;
+    if constexpr (std::is_same_v<T, token_issued>)
+      tx.exec_prepared(kIssued, ev.id.value, ev.tenant.value, ev.created_by.value, ev.name,
+                       ev.description, array_literal(ev.scopes), ev.secret_hash, ev.prefix,
+                       timestamp_param(ev.expires_at), version, timestamp_param(e.meta.time));
+    else if constexpr (std::is_same_v<T, token_revoked>)
+      tx.exec_prepared(kRevoked, ev.id.value, version, timestamp_param(e.meta.time), ev.reason);
+    else
+      static_assert(unhandled<T>, "a token event the tokens read model does not apply");
+  });
 }
 
 }  // namespace tenantry

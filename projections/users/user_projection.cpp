@@ -73,21 +73,25 @@ void user_projection::apply_lifecycle(pqxx::transaction_base& tx, const T& ev, s
     tx.exec_prepared(kDeletion, id, version, at, false, 0);
   } else if constexpr (std::is_same_v<T, user_password_changed>) {
     tx.exec_prepared(kPasswordChanged, id, version, at);
+  } else {
+    static_assert(unhandled<T>, "a user lifecycle event the users read model does not apply");
   }
 }
 
 void user_projection::apply(pqxx::transaction_base& tx, const recorded_event& e) {
-  std::visit(
-      [&](const auto& ev) {
-        using T = std::decay_t<decltype(ev)>;
-        if constexpr (std::is_same_v<T, user_registered>) {
-          registered_.push_back({ev, e.meta.aggregate_version, e.meta.time});
-        } else if constexpr (is_user_lifecycle_event<T>) {
-          flush(tx);  // the user's row must exist first
-          apply_lifecycle(tx, ev, e.meta.aggregate_version, timestamp_param(e.meta.time));
-        }
-      },
-      e.data);
+  visit_within<reads>(e.data, [&](const auto& ev) {
+    using T = std::decay_t<decltype(ev)>;
+    if constexpr (std::is_same_v<T, user_registered>) {
+      registered_.push_back({ev, e.meta.aggregate_version, e.meta.time});
+    } else if constexpr (is_alternative_v<T, user_lifecycle_event>) {
+      flush(tx);  // the user's row must exist first
+      apply_lifecycle(tx, ev, e.meta.aggregate_version, timestamp_param(e.meta.time));
+    } else if constexpr (is_alternative_v<T, session_event>) {
+      return;  // sessions have no read model: only their hashes are in the log
+    } else {
+      static_assert(unhandled<T>, "a user event the users read model does not apply");
+    }
+  });
 }
 
 void user_projection::flush(pqxx::transaction_base& tx) {

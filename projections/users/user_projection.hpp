@@ -8,12 +8,15 @@
 #include <vector>
 
 #include "events/envelope.hpp"
+#include "events/event.hpp"
 #include "projections/projection.hpp"
 
 namespace tenantry {
 
 class user_projection final : public projection {
  public:
+  // The events this read model is built from.
+  using reads = user_event;
   void prepare(pqxx::connection& conn) override;
   void apply(pqxx::transaction_base& tx, const recorded_event& e) override;
   void flush(pqxx::transaction_base& tx) override;

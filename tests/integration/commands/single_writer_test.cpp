@@ -38,8 +38,12 @@ void await_ready(const command_processor& w) {
 
 command_reply send(command_processor& w, command c) {
   std::promise<command_reply> answer;
-  w.submit(command_request{std::move(c), "tester", "corr", "", "",
-                           [](const command_effect&) { return command_response{200, ""}; },
+  w.submit(command_request{std::move(c),
+                           "tester",
+                           "corr",
+                           "",
+                           "",
+                           [](const command_effect&) { return command_outcome{outcome::done}; },
                            [&](command_reply r) { answer.set_value(std::move(r)); },
                            {}});
   return answer.get_future().get();
@@ -55,8 +59,8 @@ TEST(SingleWriter, AppendsAndANewWriterRebuildsTheSameState) {
     await_ready(writer);
     ASSERT_TRUE(send(writer, create_tenant{"Root", "root", "", {}}).response);
     ASSERT_TRUE(send(writer, create_tenant{"Child", "child", "", "root"}).response);
-    ASSERT_TRUE(send(writer, change_tenant_lifecycle{"root", lifecycle_action::suspend, "", {}})
-                    .response);
+    ASSERT_TRUE(
+        send(writer, change_tenant_lifecycle{"root", lifecycle_action::suspend, "", {}}).response);
     writer.stop();
   }
   auto log = open_log(cfg);

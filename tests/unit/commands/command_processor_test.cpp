@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
 #include <future>
+#include <stdexcept>
 #include <thread>
 
 #include "commands/command_processor.hpp"
@@ -28,8 +30,9 @@ class counting_appender final : public event_appender {
 };
 
 // Renders the subject of the command's first event, or "none".
-command_response render_subject(const command_effect& effect) {
-  return {201, effect.events.empty() ? "none" : effect.events.front().meta.subject};
+command_outcome render_subject(const command_effect& effect) {
+  const std::string subject = effect.events.empty() ? "none" : effect.events.front().meta.subject;
+  return {outcome::created, subject, std::nullopt, subject};
 }
 
 class CommandProcessor : public ::testing::Test {
@@ -50,7 +53,11 @@ class CommandProcessor : public ::testing::Test {
                                          std::string hash = "") {
     auto promise = std::make_shared<std::promise<command_reply>>();
     auto future = promise->get_future();
-    w.submit(command_request{std::move(c), "user-1", "corr", std::move(key), std::move(hash),
+    w.submit(command_request{std::move(c),
+                             "user-1",
+                             "corr",
+                             std::move(key),
+                             std::move(hash),
                              render_subject,
                              [promise](command_reply r) { promise->set_value(std::move(r)); },
                              {}});
@@ -67,7 +74,7 @@ TEST_F(CommandProcessor, GroupCommitsConcurrentCommands) {
   for (auto& f : replies) {
     auto r = f.get();
     ASSERT_TRUE(r.response.has_value()) << r.response.error().message;
-    EXPECT_EQ(r.response->status, 201u);
+    EXPECT_EQ(r.response->kind, outcome::created);
     max_offset = std::max(max_offset, r.offset);
   }
   EXPECT_EQ(log.events().size(), 200u);
@@ -101,7 +108,7 @@ TEST_F(CommandProcessor, RebuildsWriteModelFromTheLog) {
 }
 
 TEST_F(CommandProcessor, IdempotentRetryIsAnsweredAfterRestart) {
-  std::string first_body;
+  nlohmann::json first_body;
   {
     auto writer = start_writer();
     auto r = send(*writer, create_tenant{"Acme", {}, "", {}}, "key-1", "hash-a").get();
@@ -113,7 +120,8 @@ TEST_F(CommandProcessor, IdempotentRetryIsAnsweredAfterRestart) {
   ASSERT_TRUE(again.response);
   EXPECT_TRUE(again.replayed);
   EXPECT_EQ(again.response->body, first_body);
-  EXPECT_EQ(again.response->status, 201u);
+  EXPECT_EQ(again.response->kind, outcome::created);
+  EXPECT_EQ(again.response->aggregate_id, first_body.get<std::string>());
   EXPECT_EQ(log.events().size(), 1u);
 
   auto reused = send(*writer, create_tenant{"Other", {}, "", {}}, "key-1", "hash-b").get();
@@ -184,6 +192,69 @@ TEST_F(CommandProcessor, FencedWriterStopsWriting) {
   ASSERT_FALSE(later.response);
   EXPECT_EQ(later.response.error().code, "writer_fenced");
   EXPECT_TRUE(log.events().empty());
+}
+
+// A writer whose fail-stop only records that it was asked to stop the process.
+struct watched_writer {
+  std::atomic<int> stops{0};
+  std::unique_ptr<command_processor> writer;
+};
+
+std::unique_ptr<watched_writer> start_watched(event_appender& appender, event_replayer& log,
+                                              std::function<std::string()> new_id) {
+  auto w = std::make_unique<watched_writer>();
+  writer_options options;
+  options.new_id = std::move(new_id);
+  options.fail_stop = [stops = &w->stops] { ++*stops; };
+  w->writer = std::make_unique<command_processor>(appender, log, options);
+  w->writer->start();
+  return w;
+}
+
+void await_state(const command_processor& w, writer_state s) {
+  for (int i = 0; i < 1000 && w.state() != s; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+}
+
+TEST_F(CommandProcessor, ExceptionOutOfADecideStopsTheProcessAfterAnsweringEveryone) {
+  auto fragile = start_watched(appender, log,
+                               []() -> std::string { throw std::runtime_error("no more ids"); });
+  await_state(*fragile->writer, writer_state::ready);
+  auto r = send(*fragile->writer, create_tenant{"Acme", {}, "", {}}).get();
+  ASSERT_FALSE(r.response);
+  EXPECT_EQ(r.response.error().category, errc::unavailable);
+  await_state(*fragile->writer, writer_state::failed);
+  EXPECT_EQ(fragile->writer->state(), writer_state::failed);
+  EXPECT_EQ(fragile->stops.load(), 1);
+  // Nothing more is decided on a model that may be half changed.
+  auto later = send(*fragile->writer, create_tenant{"Other", {}, "", {}}).get();
+  ASSERT_FALSE(later.response);
+  EXPECT_EQ(later.response.error().category, errc::unavailable);
+  EXPECT_TRUE(log.events().empty());
+}
+
+TEST_F(CommandProcessor, EventItCannotFoldStopsTheProcessInsteadOfRetryingTheRebuild) {
+  {
+    auto writer = start_writer();
+    ASSERT_TRUE(send(*writer, create_tenant{"Acme", "acme", "", {}}).get().response);
+  }
+  // A child of a parent the log never created: folding it throws (std::out_of_range).
+  recorded_event orphan;
+  orphan.meta.event_id = new_uuid_v7();
+  orphan.meta.subject = new_uuid_v7();
+  orphan.meta.aggregate_type = "tenant";
+  orphan.meta.aggregate_version = 1;
+  orphan.data = tenant_created{tenant_id{orphan.meta.subject}, "orphan", "Orphan", "",
+                               tenant_id{new_uuid_v7()}};
+  ASSERT_TRUE(log.append({orphan}));
+  auto watched = start_watched(appender, log, new_uuid_v7);
+  await_state(*watched->writer, writer_state::failed);
+  EXPECT_EQ(watched->writer->state(), writer_state::failed);
+  EXPECT_EQ(watched->stops.load(), 1);
+  auto r = send(*watched->writer, create_tenant{"Other", {}, "", {}}).get();
+  ASSERT_FALSE(r.response);
+  EXPECT_EQ(r.response.error().category, errc::unavailable);
+  EXPECT_EQ(log.events().size(), 2u);
 }
 
 TEST_F(CommandProcessor, EventsCarryVersionsAndPartitionKeyOfTheirRoot) {

@@ -5,6 +5,7 @@
 
 #include "integration/projections/projection_fixture.hpp"
 #include "projections/access/access_queries.hpp"
+#include "projections/grants/grant_queries.hpp"
 #include "projections/groups/group_queries.hpp"
 #include "projections/object_queries.hpp"
 

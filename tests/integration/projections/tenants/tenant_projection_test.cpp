@@ -339,5 +339,43 @@ TEST(TenantProjection, RestoreRebuildsRowFromArchive) {
   EXPECT_EQ(get(scribbled.conn(), kid).effective_status, "inactive");
 }
 
+// A restore folds the tenant's history from the archive: one it cannot read whole would
+// restore a row that never was, so the restore's batch fails (and is retried) instead.
+TEST(TenantProjection, RestoreOfAHistoryWithAnUndecodableEventFailsItsBatch) {
+  memory_event_log log;
+  event_script script(log);
+  const auto t = script.create("Target");
+  script.remove(t, "del-1", t);
+  // An event of the tenant this build cannot decode: the projector only archives it.
+  stored_event unreadable = log.events().back();
+  unreadable.meta.event_id = new_uuid_v7();
+  unreadable.type = "tenantry.tenant.updated.v1";
+  unreadable.data = R"({"id": 42})";
+  const std::int64_t archived = log.append_stored(unreadable);
+
+  schema_under_test schema;
+  running_projector projector(log, schema.name());
+  projector.await(archived);
+  script.restore(t, "del-1");
+  EXPECT_FALSE(projector.get().wait_for(script.last_offset(), std::chrono::seconds(3)))
+      << "the restore's batch was applied over a history it could not decode";
+  EXPECT_EQ(projector.get().position(), script.last_offset());
+  EXPECT_TRUE(get(schema.conn(), t).is_deleted);
+}
+
+TEST(TenantProjection, RestoreOfATenantTheArchiveNeverCreatedFailsItsBatch) {
+  memory_event_log log;
+  event_script script(log);
+  const auto t = script.create("Target");
+  schema_under_test schema;
+  running_projector projector(log, schema.name());
+  projector.await(script.last_offset());
+  const std::int64_t before = script.last_offset();
+  script.restore(new_uuid_v7(), "del-1");  // no tenant_created for it anywhere
+  EXPECT_FALSE(projector.get().wait_for(script.last_offset(), std::chrono::seconds(3)));
+  EXPECT_EQ(projector.get().position(), before + 1);
+  EXPECT_FALSE(get(schema.conn(), t).is_deleted);
+}
+
 }  // namespace
 }  // namespace tenantry::testing

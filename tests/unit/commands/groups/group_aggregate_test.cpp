@@ -1,8 +1,8 @@
 // Groups, role assignments to groups, object permission grants, the object guard the
 // writer enforces, and the policy that judges grants.
 
+#include "commands/write_model.hpp"
 #include "unit/commands/aggregate_fixture.hpp"
-#include "commands/groups/group_decide.hpp"
 
 namespace tenantry::testing {
 namespace {

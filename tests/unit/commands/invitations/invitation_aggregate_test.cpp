@@ -2,8 +2,8 @@
 // by the signed-in invitee or with the token (which registers it), revoking, and expiry
 // against the injected clock, every transition of the status.
 
+#include "commands/write_model.hpp"
 #include "unit/commands/aggregate_fixture.hpp"
-#include "commands/invitations/invitation_decide.hpp"
 
 namespace tenantry::testing {
 namespace {
