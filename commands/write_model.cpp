@@ -55,6 +55,11 @@ consteval bool all_within() {
     return (is_alternative_v<A, All> && ...);
   }(std::type_identity<Own>{});
 }
+static_assert(
+    []<std::size_t... I>(std::index_sequence<I...>) {
+      return (aggregate<aggregate_at<I>> && ...);
+    }(std::make_index_sequence<aggregate_count>{}),
+    "an entry of write_model_aggregates that is not an aggregate (commands/aggregate.hpp)");
 static_assert(all_owned<command, true>(),
               "a command that no aggregate of write_model_aggregates decides, or two do");
 static_assert(all_owned<event, false>(),

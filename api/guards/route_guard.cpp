@@ -10,10 +10,12 @@ std::unexpected<error> refused(http::verb method, std::string problem) {
               std::string(http::to_string(method)) + " route: " + std::move(problem));
 }
 
+// A permission GET /v1/permissions lists (a tenant role can hold it).
 bool listed(const std::string& permission) {
   return is_tenant_permission(permission);
 }
 
+// Or one only platform roles hold (platform.*), on the platform or on a tenant.
 bool listed_or_platform(const std::string& permission) {
   return is_tenant_permission(permission) || is_platform_permission(permission);
 }
@@ -25,7 +27,9 @@ bool reads_only(http::verb method) {
 result<void> check_scope(http::verb method, const guard& g) {
   using scope = guard::scope;
   auto unknown = [&](const std::string& p) {
-    return refused(method, "the permission \"" + p + "\" is not one of GET /v1/permissions");
+    return refused(method, "the permission \"" + p +
+                               "\" is not one GET /v1/permissions lists (nor, where a platform "
+                               "role may be what holds it, a platform permission)");
   };
   switch (g.where) {
     case scope::anyone:
@@ -34,10 +38,8 @@ result<void> check_scope(http::verb method, const guard& g) {
       return {};
     case scope::platform:
     case scope::self_or_platform:
+    case scope::tenant:  // the lifecycle of a tenant is a platform permission on it
       if (!listed_or_platform(g.permission)) return unknown(g.permission);
-      return {};
-    case scope::tenant:
-      if (!listed(g.permission)) return unknown(g.permission);
       return {};
     case scope::body_only:
       if (g.body_field.empty()) return refused(method, "a body guard names no body field");

@@ -108,9 +108,10 @@ inline guard on_body_tenant(std::string field, std::string permission, std::stri
 }
 
 // Whether a guard can be enforced as written: every permission it names is one that
-// `GET /v1/permissions` lists (a platform guard may also name a platform.* permission), an
+// `GET /v1/permissions` lists (a platform, self-or-platform or tenant guard, and a root
+// permission, may also name a platform.* permission, which only platform roles hold), an
 // object guard names a known kind, and a guard that reads the body is not on a GET or a
-// HEAD. A 400 invalid_argument naming what is wrong otherwise.
+// HEAD. invalid_argument naming what is wrong otherwise.
 result<void> check_guard(http::verb method, const guard& g);
 
 }  // namespace tenantry::api

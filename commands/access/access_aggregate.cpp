@@ -335,8 +335,10 @@ result<std::vector<event>> decide(const access_aggregate& dir, const tenant_aggr
           if constexpr (std::is_same_v<T, define_role>)
             return events{role_defined{role_id{ctx.new_id()}, t.id, c.name, c.description,
                                        std::move(*permissions)}};
-          else
+          else if constexpr (std::is_same_v<T, change_role>)
             return events{role_changed{self->id, c.name, c.description, std::move(*permissions)}};
+          else
+            static_assert(unhandled<T>, "a role command without a decision");
         } else if constexpr (std::is_same_v<T, delete_role>) {
           auto r = own_role(dir, t, c.role);
           if (!r) return std::unexpected(r.error());
@@ -389,7 +391,8 @@ result<std::vector<event>> decide(const access_aggregate& dir, const tenant_aggr
             if (!roles) return std::unexpected(roles.error());
             return events{
                 member_added{membership_id{ctx.new_id()}, t.id, u->id, std::move(*roles)}};
-          } else {
+          } else if constexpr (std::is_same_v<T, change_member> ||
+                               std::is_same_v<T, remove_member>) {
             if (!m) return not_found("member", "member '" + c.user_ref + "' of '" + t.slug + "'");
             if constexpr (std::is_same_v<T, change_member>) {
               if (c.expected_version && *c.expected_version != m->version)
@@ -400,9 +403,13 @@ result<std::vector<event>> decide(const access_aggregate& dir, const tenant_aggr
               if (!roles) return std::unexpected(roles.error());
               if (*roles == m->roles) return events{};
               return events{member_changed{m->id, std::move(*roles)}};
-            } else {
+            } else if constexpr (std::is_same_v<T, remove_member>) {
               return events{member_removed{m->id}};
+            } else {
+              static_assert(unhandled<T>, "a membership change without a decision");
             }
+          } else {
+            static_assert(unhandled<T>, "a membership command without a decision");
           }
         } else {
           static_assert(unhandled<T>, "an access command without a decision");

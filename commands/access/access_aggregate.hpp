@@ -11,6 +11,7 @@
 
 #include "commands/access/access_commands.hpp"
 #include "commands/access/access_policy.hpp"
+#include "commands/aggregate.hpp"
 #include "commands/caller_demands.hpp"
 #include "commands/decide_context.hpp"
 #include "commands/groups/group_aggregate.hpp"

@@ -86,18 +86,12 @@ void grant_aggregate::evolve(const event& e, std::int64_t version, timestamp at)
 }
 
 std::int64_t grant_aggregate::version_of(const event& e) const {
-  return visit_as<grant_event>(e, [&](const auto& ev) -> std::int64_t {
-    const grant_state* x = find(ev.id);
-    return x ? x->version : 0;
-  });
+  return version_before<grant_event>(*this, e);
 }
 
 std::string grant_aggregate::partition_key_of(const event& e,
                                               const tenant_aggregate& tenants) const {
-  return visit_as<grant_event>(e, [&](const auto& ev) {
-    const grant_state* x = find(ev.id);
-    return partition_key_under(tenants, x ? x->tenant : std::nullopt, ev.id.value);
-  });
+  return partition_key_of_owned<grant_event>(*this, e, tenants);
 }
 
 }  // namespace tenantry

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "commands/access/access_policy.hpp"
+#include "commands/aggregate.hpp"
 #include "commands/caller_demands.hpp"
 #include "commands/decide_context.hpp"
 #include "commands/grants/grant_commands.hpp"

@@ -77,9 +77,11 @@ void group_aggregate::evolve(const event& e, std::int64_t version, timestamp at)
       } else if constexpr (std::is_same_v<T, group_member_added>) {
         g.members.push_back(ev.user);
         by_user_[ev.user].push_back(g.id);
-      } else {
+      } else if constexpr (std::is_same_v<T, group_member_removed>) {
         std::erase(g.members, ev.user);
         std::erase(by_user_[ev.user], g.id);
+      } else {
+        static_assert(unhandled<T>, "a change of a group the groups aggregate does not apply");
       }
     } else {
       static_assert(unhandled<T>, "a group event the groups aggregate does not apply");
@@ -88,18 +90,12 @@ void group_aggregate::evolve(const event& e, std::int64_t version, timestamp at)
 }
 
 std::int64_t group_aggregate::version_of(const event& e) const {
-  return visit_as<group_event>(e, [&](const auto& ev) -> std::int64_t {
-    const group_state* g = find(ev.id);
-    return g ? g->version : 0;
-  });
+  return version_before<group_event>(*this, e);
 }
 
 std::string group_aggregate::partition_key_of(const event& e,
                                               const tenant_aggregate& tenants) const {
-  return visit_as<group_event>(e, [&](const auto& ev) {
-    const group_state* g = find(ev.id);
-    return partition_key_under(tenants, g ? g->tenant : std::nullopt, ev.id.value);
-  });
+  return partition_key_of_owned<group_event>(*this, e, tenants);
 }
 
 }  // namespace tenantry

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "commands/aggregate.hpp"
 #include "commands/caller_demands.hpp"
 #include "commands/decide_context.hpp"
 #include "commands/groups/group_commands.hpp"

@@ -75,8 +75,10 @@ void invitation_aggregate::evolve(const event& e, std::int64_t version, timestam
         i.answered_by = ev.user;
       } else if constexpr (std::is_same_v<T, invitation_revoked>) {
         i.status = invitation_status::revoked;
-      } else {
+      } else if constexpr (std::is_same_v<T, invitation_expired>) {
         i.status = invitation_status::expired;
+      } else {
+        static_assert(unhandled<T>, "an invitation's end the invitations aggregate does not apply");
       }
       i.version = version;
       i.updated_at = at;
@@ -87,19 +89,12 @@ void invitation_aggregate::evolve(const event& e, std::int64_t version, timestam
 }
 
 std::int64_t invitation_aggregate::version_of(const event& e) const {
-  return visit_as<invitation_event>(e, [&](const auto& ev) -> std::int64_t {
-    const invitation_state* x = find(ev.id);
-    return x ? x->version : 0;
-  });
+  return version_before<invitation_event>(*this, e);
 }
 
 std::string invitation_aggregate::partition_key_of(const event& e,
                                                    const tenant_aggregate& tenants) const {
-  return visit_as<invitation_event>(e, [&](const auto& ev) {
-    const invitation_state* x = find(ev.id);
-    return partition_key_under(tenants, x ? std::optional<tenant_id>(x->tenant) : std::nullopt,
-                               ev.id.value);
-  });
+  return partition_key_of_owned<invitation_event>(*this, e, tenants);
 }
 
 }  // namespace tenantry

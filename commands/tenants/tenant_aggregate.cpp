@@ -148,10 +148,7 @@ void tenant_aggregate::evolve(const event& e, std::int64_t version, timestamp ti
 }
 
 std::int64_t tenant_aggregate::version_of(const event& e) const {
-  return visit_as<tenant_event>(e, [&](const auto& ev) -> std::int64_t {
-    const tenant_state* t = find(ev.id);
-    return t ? t->version : 0;
-  });
+  return version_before<tenant_event>(*this, e);
 }
 
 std::string tenant_aggregate::partition_key_of(const event& e, const tenant_aggregate&) const {

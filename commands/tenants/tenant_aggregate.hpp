@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "commands/aggregate.hpp"
 #include "commands/caller_demands.hpp"
 #include "commands/decide_context.hpp"
 #include "commands/tenants/tenant_commands.hpp"
@@ -80,12 +81,6 @@ result<const tenant_state*> live_tenant(const tenant_aggregate& dir, std::string
 result<void> require_active(const tenant_aggregate& dir, const tenant_state& t);
 // The live tenant a command names, active with all its ancestors (404 or 409 otherwise).
 result<const tenant_state*> active_tenant(const tenant_aggregate& dir, std::string_view ref);
-
-// The partition key of what `tenant` owns: the id of its root organization; `fallback`
-// (the owner's own id) for what no tenant owns or a tenant the aggregate does not know.
-std::string partition_key_under(const tenant_aggregate& tenants,
-                                const std::optional<tenant_id>& tenant,
-                                const std::string& fallback);
 
 result<std::vector<event>> decide(const tenant_aggregate& state, const tenant_command& command,
                                   const decide_context& ctx);

@@ -51,10 +51,7 @@ std::optional<tenant_id> token_aggregate::tenant_of(const event& e) const {
 }
 
 std::int64_t token_aggregate::version_of(const event& e) const {
-  return visit_as<token_event>(e, [&](const auto& ev) -> std::int64_t {
-    const token_state* t = find(ev.id);
-    return t ? t->version : 0;
-  });
+  return version_before<token_event>(*this, e);
 }
 
 std::string token_aggregate::partition_key_of(const event& e,

@@ -149,9 +149,12 @@ std::int64_t user_aggregate::version_of(const event& e) const {
     if constexpr (is_alternative_v<T, session_event>) {
       const session_state* s = find_session(ev.id);
       return s ? s->version : 0;
-    } else {
+    } else if constexpr (std::is_same_v<T, user_registered> ||
+                         is_alternative_v<T, user_lifecycle_event>) {
       const user_state* u = find(ev.id);
       return u ? u->version : 0;
+    } else {
+      static_assert(unhandled<T>, "a user event without its aggregate's version");
     }
   });
 }
@@ -164,8 +167,11 @@ std::string user_aggregate::partition_key_of(const event& e, const tenant_aggreg
     } else if constexpr (is_alternative_v<T, session_event>) {
       const session_state* s = find_session(ev.id);
       return s ? s->user.value : ev.id.value;
-    } else {
+    } else if constexpr (std::is_same_v<T, user_registered> ||
+                         is_alternative_v<T, user_lifecycle_event>) {
       return ev.id.value;
+    } else {
+      static_assert(unhandled<T>, "a user event without its partition key");
     }
   });
 }

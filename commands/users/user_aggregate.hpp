@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "commands/aggregate.hpp"
 #include "commands/caller_demands.hpp"
 #include "commands/decide_context.hpp"
 #include "commands/users/user_commands.hpp"

@@ -31,9 +31,7 @@ class OpenApi : public e2e_test {
  protected:
   // /readyz can answer 200 a moment before tenantryd's bootstrap thread has registered the
   // admin, so the first login may be refused: wait until it works.
-  static void SetUpTestSuite() {
-    e2e_test::SetUpTestSuite();
-    if (!server) return;
+  void after_start() override {
     const http_client c(server->port());
     const nlohmann::json credentials{{"username", server_process::admin_email},
                                      {"password", server_process::admin_password}};

@@ -20,6 +20,7 @@ TEST(RouteGuard, AcceptsEveryKindOfGuardTheRouteTablesUse) {
   EXPECT_TRUE(check_guard(v::get, access::authenticated));
   EXPECT_TRUE(check_guard(v::get, on_tenant("tenant.read")));
   EXPECT_TRUE(check_guard(v::post, on_platform("platform.manage_users")));
+  EXPECT_TRUE(check_guard(v::post, on_tenant("platform.tenant_lifecycle")));  // suspend
   EXPECT_TRUE(check_guard(
       v::post, on_body_tenant("parent", "tenant.create_child", "platform.manage_tenants")));
   EXPECT_TRUE(check_guard(v::patch, on_object("group", "group.manage")));
@@ -31,7 +32,8 @@ TEST(RouteGuard, AcceptsEveryKindOfGuardTheRouteTablesUse) {
 
 TEST(RouteGuard, RefusesAPermissionThatPermissionsDoesNotList) {
   EXPECT_FALSE(check_guard(v::get, on_tenant("tenant.raed")));
-  EXPECT_FALSE(check_guard(v::get, on_tenant("platform.manage_users")));  // not a tenant's
+  EXPECT_FALSE(check_guard(v::get, on_tenant("platform.manage_everyone")));
+  EXPECT_FALSE(check_guard(v::get, on_object("group", "platform.manage_users")));  // not a tenant's
   EXPECT_FALSE(check_guard(v::post, on_platform("platform.manage_everything")));
   EXPECT_FALSE(check_guard(v::patch, on_object("group", "groups.manage")));
   EXPECT_FALSE(check_guard(v::post, on_body_object("object", "role.asign")));
