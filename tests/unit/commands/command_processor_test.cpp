@@ -216,6 +216,13 @@ void await_state(const command_processor& w, writer_state s) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
 }
 
+// The writer is marked failed before it logs and asks to stop the process: wait for both.
+void await_fail_stop(const watched_writer& w) {
+  await_state(*w.writer, writer_state::failed);
+  for (int i = 0; i < 1000 && w.stops.load() == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+}
+
 TEST_F(CommandProcessor, ExceptionOutOfADecideStopsTheProcessAfterAnsweringEveryone) {
   auto fragile = start_watched(appender, log,
                                []() -> std::string { throw std::runtime_error("no more ids"); });
@@ -223,7 +230,7 @@ TEST_F(CommandProcessor, ExceptionOutOfADecideStopsTheProcessAfterAnsweringEvery
   auto r = send(*fragile->writer, create_tenant{"Acme", {}, "", {}}).get();
   ASSERT_FALSE(r.response);
   EXPECT_EQ(r.response.error().category, errc::unavailable);
-  await_state(*fragile->writer, writer_state::failed);
+  await_fail_stop(*fragile);
   EXPECT_EQ(fragile->writer->state(), writer_state::failed);
   EXPECT_EQ(fragile->stops.load(), 1);
   // Nothing more is decided on a model that may be half changed.
@@ -248,7 +255,7 @@ TEST_F(CommandProcessor, EventItCannotFoldStopsTheProcessInsteadOfRetryingTheReb
                                tenant_id{new_uuid_v7()}};
   ASSERT_TRUE(log.append({orphan}));
   auto watched = start_watched(appender, log, new_uuid_v7);
-  await_state(*watched->writer, writer_state::failed);
+  await_fail_stop(*watched);
   EXPECT_EQ(watched->writer->state(), writer_state::failed);
   EXPECT_EQ(watched->stops.load(), 1);
   auto r = send(*watched->writer, create_tenant{"Other", {}, "", {}}).get();
