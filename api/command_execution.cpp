@@ -6,6 +6,7 @@
 #include "api/http/offload.hpp"
 #include "api/http/responses.hpp"
 #include "api/http_status.hpp"
+#include "events/storable_text.hpp"
 
 namespace tenantry::api {
 
@@ -21,6 +22,8 @@ asio::awaitable<command_reply> send_command(services& s, const request_context& 
         fail(errc::invalid_argument, "validation_error",
              "Idempotency-Key must be at most 255 characters.", {{"Idempotency-Key", "too long"}}),
         false, -1};
+  if (!storable(key))
+    co_return command_reply{validation("Idempotency-Key", "must not contain U+0000"), false, -1};
   // The same request: the same method, target and body.
   std::string hash = key.empty()
                          ? std::string()

@@ -11,6 +11,7 @@
 #include "api/http/json_input.hpp"
 #include "api/http/responses.hpp"
 #include "api/routes.hpp"
+#include "events/storable_text.hpp"
 
 namespace tenantry::api {
 namespace {
@@ -53,6 +54,22 @@ rate_decision count_request(services& s, const request& req, const std::string& 
     if (!w.allowed || d.limit == 0 || w.remaining < d.remaining) d = w;
   }
   return d;
+}
+
+// 400 validation_error naming a path or query parameter whose decoded value holds
+// U+0000: no event may carry text the read side cannot store.
+result<void> unstorable_parameter(const boost::urls::url_view& target,
+                                  const std::vector<std::string>& params) {
+  for (const std::string& p : params)
+    if (!storable(p)) return validation("path", "must not contain U+0000");
+  for (const auto& q : target.params()) {
+    if (!storable(q.key) || (q.has_value && !storable(q.value))) {
+      std::string key = q.key;
+      make_storable(key);
+      return validation(key, "must not contain U+0000");
+    }
+  }
+  return {};
 }
 
 void set_rate_headers(response& res, const rate_decision& d) {
@@ -116,6 +133,8 @@ request_handler make_request_handler(services& s, const router& routes) {
       res.set(http::field::allow, match.allowed);
       co_return finish(std::move(res));
     }
+    if (auto bad = unstorable_parameter(*target, match.params); !bad)
+      co_return finish(error_response(bad.error()));
     request_context ctx{req, std::move(remote), *target, match.params, std::nullopt, id, {}, {},
                         {}};
     std::optional<error> refused;

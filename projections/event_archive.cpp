@@ -11,6 +11,7 @@
 #include <pqxx/subtransaction>
 
 #include "events/ids.hpp"
+#include "events/storable_text.hpp"
 #include "projections/postgres/postgres_codec.hpp"
 
 namespace tenantry {
@@ -44,6 +45,7 @@ const std::vector<std::string> kArchiveColumns{
     "aggregate_version", "occurred_at",   "actor", "correlation_id", "causation_id",
     "idempotency_key",   "partition_key", "data",  "actor_token"};
 constexpr std::size_t kColumnCount = 14;
+constexpr std::size_t kDataColumn = 12;
 constexpr std::size_t kCopyFrom = 200;  // events in a batch
 
 // Small batches (live traffic) and the fallback when COPY meets a position or event id
@@ -77,20 +79,24 @@ row_values archived_values(const stored_event& e) {
     spdlog::error("archive: event at offset {} has no valid event id '{}'; archived without one",
                   e.offset, m.event_id);
   }
-  return {std::to_string(e.offset),
-          std::move(event_id),
-          e.type,
-          m.subject,
-          m.aggregate_type,
-          std::to_string(m.aggregate_version),
-          timestamp_param(m.time),
-          null_if_empty(m.actor),
-          null_if_empty(m.correlation_id),
-          null_if_empty(m.causation_id),
-          null_if_empty(m.idempotency_key),
-          null_if_empty(m.partition_key),
-          e.data.empty() ? std::optional<std::string>("null") : e.data,
-          null_if_empty(m.actor_token)};
+  row_values row{std::to_string(e.offset),
+                 std::move(event_id),
+                 e.type,
+                 m.subject,
+                 m.aggregate_type,
+                 std::to_string(m.aggregate_version),
+                 timestamp_param(m.time),
+                 null_if_empty(m.actor),
+                 null_if_empty(m.correlation_id),
+                 null_if_empty(m.causation_id),
+                 null_if_empty(m.idempotency_key),
+                 null_if_empty(m.partition_key),
+                 e.data.empty() ? std::optional<std::string>("null") : e.data,
+                 null_if_empty(m.actor_token)};
+  // What PostgreSQL cannot store (U+0000, which an older log may hold) is mapped, not refused.
+  for (std::size_t i = 0; i < kColumnCount; ++i)
+    if (row[i]) i == kDataColumn ? make_storable_json(*row[i]) : make_storable(*row[i]);
+  return row;
 }
 
 template <std::size_t... I>

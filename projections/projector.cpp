@@ -12,6 +12,7 @@
 #include <pqxx/result>
 #include <pqxx/transaction>
 
+#include "events/storable_text.hpp"
 #include "projections/access/access_projection.hpp"
 #include "projections/event_archive.hpp"
 #include "projections/grants/grant_projection.hpp"
@@ -130,7 +131,11 @@ class batch_prefetch {
         b.decoded.reserve(b.events->size());
         for (const stored_event& s : *b.events) {
           b.decoded.push_back(decode(s));
-          if (b.decoded.back()) b.decoded.back()->offset = s.offset;
+          if (!b.decoded.back()) continue;
+          b.decoded.back()->offset = s.offset;
+          // Text an older log may hold that PostgreSQL cannot (U+0000) is mapped here, off
+          // the thread that applies batches, the same way the archive maps it.
+          make_storable(*b.decoded.back());
         }
       }
       const bool failed = !b.events;

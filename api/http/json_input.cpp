@@ -1,6 +1,29 @@
 #include "api/http/json_input.hpp"
 
+#include "events/storable_text.hpp"
+
 namespace tenantry::api {
+namespace {
+
+// The path of the first key or string of `j` holding U+0000, which the read side cannot
+// store ("name", "profile.bio", "roles[1]"); none when every text is storable.
+std::optional<std::string> unstorable_text(const nlohmann::json& j, const std::string& path) {
+  if (j.is_string()) {
+    if (!storable(j.get_ref<const std::string&>())) return path;
+  } else if (j.is_object()) {
+    for (const auto& [key, value] : j.items()) {
+      const std::string at = path.empty() ? key : path + "." + key;
+      if (!storable(key)) return at;
+      if (auto found = unstorable_text(value, at)) return found;
+    }
+  } else if (j.is_array()) {
+    for (std::size_t i = 0; i < j.size(); ++i)
+      if (auto found = unstorable_text(j[i], path + "[" + std::to_string(i) + "]")) return found;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 result<nlohmann::json> parse_json_object(const request& req, bool allow_empty) {
   const std::string& body = req.body();
@@ -18,6 +41,10 @@ result<nlohmann::json> parse_json_object(const request& req, bool allow_empty) {
     return fail(errc::invalid_argument, "invalid_json", "The body is not valid JSON.");
   if (!parsed.is_object())
     return fail(errc::invalid_argument, "invalid_json", "The body must be a JSON object.");
+  if (auto field = unstorable_text(parsed, "")) {
+    make_storable(*field);  // the field's name may hold it too
+    return validation(*field, "must not contain U+0000");
+  }
   return parsed;
 }
 

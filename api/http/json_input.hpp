@@ -15,7 +15,8 @@
 namespace tenantry::api {
 
 // The body as a JSON object; an empty body is {} when `allow_empty`. 400 invalid_json,
-// 415 for a body that is not application/json.
+// 415 for a body that is not application/json, 400 validation_error naming the first key
+// or string that holds U+0000 (no event may carry text the read side cannot store).
 result<nlohmann::json> parse_json_object(const request& req, bool allow_empty = false);
 
 class body_reader {
