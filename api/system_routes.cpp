@@ -1,21 +1,32 @@
 // Health, readiness, metrics, the JWKS and the OpenAPI document: no token needed.
 
-#include "api/openapi.hpp"
 #include "api/http/responses.hpp"
+#include "api/openapi.hpp"
 #include "api/routes.hpp"
 
 namespace tenantry::api {
 namespace {
 
+// Ready once the writer has rebuilt, the projector has caught up and is not stopped at
+// an event it cannot apply, and start-up work is done.
 bool ready(const services& s) {
   return s.writer.state() == writer_state::ready && s.read_side.caught_up_once() &&
-         (!s.started || s.started->load());
+         !s.read_side.fault() && (!s.started || s.started->load());
 }
 
 nlohmann::json status_json(const services& s) {
-  return {{"writer", to_string(s.writer.state())},
-          {"projector", s.read_side.caught_up_once() ? "running" : "catching_up"},
-          {"projector_position", s.read_side.position()}};
+  const auto fault = s.read_side.fault();
+  nlohmann::json body{{"writer", to_string(s.writer.state())},
+                      {"projector", fault                          ? "stopped"
+                                    : s.read_side.caught_up_once() ? "running"
+                                                                   : "catching_up"},
+                      {"projector_position", s.read_side.position()}};
+  if (fault)
+    body["projector_fault"] = {{"offset", fault->offset},
+                               {"event_id", fault->event_id},
+                               {"type", fault->type},
+                               {"message", fault->message}};
+  return body;
 }
 
 }  // namespace
@@ -39,6 +50,10 @@ void add_system_routes(router& r, services& s) {
     text += std::to_string(s.writer.event_count()) + "\n";
     text += "# TYPE tenantry_projector_position gauge\ntenantry_projector_position ";
     text += std::to_string(s.read_side.position()) + "\n";
+    // The offset of the event the projector is stopped at (it fails on its data); -1: none.
+    const auto fault = s.read_side.fault();
+    text += "# TYPE tenantry_projector_fault_offset gauge\ntenantry_projector_fault_offset ";
+    text += std::to_string(fault ? fault->offset : -1) + "\n";
     response res = json_response(200, std::move(text));
     res.set(http::field::content_type, "text/plain; version=0.0.4");
     co_return res;

@@ -1,6 +1,7 @@
-// tenantry: the operator's command-line tool. `tenantry projections checksum` prints a
-// digest of every read model; `tenantry projections rebuild` replays the log into a fresh
-// schema and switches to it. Settings default to tenantryd's TENANTRY_* variables.
+// tenantry: the operator's command-line tool. `tenantry projections status` shows where
+// the projectors stand and the event one is stopped at; `tenantry projections checksum`
+// prints a digest of every read model; `tenantry projections rebuild` replays the log into
+// a fresh schema and switches to it. Settings default to tenantryd's TENANTRY_* variables.
 
 #include <atomic>
 #include <cctype>
@@ -17,6 +18,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/progress_bar.hpp"
+#include "cli/projection_status.hpp"
 #include "cli/read_model_checksum.hpp"
 #include "cli/schema_rebuild.hpp"
 
@@ -55,6 +57,16 @@ int report_failure(const error& e) {
     message.pop_back();
   std::fprintf(stderr, "tenantry: %s (%s)\n", message.c_str(), e.code.c_str());
   return e.code == "interrupted" ? exit_interrupted : exit_failure;
+}
+
+// Exits 1 when a projector is stopped at an event it cannot apply, so a script sees it.
+int run_status(const options& o) {
+  auto standings = projector_standings(o.database_url, o.schema);
+  if (!standings) return report_failure(standings.error());
+  std::cout << render(*standings) << std::flush;
+  for (const projector_standing& p : *standings)
+    if (p.fault_offset) return exit_failure;
+  return 0;
 }
 
 int run_checksum(const options& o) {
@@ -156,6 +168,7 @@ int run(int argc, char** argv) {
   // Each subcommand binds variables of its own: two options with an envname bound to one
   // variable let the environment overwrite the flag of the other subcommand.
   options for_checksum;
+  options for_status;
   auto database_options = [&](CLI::App* cmd, options& target) {
     cmd->add_option("--database-url", target.database_url, "PostgreSQL connection URL")
         ->envname("TENANTRY_DATABASE_URL")
@@ -164,6 +177,11 @@ int run(int argc, char** argv) {
         ->envname("TENANTRY_DB_SCHEMA")
         ->capture_default_str();
   };
+  CLI::App* status = projections->add_subcommand(
+      "status",
+      "print each projector's next offset and the event it is stopped at, if one fails on its "
+      "data (exit 1 then)");
+  database_options(status, for_status);
   CLI::App* checksum = projections->add_subcommand(
       "checksum", "print a SHA-256 digest of every read-model table and a total");
   database_options(checksum, for_checksum);
@@ -198,6 +216,7 @@ int run(int argc, char** argv) {
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(o.log_level));
 
+  if (status->parsed()) return run_status(for_status);
   if (checksum->parsed()) return run_checksum(for_checksum);
   return run_rebuild(o);
 }

@@ -23,8 +23,8 @@ namespace tenantry::cli {
 
 // Bookkeeping, not read models: when migrations ran and where a projector stands differ
 // between a live schema and a rebuilt one by nature (the rebuild's offset is its start).
-inline constexpr std::array<std::string_view, 2> checksum_excluded_tables{"projection_offsets",
-                                                                          "schema_migrations"};
+inline constexpr std::array<std::string_view, 3> checksum_excluded_tables{
+    "projection_offsets", "projection_faults", "schema_migrations"};
 
 struct table_checksum {
   std::string table;

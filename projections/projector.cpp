@@ -68,6 +68,15 @@ const std::string kPlannerSettings =
     " SET jit = off; SET work_mem = '32MB'";
 const std::string kStoredPosition =
     "SELECT next_offset FROM projection_offsets WHERE projection = $1";
+const std::string kRecordFault = "projector_record_fault";
+const std::string kRecordFaultSql =
+    "INSERT INTO projection_faults (projection, event_offset, event_id, type, message)"
+    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (projection) DO UPDATE SET"
+    " event_offset = EXCLUDED.event_offset, event_id = EXCLUDED.event_id,"
+    " type = EXCLUDED.type, message = EXCLUDED.message, detected_at = now()";
+const std::string kClearFault = "projector_clear_fault";
+const std::string kClearFaultSql =
+    "DELETE FROM projection_faults WHERE projection = $1 AND event_offset < $2";
 
 // Whether a batch holds a change of users (registration or lifecycle).
 bool touches_users(const std::vector<result<recorded_event>>& decoded) {
@@ -223,6 +232,8 @@ result<void> projector::session(std::stop_token stop, bool& progressed) {
     conn.prepare(kEnsureOffset, kEnsureOffsetSql);
     conn.prepare(kLockOffset, kLockOffsetSql);
     conn.prepare(kStoreOffset, kStoreOffsetSql);
+    conn.prepare(kRecordFault, kRecordFaultSql);
+    conn.prepare(kClearFault, kClearFaultSql);
     {
       pqxx::nontransaction tx(conn);
       tx.exec_prepared(kEnsureOffset, options_.name);
@@ -253,7 +264,14 @@ result<void> projector::session(std::stop_token stop, bool& progressed) {
         continue;
       }
       bool moved = false;
-      next = apply_batch(conn, batch, polled->decoded, next, moved);
+      const std::int64_t before = next;
+      auto applied =
+          apply_isolating(conn, std::move(batch), std::move(polled->decoded), next, moved);
+      if (!applied) {
+        progressed = progressed || position() > before;
+        return std::unexpected(applied.error());
+      }
+      next = *applied;
       publish(next);
       progressed = true;
       if (moved) {
@@ -270,6 +288,70 @@ result<void> projector::session(std::stop_token stop, bool& progressed) {
   } catch (...) {
     for (auto& p : projections_) p->reset();
     return std::unexpected(current_database_error());
+  }
+}
+
+std::optional<projection_fault> projector::fault() const {
+  std::lock_guard lock(fault_mutex_);
+  return fault_;
+}
+
+result<std::int64_t> projector::apply_isolating(pqxx::connection& conn,
+                                                std::vector<stored_event> batch,
+                                                std::vector<result<recorded_event>> decoded,
+                                                std::int64_t expected_next, bool& moved) {
+  std::optional<error> failed;
+  try {
+    return apply_batch(conn, batch, decoded, expected_next, moved);
+  } catch (...) {
+    failed = current_database_error();
+  }
+  for (auto& p : projections_) p->reset();
+  // The connection or the server: the whole batch is retried later, as it is.
+  if (failed->category == errc::unavailable) return std::unexpected(*failed);
+  if (batch.size() == 1) {
+    record_fault(conn, batch.front(), failed->message);
+    return fail(errc::internal, "projection_fault",
+                "the event at offset " + std::to_string(batch.front().offset) + " (" +
+                    batch.front().type + ") cannot be applied: " + failed->message,
+                {{"offset", batch.front().offset}, {"event_id", batch.front().meta.event_id}});
+  }
+  const auto half = static_cast<std::ptrdiff_t>(batch.size() / 2);
+  std::vector<stored_event> second(std::make_move_iterator(batch.begin() + half),
+                                   std::make_move_iterator(batch.end()));
+  std::vector<result<recorded_event>> second_decoded(
+      std::make_move_iterator(decoded.begin() + half), std::make_move_iterator(decoded.end()));
+  batch.erase(batch.begin() + half, batch.end());
+  decoded.erase(decoded.begin() + half, decoded.end());
+  auto next = apply_isolating(conn, std::move(batch), std::move(decoded), expected_next, moved);
+  if (!next || moved) return next;
+  publish(*next);  // the events before the failing one are in the read models
+  return apply_isolating(conn, std::move(second), std::move(second_decoded), *next, moved);
+}
+
+void projector::record_fault(pqxx::connection& conn, const stored_event& e,
+                             const std::string& message) {
+  projection_fault f{e.offset, e.meta.event_id, e.type, message};
+  {
+    std::lock_guard lock(fault_mutex_);
+    const bool known = fault_ && fault_->offset == f.offset;
+    fault_ = f;
+    if (known) return;  // said already; the retries keep it on record
+  }
+  fault_on_record_ = true;
+  spdlog::critical(
+      "projector {}: the event at offset {} ({}, id {}) cannot be applied to the read models: "
+      "{}; they stop before it, and the projector retries it",
+      options_.name, f.offset, f.type, f.event_id, f.message);
+  try {
+    pqxx::work tx(conn);
+    std::string text = f.message;
+    make_storable(text);
+    tx.exec_prepared(kRecordFault, options_.name, f.offset, f.event_id, f.type, text);
+    tx.commit();
+  } catch (const std::exception& ex) {
+    spdlog::error("projector {}: the fault at offset {} is not on record: {}", options_.name,
+                  f.offset, ex.what());
   }
 }
 
@@ -300,9 +382,15 @@ std::int64_t projector::apply_batch(pqxx::connection& conn, const std::vector<st
   for (auto& p : projections_) p->flush(tx);
   const std::int64_t next = batch.back().offset + 1;
   tx.exec_prepared(kStoreOffset, options_.name, next);
+  if (fault_on_record_) tx.exec_prepared(kClearFault, options_.name, next);
   const auto applied = clock::now();
   if (options_.before_commit) options_.before_commit();
   tx.commit();
+  if (fault_on_record_) {
+    fault_on_record_ = false;
+    std::lock_guard lock(fault_mutex_);
+    if (fault_ && fault_->offset < next) fault_.reset();
+  }
   if (touches_users(decoded)) users_epoch_.fetch_add(1);
   const auto committed = clock::now();
   auto ms = [](clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -21,6 +22,17 @@
 #include "projections/projection.hpp"
 
 namespace tenantry {
+
+// An event the read models cannot take: its batch failed on its data, not on the
+// connection, and the projector narrowed the failure down to this one event. The read
+// models stop before it; the projector retries it with backoff, and /readyz, /metrics and
+// `tenantry projections status` show it until a batch gets past it.
+struct projection_fault {
+  std::int64_t offset = -1;
+  std::string event_id;
+  std::string type;
+  std::string message;
+};
 
 struct projector_options {
   std::string name = "read_models";  // its row in projection_offsets
@@ -64,6 +76,8 @@ class projector {
   // whenever rows may have changed unseen (another projector applied a batch, a new
   // session): what was read about users at an earlier value may be out of date.
   std::int64_t users_epoch() const { return users_epoch_.load(); }
+  // The event the read models are stopped at, if one fails on its data.
+  std::optional<projection_fault> fault() const;
 
  private:
   result<void> session(std::stop_token stop, bool& progressed);
@@ -73,6 +87,13 @@ class projector {
   std::int64_t apply_batch(pqxx::connection& conn, const std::vector<stored_event>& batch,
                            const std::vector<result<recorded_event>>& decoded,
                            std::int64_t expected_next, bool& moved);
+  // apply_batch, and for a batch that fails on its data (not on the connection) the
+  // halves of it in turn, down to the one event that fails alone: the events before it
+  // are applied, and it comes back as the error (code "projection_fault").
+  result<std::int64_t> apply_isolating(pqxx::connection& conn, std::vector<stored_event> batch,
+                                       std::vector<result<recorded_event>> decoded,
+                                       std::int64_t expected_next, bool& moved);
+  void record_fault(pqxx::connection& conn, const stored_event& e, const std::string& message);
   void publish(std::int64_t next);
 
   event_subscriber& log_;
@@ -84,6 +105,11 @@ class projector {
   std::atomic<std::int64_t> position_{0};
   std::atomic<std::int64_t> users_epoch_{0};
   std::atomic<bool> caught_up_{false};
+  mutable std::mutex fault_mutex_;
+  std::optional<projection_fault> fault_;
+  // A fault may be on record (this run's, or an earlier one's): the next batch that
+  // commits clears it.
+  bool fault_on_record_ = true;
   mutable std::mutex position_mutex_;
   mutable std::condition_variable position_changed_;
 };

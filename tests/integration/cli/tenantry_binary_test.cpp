@@ -132,5 +132,30 @@ TEST(TenantryCliWithoutServices, RejectsBadUsage) {
   EXPECT_EQ(run_tenantry("projections rebuild --help").exit_code, 0);
 }
 
+TEST_F(TenantryCli, StatusShowsWhereTheProjectorStandsAndExits1WhenItIsStopped) {
+  write_history(script_);
+  publish();
+  project(schema_, 1000);
+  const std::string flags = "--database-url '" + database_url() + "' --schema " + schema_;
+  const auto running = run_tenantry("projections status " + flags);
+  EXPECT_EQ(running.exit_code, 0) << running.err;
+  EXPECT_EQ(running.out, "read_models: next offset " + std::to_string(last_offset_ + 1) + "\n");
+
+  exec("INSERT INTO " + schema_ +
+       ".projection_faults (projection, event_offset, event_id, type, message) VALUES"
+       " ('read_models', 7, 'event-7', 'tenantry.group.created.v1', 'invalid input syntax')");
+  const auto stopped = run_tenantry("projections status " + flags);
+  EXPECT_EQ(stopped.exit_code, 1) << stopped.err;
+  EXPECT_NE(stopped.out.find("  stopped at offset 7 (tenantry.group.created.v1, event event-7,"),
+            std::string::npos)
+      << stopped.out;
+  EXPECT_NE(stopped.out.find("): invalid input syntax"), std::string::npos) << stopped.out;
+
+  const auto missing = run_tenantry("projections status --database-url '" + database_url() +
+                                    "' --schema " + schema_ + "_nowhere");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("schema_not_found"), std::string::npos) << missing.err;
+}
+
 }  // namespace
 }  // namespace tenantry::testing

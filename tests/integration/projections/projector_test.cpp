@@ -254,5 +254,60 @@ TEST(Projector, KeepsRetryingWhileTheDatabaseIsUnreachable) {
   thread.request_stop();
 }
 
+// A batch that fails on an event's data (here an id that is no UUID, which a read model's
+// uuid column refuses) is split until that event is found: the events before it are applied,
+// the fault is on record and reported, and nothing after it is applied.
+TEST(Projector, AnEventItCannotApplyIsIsolatedAndReportedNotRetriedInSilence) {
+  schema_under_test schema;
+  memory_event_log log;
+  event_script script(log);
+  fill(script, 30);
+  script.record("not-a-uuid", "group",
+                group_created{group_id{"not-a-uuid"}, std::nullopt, "bad", "Bad", ""});
+  const std::int64_t bad = script.last_offset();
+  const std::string bad_id = log.events().back().meta.event_id;
+  for (int i = 0; i < 10; ++i) script.create("After " + std::to_string(i));
+  projector_options options;
+  options.min_backoff = 10ms;
+  options.max_backoff = 50ms;
+  running_projector projector(log, schema.name(), options);
+  for (int i = 0; i < 2000 && !projector.get().fault(); ++i) std::this_thread::sleep_for(10ms);
+  const auto fault = projector.get().fault();
+  ASSERT_TRUE(fault) << "no fault reported; projector at " << projector.get().position();
+  EXPECT_EQ(fault->offset, bad);
+  EXPECT_EQ(fault->event_id, bad_id);
+  EXPECT_EQ(fault->type, "tenantry.group.created.v1");
+  EXPECT_FALSE(fault->message.empty());
+  EXPECT_EQ(projector.get().position(), bad);
+  EXPECT_EQ(stored_position(schema.conn(), "read_models"), bad);
+  EXPECT_EQ(schema.count("SELECT count(*) FROM tenants"), 30);
+  EXPECT_EQ(schema.count("SELECT count(*) FROM events"), bad);
+  EXPECT_EQ(schema.count("SELECT count(*) FROM projection_faults WHERE projection = 'read_models'"
+                         " AND event_offset = " +
+                         std::to_string(bad)),
+            1);
+  EXPECT_FALSE(projector.get().wait_for(bad, 300ms)) << "it got past an event it cannot apply";
+}
+
+TEST(Projector, AFaultOnRecordIsClearedByTheFirstBatchPastIt) {
+  schema_under_test schema;
+  memory_event_log log;
+  event_script script(log);
+  fill(script, 5);
+  {
+    running_projector first(log, schema.name());
+    first.await(script.last_offset());
+  }
+  schema.query(
+      "INSERT INTO projection_faults (projection, event_offset, event_id, type, message)"
+      " VALUES ('read_models', " +
+      std::to_string(script.last_offset() + 1) + ", 'e', 'tenantry.tenant.created.v1', 'x')");
+  for (const char* name : {"Later one", "Later two", "Later three"}) script.create(name);
+  running_projector projector(log, schema.name());
+  projector.await(script.last_offset());
+  EXPECT_EQ(schema.count("SELECT count(*) FROM projection_faults"), 0);
+  EXPECT_FALSE(projector.get().fault());
+}
+
 }  // namespace
 }  // namespace tenantry::testing
