@@ -28,6 +28,7 @@ SCENARIOS = {
     4: "s4_second_writer",
     5: "s5_delete_restore",
     6: "s6_limits",
+    7: "s7_unstorable_text",
 }
 
 
