@@ -9,6 +9,7 @@
 #include "api/command_execution.hpp"
 #include "api/guards/guard_enforcement.hpp"
 #include "api/http/json_input.hpp"
+#include "api/http/request_target.hpp"
 #include "api/http/responses.hpp"
 #include "api/routes.hpp"
 #include "events/storable_text.hpp"
@@ -121,6 +122,8 @@ request_handler make_request_handler(services& s, const router& routes) {
     if (!target)
       co_return finish(error_response(errc::invalid_argument, "bad_request",
                                       "The request target is not a valid path and query."));
+    if (auto canonical = check_canonical_path(target->encoded_path()); !canonical)
+      co_return finish(error_response(canonical.error()));
     const auto match = routes.find(req.method(), target->encoded_path());
     if (!match.found) {
       if (match.allowed.empty())
@@ -151,9 +154,10 @@ request_handler make_request_handler(services& s, const router& routes) {
       else
         refused = caller.error();
     }
-    // Operations endpoints (/healthz, /readyz, /metrics, the JWKS) are never limited.
+    // Operations endpoints (/healthz, /readyz, /metrics, the JWKS) are never limited; what
+    // is decides the matched route, never the spelling of the path.
     rate_decision limit;
-    if (s.limits && target->encoded_path().starts_with("/v1/")) {
+    if (s.limits && match.found->pattern.starts_with("/v1/")) {
       limit = count_request(
           s, req, ctx.caller ? rate_limit_key(*ctx.caller) : "address:" + ctx.remote_address);
       if (!limit.allowed) co_return finish(rate_limited(limit));

@@ -76,5 +76,23 @@ TEST(RateLimits, AnApiTokenHasABudgetOfItsOwn) {
   EXPECT_EQ(c.get("/v1/tenants/" + tenant, admin).status, 200u);
 }
 
+// The limits follow the route a request is matched to: `//v1/tenants`, which the router used
+// to match, was served without any limit. Every other spelling of a path is refused now.
+TEST(RateLimits, NoSpellingOfAPathEscapesTheLimits) {
+  server_process server;
+  server.start({{"TENANTRY_RATE_LIMIT_REQUESTS_PER_MIN", "3"}});
+  http_client c(server.port());
+  for (const char* spelling : {"//v1/tenants", "/v1//tenants", "/v1/tenants/", "/v1/./tenants",
+                               "/v1/x/../tenants", "/v1/%2e%2e/v1/tenants", "/v1/tenants%2Fx"}) {
+    auto r = c.get(spelling);
+    EXPECT_EQ(r.status, 400u) << spelling << ": " << r.body;
+    EXPECT_EQ(r.json()["error"], "bad_request") << spelling;
+  }
+  // The refusals counted nothing; three anonymous reads do, and the fourth is limited.
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(c.get("/v1/tenants").status, 401u);
+  EXPECT_EQ(c.get("/v1/tenants").status, 429u);
+  EXPECT_EQ(c.get("//v1/tenants").status, 400u);
+}
+
 }  // namespace
 }  // namespace tenantry::testing

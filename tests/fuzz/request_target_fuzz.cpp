@@ -20,9 +20,10 @@
 #include <boost/url/parse.hpp>
 
 #include "api/http/listing.hpp"
-#include "api/openapi.hpp"
+#include "api/http/request_target.hpp"
 #include "api/http/responses.hpp"
 #include "api/http/router.hpp"
+#include "api/openapi.hpp"
 
 namespace tenantry::api {
 namespace {
@@ -120,6 +121,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)error_response(tenantry::errc::invalid_argument, "bad_request", "bad target");
     return 0;
   }
+  // The pipeline routes canonical paths only: one that is not has no empty, dot or slashed
+  // segment the router would read differently.
+  if (!check_canonical_path(target->encoded_path())) return 0;
+  const std::string_view path = target->encoded_path();
+  check(path == "/" || (path.find("//") == std::string_view::npos && !path.ends_with('/')),
+        "a canonical path has no empty segment");
   const auto match = routes().find(req.method(), target->encoded_path());
   if (!match.found) {
     check(match.params.empty(), "no parameters without a match");
