@@ -63,10 +63,17 @@ response respond(const command_reply& reply) {
   return res;
 }
 
-command_outcome* fresh_creation(command_reply& reply) {
+response reveal_once(command_reply reply, const char* field, const std::string& secret,
+                     const std::string& location_prefix) {
   const bool fresh = reply.response && !reply.replayed &&
                      reply.response->kind == outcome::created && reply.response->body.is_object();
-  return fresh ? &*reply.response : nullptr;
+  if (fresh) reply.response->body[field] = secret;
+  response res = respond(reply);
+  if (fresh) {
+    res.set(http::field::location, location_prefix + reply.response->aggregate_id);
+    res.set(http::field::cache_control, "no-store");
+  }
+  return res;
 }
 
 asio::awaitable<response> execute(services& s, const request_context& ctx, command cmd,

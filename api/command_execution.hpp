@@ -22,9 +22,12 @@ command_outcome no_content(const command_effect&);
 // body, ETag from its version, X-Consistency-Token and Idempotent-Replayed.
 response respond(const command_reply& reply);
 
-// The outcome of a reply that has just created a resource it shows (not a replay): the
-// one answer that may carry a secret adds it there. Null for any other reply.
-command_outcome* fresh_creation(command_reply& reply);
+// The answer to a command that creates a resource with a secret (an API token's, an
+// invitation's): the one fresh answer shows it in `field`, with `Location: <location
+// prefix><id>` and `Cache-Control: no-store`. A replay (same Idempotency-Key) is answered
+// from the log, which never held the secret.
+response reveal_once(command_reply reply, const char* field, const std::string& secret,
+                     const std::string& location_prefix);
 
 // What a renderer reads from the write model for the handler itself (a lookup's
 // credentials), filled on the writer thread before the reply comes back, so the handler

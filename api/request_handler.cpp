@@ -73,6 +73,15 @@ result<void> unstorable_parameter(const boost::urls::url_view& target,
   return {};
 }
 
+// The `error` of an error answer's JSON body, for the metrics; empty for any other answer.
+std::string error_code_of(const response& res) {
+  if (res.result_int() < 400 || res.body().empty() || res.body().size() > 64 * 1024) return {};
+  const auto body = nlohmann::json::parse(res.body(), nullptr, false);
+  if (!body.is_object()) return {};
+  const auto code = body.find("error");
+  return code != body.end() && code->is_string() ? code->get<std::string>() : std::string();
+}
+
 void set_rate_headers(response& res, const rate_decision& d) {
   if (d.limit == 0) return;
   res.set("RateLimit-Limit", std::to_string(d.limit));
@@ -110,12 +119,18 @@ router make_router(services& s) {
 request_handler make_request_handler(services& s, const router& routes) {
   return [&s, &routes](request req, std::string remote) -> asio::awaitable<response> {
     const std::string id = request_id_of(req);
+    const auto started = std::chrono::steady_clock::now();
+    std::string_view route = "unmatched";  // the matched pattern, once routed
     auto finish = [&](response res) {
       res.set("X-Request-Id", id);
       res.keep_alive(req.keep_alive());
       if (res.result_int() >= 500)
         spdlog::warn("{} {} -> {} ({})", std::string(req.method_string()),
                      std::string(req.target()), res.result_int(), id);
+      if (s.metrics)
+        s.metrics->observe(
+            req.method() == http::verb::unknown ? "other" : http::to_string(req.method()), route,
+            res.result_int(), error_code_of(res), std::chrono::steady_clock::now() - started);
       return res;
     };
     auto target = boost::urls::parse_origin_form(req.target());
@@ -136,12 +151,17 @@ request_handler make_request_handler(services& s, const router& routes) {
       res.set(http::field::allow, match.allowed);
       co_return finish(std::move(res));
     }
+    route = match.found->pattern;
     if (auto bad = unstorable_parameter(*target, match.params); !bad)
       co_return finish(error_response(bad.error()));
-    request_context ctx{req, std::move(remote), *target, match.params, std::nullopt, id, {}, {},
-                        {}};
+    request_context ctx{.req = req,
+                        .remote_address = client_address(s.settings.proxies, remote, req),
+                        .target = *target,
+                        .params = match.params,
+                        .request_id = id,
+                        .public_url = s.settings.public_url};
     std::optional<error> refused;
-    const bool with_object_token = carries_object_token(req, match.found->rule);
+    const bool with_object_token = carries_object_token(ctx, match.found->rule);
     if (match.found->rule.where != guard::scope::anyone && !with_object_token) {
       result<principal> caller = std::unexpected(error{});
       if (presents_api_token(req))

@@ -7,7 +7,10 @@
 
 namespace tenantry::api {
 
+// /healthz, /readyz, the JWKS, and /metrics unless it has a listener of its own.
 void add_system_routes(router& r, services& s);
+// GET /metrics alone: on the main router, or on the router of TENANTRY_METRICS_LISTEN.
+void add_metrics_route(router& r, services& s);
 void add_auth_routes(router& r, services& s);
 void add_user_routes(router& r, services& s);
 void add_tenant_routes(router& r, services& s);

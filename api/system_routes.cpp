@@ -1,5 +1,7 @@
 // Health, readiness, metrics, the JWKS and the OpenAPI document: no token needed.
 
+#include <algorithm>
+
 #include "api/http/responses.hpp"
 #include "api/openapi.hpp"
 #include "api/routes.hpp"
@@ -29,7 +31,64 @@ nlohmann::json status_json(const services& s) {
   return body;
 }
 
+// One series of the Prometheus text format, with its HELP and TYPE lines.
+void series(std::string& out, const char* name, const char* type, const char* help,
+            const std::string& value) {
+  out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" +
+         name + " " + value + "\n";
+}
+
+std::string metrics_text(const services& s) {
+  std::string text;
+  series(text, "tenantry_writer_ready", "gauge", "1 while this instance's writer accepts commands.",
+         s.writer.state() == writer_state::ready ? "1" : "0");
+  series(text, "tenantry_writer_events", "gauge",
+         "Events in the write model (rebuilt plus committed since).",
+         std::to_string(s.writer.event_count()));
+  series(text, "tenantry_writer_queue", "gauge", "Commands waiting for the writer.",
+         std::to_string(s.writer.queued()));
+  const auto answered = s.writer.answered();
+  text += "# HELP tenantry_commands_total Commands the writer answered, by result.\n";
+  text += "# TYPE tenantry_commands_total counter\n";
+  text +=
+      "tenantry_commands_total{result=\"accepted\"} " + std::to_string(answered.accepted) + "\n";
+  text += "tenantry_commands_total{result=\"refused\"} " + std::to_string(answered.refused) + "\n";
+  text +=
+      "tenantry_commands_total{result=\"replayed\"} " + std::to_string(answered.replayed) + "\n";
+  text +=
+      "# HELP tenantry_writer_commit_duration_seconds Time the event log took to confirm a "
+      "commit.\n# TYPE tenantry_writer_commit_duration_seconds histogram\n";
+  text += s.writer.commit_latency().render("tenantry_writer_commit_duration_seconds", "");
+  series(text, "tenantry_projector_position", "gauge",
+         "The next log offset the read models will apply.", std::to_string(s.read_side.position()));
+  const std::int64_t lag =
+      std::max<std::int64_t>(0, s.writer.last_offset() + 1 - s.read_side.position());
+  series(text, "tenantry_projector_lag_events", "gauge",
+         "Events this instance's writer committed that the read models do not show yet.",
+         std::to_string(lag));
+  const auto fault = s.read_side.fault();
+  series(text, "tenantry_projector_fault_offset", "gauge",
+         "The offset of the event the projector is stopped at (it fails on its data); -1: none.",
+         std::to_string(fault ? fault->offset : -1));
+  series(text, "tenantry_cpu_tasks_total", "counter", "Password hashes and verifications run.",
+         std::to_string(s.cpu.completed()));
+  series(text, "tenantry_cpu_refused_total", "counter",
+         "Password hashes refused because the CPU pool's queue was full (503 overloaded).",
+         std::to_string(s.cpu.refused()));
+  if (s.metrics) text += s.metrics->render();
+  return text;
+}
+
 }  // namespace
+
+void add_metrics_route(router& r, services& s) {
+  r.add(http::verb::get, "/metrics", access::anyone,
+        [&s](request_context&) -> asio::awaitable<response> {
+          response res = json_response(200, metrics_text(s));
+          res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+          co_return res;
+        });
+}
 
 void add_system_routes(router& r, services& s) {
   using v = http::verb;
@@ -42,22 +101,7 @@ void add_system_routes(router& r, services& s) {
     body["status"] = ready(s) ? "ready" : "not_ready";
     co_return json_response(ready(s) ? 200 : 503, body);
   });
-  r.add(v::get, "/metrics", anyone, [&s](request_context&) -> asio::awaitable<response> {
-    std::string text;
-    text += "# TYPE tenantry_writer_ready gauge\ntenantry_writer_ready ";
-    text += s.writer.state() == writer_state::ready ? "1\n" : "0\n";
-    text += "# TYPE tenantry_writer_events gauge\ntenantry_writer_events ";
-    text += std::to_string(s.writer.event_count()) + "\n";
-    text += "# TYPE tenantry_projector_position gauge\ntenantry_projector_position ";
-    text += std::to_string(s.read_side.position()) + "\n";
-    // The offset of the event the projector is stopped at (it fails on its data); -1: none.
-    const auto fault = s.read_side.fault();
-    text += "# TYPE tenantry_projector_fault_offset gauge\ntenantry_projector_fault_offset ";
-    text += std::to_string(fault ? fault->offset : -1) + "\n";
-    response res = json_response(200, std::move(text));
-    res.set(http::field::content_type, "text/plain; version=0.0.4");
-    co_return res;
-  });
+  if (!s.settings.metrics_elsewhere) add_metrics_route(r, s);
   r.add(v::get, "/.well-known/jwks.json", anyone,
         [&s](request_context&) -> asio::awaitable<response> {
           co_return json_response(200, jwks(s.signer.key()));

@@ -28,6 +28,10 @@ struct caller_demands {
   std::vector<handout> handouts = {};
   // The ref of the user the command changes, if it changes one.
   std::optional<std::string> changed_user = std::nullopt;
+  // Whether the command has no signed-in caller: it carries its own proof (a password the
+  // API verified, a refresh token, an invitation's token). Every other command reaching
+  // the writer without authorization facts is refused (default deny).
+  bool anonymous = false;
 };
 
 class write_model;

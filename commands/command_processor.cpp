@@ -1,5 +1,6 @@
 #include "commands/command_processor.hpp"
 
+#include <algorithm>
 #include <exception>
 
 #include <spdlog/spdlog.h>
@@ -87,10 +88,38 @@ void command_processor::submit(command_request request) {
     return;
   }
   {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
+    if (queue_.size() >= options_.max_queue) {
+      lock.unlock();
+      request.done(
+          command_reply{std::unexpected(unavailable("Too many commands are waiting; retry shortly.",
+                                                    "overloaded")),
+                        false, -1});
+      return;
+    }
     queue_.push_back(std::move(request));
   }
   wake_.notify_one();
+}
+
+std::size_t command_processor::queued() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
+// After a commit: the standing of each user whose access the batch changed, until the read
+// models show it (from `offset`, the batch's last).
+void command_processor::remember_standings(const std::vector<recorded_event>& committed,
+                                           std::int64_t offset) {
+  using ending_or_changing_access =
+      std::variant<user_updated, user_deactivated, user_activated, user_deleted, user_restored,
+                   user_password_changed>;
+  for (const recorded_event& e : committed) {
+    if (!holds_one_of<ending_or_changing_access>(e.data)) continue;
+    if (const user_state* u = model_->users.find(user_id{e.meta.subject}))
+      standings_.record(u->id.value, writer_standing{u->in_good_standing(), u->auth_generation,
+                                                     u->platform_roles, offset});
+  }
 }
 
 void command_processor::reject_all(std::deque<command_request>& batch, const error& why) {
@@ -133,11 +162,12 @@ bool command_processor::rebuild() {
     spdlog::critical("writer: the log holds events this version cannot decode; not writing");
     return false;
   }
-  model->forget_idempotency_before(options_.clock() - options_.idempotency_ttl);
+  model->forget_what_has_ended(options_.clock(), options_.idempotency_ttl);
   event_count_ = model->event_count();
   spdlog::info("writer: rebuilt from {} events ({} tenants)", model->event_count(),
                model->tenants.size());
   model_ = std::move(model);
+  last_offset_ = model_->last_offset();
   return true;
 }
 
@@ -197,17 +227,26 @@ void command_processor::serve() {
     recover();
   else
     state_ = writer_state::ready;
+  auto pruned = std::chrono::steady_clock::now();
   for (;;) {
     std::deque<command_request> batch;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      wake_.wait_for(lock,
+                     std::max<std::chrono::seconds>(options_.prune_every, std::chrono::seconds(1)),
+                     [&] { return stopping_ || !queue_.empty(); });
       if (stopping_) return;
       while (!queue_.empty() && batch.size() < options_.max_batch) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
+    if (state_.load() == writer_state::ready &&
+        std::chrono::steady_clock::now() - pruned >= options_.prune_every) {
+      model_->forget_what_has_ended(options_.clock(), options_.idempotency_ttl);
+      pruned = std::chrono::steady_clock::now();
+    }
+    if (batch.empty()) continue;
     switch (state_.load()) {
       case writer_state::ready:
         process(batch);
@@ -259,7 +298,9 @@ void command_processor::process(std::deque<command_request>& batch) {
       } else if (seen) {
         reply.response = from_record(seen->response);
         reply.replayed = true;
-      } else if (auto allowed = model_->authorize(request.authorizations, request.cmd, now);
+      } else if (auto allowed = request.trusted
+                                    ? result<void>{}
+                                    : model_->authorize(request.authorizations, request.cmd, now);
                  !allowed) {
         reply.response = std::unexpected(allowed.error());
       } else if (auto decided = model_->decide(request.cmd, ctx); !decided) {
@@ -304,7 +345,9 @@ void command_processor::process(std::deque<command_request>& batch) {
   batch.clear();
 
   if (!appended.empty()) {
+    const auto commit_started = std::chrono::steady_clock::now();
     auto offsets = appender_.append(appended);
+    commit_latency_.observe(std::chrono::steady_clock::now() - commit_started);
     if (!offsets) {
       const error why = offsets.error();
       const bool fenced = why.code == "writer_fenced";
@@ -330,6 +373,8 @@ void command_processor::process(std::deque<command_request>& batch) {
     }
     event_count_ += appended.size();
     model_->committed(offsets->back());
+    remember_standings(appended, offsets->back());
+    last_offset_ = offsets->back();
     // A command answers with its own last event's offset; one without events may have
     // been decided on this batch's earlier events, so it waits for the whole batch.
     for (std::size_t i = 0; i < answered.size(); ++i) {
@@ -338,7 +383,10 @@ void command_processor::process(std::deque<command_request>& batch) {
       answered[i].reply.offset = own ? (*offsets)[end - 1] : offsets->back();
     }
   }
-  for (auto& p : answered) p.request.done(std::move(p.reply));
+  for (auto& p : answered) {
+    (p.reply.replayed ? replayed_ : p.reply.response ? accepted_ : refused_).fetch_add(1);
+    p.request.done(std::move(p.reply));
+  }
 }
 
 }  // namespace tenantry

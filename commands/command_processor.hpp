@@ -20,8 +20,10 @@
 
 #include "commands/command.hpp"
 #include "commands/command_outcome.hpp"
+#include "commands/users/recent_standings.hpp"
 #include "commands/write_model.hpp"
 #include "events/event_log.hpp"
+#include "events/latency_histogram.hpp"
 
 namespace tenantry {
 
@@ -47,11 +49,15 @@ struct command_request {
   std::string request_hash;                 // identifies the request for idempotency checks
   response_renderer render;                 // runs on the writer thread; its answer is what is kept
   std::function<void(command_reply)> done;  // called exactly once, from the writer thread
-  // Checked, every one, before deciding; none: a trusted caller (bootstrap, tests).
+  // Checked, every one, before deciding. None is refused unless the command is of a kind
+  // that has no signed-in caller (caller_demands::anonymous) or the request is `trusted`.
   std::vector<command_authorization> authorizations;
   // The API token the actor sends the command through (recorded with its events); empty:
   // none. Idempotency keys are kept per actor and token.
   std::string actor_token{};
+  // Sent from inside the process (the bootstrap admin, tests), never from a request: no
+  // authorization is needed.
+  bool trusted = false;
 };
 
 struct writer_options {
@@ -63,6 +69,11 @@ struct writer_options {
   // Called on the writer thread once something escaped a decide, an evolve or a rebuild
   // and was logged as critical: it must stop the process. Tests replace it to watch.
   std::function<void()> fail_stop = [] { std::abort(); };
+  // Commands waiting at most; more are refused at once with 503 overloaded.
+  std::size_t max_queue = 10'000;
+  // How often the writer forgets what no answer needs any more (expired idempotency
+  // records, ended sessions), between batches.
+  std::chrono::seconds prune_every{60};
 };
 
 // failed: an exception escaped the writer's own code; the process is stopping.
@@ -82,6 +93,20 @@ class command_processor {
   writer_state state() const { return state_.load(); }
   // Events folded into the write model at the last rebuild plus those appended since.
   std::size_t event_count() const { return event_count_.load(); }
+  // Users' standing as this writer committed it, ahead of the read models.
+  const recent_standings& standings() const { return standings_; }
+  // Commands waiting for the writer thread now.
+  std::size_t queued() const;
+  // How long the log took to confirm each commit.
+  const latency_histogram& commit_latency() const { return commit_latency_; }
+  // The offset of the last event this writer committed or rebuilt from; -1: none.
+  std::int64_t last_offset() const { return last_offset_.load(); }
+  // Commands answered: decided and committed, refused (an error), answered again from a
+  // record (same Idempotency-Key).
+  struct command_counts {
+    std::uint64_t accepted = 0, refused = 0, replayed = 0;
+  };
+  command_counts answered() const { return {accepted_.load(), refused_.load(), replayed_.load()}; }
 
  private:
   void run();
@@ -91,13 +116,14 @@ class command_processor {
   void recover();
   void process(std::deque<command_request>& batch);
   void reject_all(std::deque<command_request>& batch, const error& why);
+  void remember_standings(const std::vector<recorded_event>& committed, std::int64_t offset);
 
   event_appender& appender_;
   event_replayer& replayer_;
   writer_options options_;
   std::unique_ptr<write_model> model_;
 
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<command_request> queue_;
   bool stopping_ = false;
@@ -107,6 +133,10 @@ class command_processor {
   // at the offset of the event it folds, or "decide" / "evolve" after the last offset.
   std::string_view stage_ = "start";
   std::int64_t stage_offset_ = -1;
+  recent_standings standings_;
+  latency_histogram commit_latency_;
+  std::atomic<std::int64_t> last_offset_{-1};
+  std::atomic<std::uint64_t> accepted_{0}, refused_{0}, replayed_{0};
   std::thread thread_;
 };
 

@@ -201,6 +201,11 @@ result<access_facts> facts_for(const write_model& m, const command_authorization
 result<void> write_model::authorize(const std::vector<command_authorization>& checks,
                                     const command& cmd, timestamp now) const {
   const caller_demands demands = demands_on_caller(*this, cmd);
+  // Default deny: a command with a signed-in caller must come with what its route checked.
+  if (checks.empty() && !demands.anonymous)
+    return fail(errc::permission_denied, "permission_denied",
+                "The command reached the writer without the authorization it needs.",
+                {{"reason", "no_authorization"}});
   for (const command_authorization& sent : checks) {
     auto current = current_caller(users, sent);
     if (!current) return std::unexpected(current.error());
@@ -295,6 +300,11 @@ const idempotency_record* write_model::idempotency(const std::string& actor,
 
 void write_model::forget_idempotency_before(timestamp cutoff) {
   std::erase_if(idempotency_, [&](const auto& kv) { return kv.second.at < cutoff; });
+}
+
+void write_model::forget_what_has_ended(timestamp now, std::chrono::hours ttl) {
+  forget_idempotency_before(now - ttl);
+  users.forget_sessions_ended_by(now);
 }
 
 }  // namespace tenantry

@@ -74,6 +74,10 @@ class write_model {
 
   const idempotency_record* idempotency(const std::string& actor, const std::string& key) const;
   void forget_idempotency_before(timestamp cutoff);
+  // What no answer needs any more, as time passes: idempotency records older than `ttl`
+  // (keys are honoured that long) and sessions that have ended.
+  void forget_what_has_ended(timestamp now, std::chrono::hours ttl);
+  std::size_t idempotency_count() const { return idempotency_.size(); }
 
   std::int64_t last_offset() const { return last_offset_; }
   std::size_t event_count() const { return event_count_; }

@@ -9,7 +9,8 @@
 #   infra/bench.sh --tiny    every benchmark at tiny size in seconds, only to prove it still
 #                            works (var/bench/tiny/); ctest's bench_tiny runs it
 #
-# Options: --only LIST   comma-separated: commands,freshness,projection,rebuild,reads,micro
+# Options: --only LIST   comma-separated: commands,freshness,projection,rebuild,reads,micro,
+#                        memory
 #          --keep        leave the run's topics and schemas (they are dropped otherwise)
 #          --tenantryd PATH --bench PATH --micro PATH   use these binaries, build nothing
 # Sizes and durations: the BENCH_* variables below.
@@ -61,7 +62,8 @@ if [ -z "$tenantryd$bench" ]; then
     exit 2
   fi
   bash "$here/deps.sh"
-  bash "$here/build.sh" bench --target tenantryd tenantry_bench tenantry_micro_bench -j 2
+  bash "$here/build.sh" bench --target tenantryd tenantry_bench tenantry_micro_bench \
+    tenantry_memory_bench -j 2
   tenantryd="$TENANTRY_ROOT/build/bench/tenantryd/tenantryd"
   bench="$TENANTRY_ROOT/build/bench/tests/bench/tenantry_bench"
   micro="$TENANTRY_ROOT/build/bench/tests/bench/tenantry_micro_bench"
@@ -297,6 +299,20 @@ bench_micro() {
       {value: (.real_time * 10 | round / 10), unit: .time_unit}}] | add' >"$parts/micro.json"
 }
 
+# Memory over long runs of distinct usernames, idempotency keys and logins, each bound
+# beside the same input without it (tests/bench/memory_bench.cpp); the same size tiny or not.
+bench_memory() {
+  local memory="${micro%/*}/tenantry_memory_bench"
+  [ -x "$memory" ] || { log "memory: no tenantry_memory_bench, skipped"; return 0; }
+  log "memory: bounded maps over distinct client input (Google Benchmark)"
+  "$memory" --benchmark_format=json 2>"$logs/memory.txt" | jq '[.benchmarks[] | .name as $n
+      | to_entries[] | select(.key | IN("keys_tried", "keys_held", "commands",
+          "records_after_1d", "records_after_2d", "sessions_after_2d", "rss_mib"))
+      | {("memory_" + ($n | sub("BM_"; "") | sub("/.*"; "")) + "_" + .key):
+          {value: (.value * 10 | round / 10), unit: (if .key == "rss_mib" then "MiB" else "count" end)}}]
+    | add' >"$parts/memory.json"
+}
+
 put_figure machine "machine_load_1m" "$(cut -d' ' -f1 /proc/loadavg)" load
 if want commands; then bench_commands; fi
 if want projection || want rebuild || want reads; then bench_load; fi
@@ -304,6 +320,7 @@ if want projection; then bench_projection; fi
 if want rebuild; then bench_rebuild; fi
 if want reads; then bench_reads; fi
 if want micro; then bench_micro; fi
+if want memory; then bench_memory; fi
 put_figure machine_end "machine_load_1m_end" "$(cut -d' ' -f1 /proc/loadavg)" load
 
 # Ratios to the references, then every figure.
@@ -322,6 +339,12 @@ jq -s 'add' "$parts"/*.json | jq '
   | ratio("commands_per_s"; "raw_produce_events_per_s"; "commands_vs_raw_produce")
   | ratio("projection_events_per_s"; "copy_events_per_s"; "projection_vs_copy")
   | ratio("freshness_load_per_s"; "commands_per_s"; "freshness_load_vs_max")
+  | ratio("memory_LimiterDistinctUsernames_keys_held"; "memory_UnboundedMapDistinctUsernames_keys_held";
+          "memory_limiter_keys_vs_unbounded")
+  | ratio("memory_WriterTwoDaysPruned_records_after_2d"; "memory_WriterTwoDaysUnpruned_records_after_2d";
+          "memory_idempotency_records_vs_unpruned")
+  | ratio("memory_WriterTwoDaysPruned_records_after_2d"; "memory_WriterTwoDaysPruned_records_after_1d";
+          "memory_idempotency_day2_vs_day1")
   | cost("commands"; "tenantryd") | cost("commands"; "kafka") | cost("commands"; "postgres")
   | cost("healthz"; "tenantryd") | cost("reads_slug"; "tenantryd") | cost("reads_slug"; "postgres")
   | cost("reads_search"; "tenantryd") | cost("reads_search"; "postgres")' \
@@ -333,7 +356,8 @@ goals='{
   "rebuild_events_per_s": [">=", 200000], "write_model_bytes_per_tenant": ["<=", 2048],
   "reads_slug_p99": ["<=", 10], "reads_children_p99": ["<=", 10],
   "reads_hierarchy_p99": ["<=", 10], "reads_search_p99": ["<=", 10],
-  "freshness_p99": ["<=", 100]}'
+  "freshness_p99": ["<=", 100], "memory_LimiterDistinctUsernames_keys_held": ["<=", 100000],
+  "memory_idempotency_day2_vs_day1": ["<=", 101]}'
 {
   echo "figure value unit goal"
   jq -r --argjson goals "$goals" '

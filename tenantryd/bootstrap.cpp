@@ -32,7 +32,9 @@ void bootstrap_admin(command_processor& writer, const std::string& email,
           return command_outcome{e.events.empty() ? outcome::done : outcome::created};
         },
         [&](command_reply r) { answer.set_value(std::move(r)); },
-        {}});
+        {},
+        "",
+        /*trusted=*/true});
     auto r = answer.get_future().get();
     if (!r.response) {
       spdlog::warn("bootstrap admin: {}; retrying", r.response.error().message);

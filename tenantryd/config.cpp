@@ -1,9 +1,33 @@
 #include "tenantryd/config.hpp"
 
+#include <cstdlib>
+#include <fstream>
+
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
 namespace tenantry {
+namespace {
+
+// "address:port" (IPv6 as "[::1]:8080" or "::1:8080"), or nothing.
+std::optional<api::tcp::endpoint> parse_endpoint(const std::string& text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos) return std::nullopt;
+  std::string host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  boost::system::error_code ec;
+  const auto address = api::asio::ip::make_address(host, ec);
+  const std::string digits = text.substr(colon + 1);
+  if (ec || digits.empty() || digits.size() > 5 ||
+      digits.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  const int port = std::stoi(digits);
+  if (port > 65535) return std::nullopt;
+  return api::tcp::endpoint(address, static_cast<unsigned short>(port));
+}
+
+}  // namespace
 
 std::expected<tenantryd_config, int> parse_config(int argc, char** argv) {
   tenantryd_config cfg;
@@ -11,8 +35,11 @@ std::expected<tenantryd_config, int> parse_config(int argc, char** argv) {
   std::string listen = "127.0.0.1:8080";
   std::string log_level = "info";
   std::string password_hashing = "interactive";
+  std::string trusted_proxies;
+  std::string metrics_listen;
   int consistency_wait_ms = 5000;
   int access_ttl_s = 900;
+  long long refresh_ttl_s = 30LL * 24 * 3600, refresh_family_ttl_s = 30LL * 24 * 3600;
   cfg.kafka.brokers = "127.0.0.1:39092";
   cfg.database_url = "postgresql://tenantry@127.0.0.1:35432/tenantry";
 
@@ -23,6 +50,24 @@ std::expected<tenantryd_config, int> parse_config(int argc, char** argv) {
       ->envname("TENANTRY_IO_THREADS")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
+  app.add_option("--cpu-threads", cfg.cpu_threads, "threads that hash and verify passwords")
+      ->envname("TENANTRY_CPU_THREADS")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  app.add_option("--cpu-queue", cfg.cpu_queue,
+                 "hashing tasks running and waiting at most; beyond, 503 overloaded")
+      ->envname("TENANTRY_CPU_QUEUE")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  app.add_option("--metrics-listen", metrics_listen,
+                 "address:port to serve GET /metrics on alone (then not on --listen)")
+      ->envname("TENANTRY_METRICS_LISTEN");
+  app.add_option("--trusted-proxies", trusted_proxies,
+                 "comma-separated CIDRs of proxies whose Forwarded/X-Forwarded-For is believed")
+      ->envname("TENANTRY_TRUSTED_PROXIES");
+  app.add_option("--public-url", cfg.api.public_url,
+                 "the URL clients reach tenantry at (pagination links), e.g. https://t.example.com")
+      ->envname("TENANTRY_PUBLIC_URL");
   app.add_option("--kafka-brokers", cfg.kafka.brokers, "Kafka bootstrap servers")
       ->envname("TENANTRY_KAFKA_BROKERS")
       ->capture_default_str();
@@ -61,10 +106,24 @@ std::expected<tenantryd_config, int> parse_config(int argc, char** argv) {
       ->envname("TENANTRY_ACCESS_TOKEN_TTL")
       ->check(CLI::Range(10, 86400))
       ->capture_default_str();
+  app.add_option("--refresh-token-ttl", refresh_ttl_s,
+                 "how long a refresh token stays valid unused, seconds")
+      ->envname("TENANTRY_REFRESH_TTL")
+      ->check(CLI::Range(60LL, 365LL * 24 * 3600))
+      ->capture_default_str();
+  app.add_option("--refresh-family-ttl", refresh_family_ttl_s,
+                 "a refresh-token family's absolute lifetime from its login, seconds")
+      ->envname("TENANTRY_REFRESH_FAMILY_TTL")
+      ->check(CLI::Range(60LL, 365LL * 24 * 3600))
+      ->capture_default_str();
   app.add_option("--admin-email", cfg.admin_email, "bootstrap super_admin (empty log only)")
       ->envname("TENANTRY_ADMIN_EMAIL");
-  app.add_option("--admin-password", cfg.admin_password, "bootstrap super_admin's password")
-      ->envname("TENANTRY_ADMIN_PASSWORD");
+  // The password is never a flag (flags show in the process list): an environment variable
+  // or a file.
+  std::string admin_password_file;
+  app.add_option("--admin-password-file", admin_password_file,
+                 "file holding the bootstrap super_admin's password (or TENANTRY_ADMIN_PASSWORD)")
+      ->envname("TENANTRY_ADMIN_PASSWORD_FILE");
   app.add_option("--max-depth", cfg.max_depth, "deepest tenant level allowed")
       ->envname("TENANTRY_MAX_DEPTH")
       ->check(CLI::Range(1, 100))
@@ -91,8 +150,9 @@ std::expected<tenantryd_config, int> parse_config(int argc, char** argv) {
                  "failed logins per hour per account and per client address (0: off)")
       ->envname("TENANTRY_RATE_LIMIT_LOGIN_FAILURES_PER_HOUR")
       ->capture_default_str();
-  app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error, critical, off")
       ->envname("TENANTRY_LOG_LEVEL")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
       ->capture_default_str();
   try {
     app.parse(argc, argv);
@@ -100,21 +160,50 @@ std::expected<tenantryd_config, int> parse_config(int argc, char** argv) {
     return std::unexpected(app.exit(e));
   }
 
-  const auto colon = listen.rfind(':');
-  boost::system::error_code ec;
-  const auto address = api::asio::ip::make_address(
-      colon == std::string::npos ? std::string() : listen.substr(0, colon), ec);
-  int port = -1;
-  try {
-    port = std::stoi(listen.substr(colon + 1));
-  } catch (...) {
-  }
-  if (colon == std::string::npos || ec || port < 0 || port > 65535) {
+  auto endpoint = parse_endpoint(listen);
+  if (!endpoint) {
     std::fprintf(stderr, "TENANTRY_LISTEN must be address:port, e.g. 127.0.0.1:8080\n");
     return std::unexpected(2);
   }
-  cfg.listen = api::tcp::endpoint(address, static_cast<unsigned short>(port));
+  cfg.listen = *endpoint;
+  if (!metrics_listen.empty()) {
+    cfg.metrics_listen = parse_endpoint(metrics_listen);
+    if (!cfg.metrics_listen) {
+      std::fprintf(stderr, "TENANTRY_METRICS_LISTEN must be address:port, e.g. 127.0.0.1:9090\n");
+      return std::unexpected(2);
+    }
+    cfg.api.metrics_elsewhere = true;
+  }
+  auto proxies = api::trusted_proxies::parse(trusted_proxies);
+  if (!proxies) {
+    std::fprintf(stderr, "TENANTRY_TRUSTED_PROXIES: %s\n", proxies.error().c_str());
+    return std::unexpected(2);
+  }
+  cfg.api.proxies = std::move(*proxies);
+  while (!cfg.api.public_url.empty() && cfg.api.public_url.back() == '/')
+    cfg.api.public_url.pop_back();
+  if (!cfg.api.public_url.empty() && !cfg.api.public_url.starts_with("http://") &&
+      !cfg.api.public_url.starts_with("https://")) {
+    std::fprintf(stderr, "TENANTRY_PUBLIC_URL must start with http:// or https://\n");
+    return std::unexpected(2);
+  }
+  if (const char* pw = std::getenv("TENANTRY_ADMIN_PASSWORD")) cfg.admin_password = pw;
+  if (!admin_password_file.empty()) {
+    std::ifstream in(admin_password_file);
+    if (!in || !std::getline(in, cfg.admin_password)) {
+      std::fprintf(stderr, "cannot read TENANTRY_ADMIN_PASSWORD_FILE %s\n",
+                   admin_password_file.c_str());
+      return std::unexpected(2);
+    }
+  }
+  if (!cfg.admin_password.empty())
+    if (auto problem = api::new_password_problem(cfg.admin_password)) {
+      std::fprintf(stderr, "the bootstrap admin's password %s\n", problem->c_str());
+      return std::unexpected(2);
+    }
   cfg.access_token_ttl = std::chrono::seconds(access_ttl_s);
+  cfg.api.refresh_ttl = std::chrono::seconds(refresh_ttl_s);
+  cfg.api.refresh_family_ttl = std::chrono::seconds(refresh_family_ttl_s);
   cfg.api.consistency_wait = std::chrono::milliseconds(consistency_wait_ms);
   cfg.api.max_depth = cfg.max_depth;
   cfg.api.password_params = password_hashing == "minimal"

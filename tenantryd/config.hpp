@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <expected>
+#include <optional>
 #include <string>
 
 #include "api/http/asio.hpp"
@@ -13,7 +14,10 @@ namespace tenantry {
 
 struct tenantryd_config {
   api::tcp::endpoint listen;
+  std::optional<api::tcp::endpoint> metrics_listen;  // /metrics on its own listener
   unsigned io_threads = 2;
+  std::size_t cpu_threads = 2;  // password hashing
+  std::size_t cpu_queue = 64;   // hashing tasks running and waiting; more is 503 overloaded
   kafka_config kafka;
   std::string database_url;
   std::string schema = "tenantry";

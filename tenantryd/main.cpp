@@ -9,9 +9,9 @@
 #include <thread>
 
 #include <boost/asio/signal_set.hpp>
+#include "api/auth/signing_key.hpp"
 #include "api/http/asio.hpp"
 #include "api/routes.hpp"
-#include "api/auth/signing_key.hpp"
 #include "events/kafka/kafka_event_log.hpp"
 #include "tenantryd/bootstrap.hpp"
 #include "tenantryd/config.hpp"
@@ -50,7 +50,7 @@ int run(const tenantryd_config& cfg) {
   postgres_pool db(cfg.database_url, cfg.schema, {.connections = cfg.db_pool_size});
 
   api::asio::io_context io(static_cast<int>(cfg.io_threads));
-  api::asio::thread_pool cpu(2);
+  api::cpu_pool cpu(cfg.cpu_threads, cfg.cpu_queue);
   std::atomic<bool> bootstrapped{false};
   api::services services{writer, db, read_side, signer, verifier, cpu, cfg.api};
   services.started = &bootstrapped;
@@ -61,6 +61,18 @@ int run(const tenantryd_config& cfg) {
   server.start();
   spdlog::info("tenantryd listening on http://{}:{}", server.local_endpoint().address().to_string(),
                server.local_endpoint().port());
+  // GET /metrics alone on a listener of its own, when one is configured.
+  api::router metrics_routes;
+  std::optional<api::http_server> metrics_server;
+  if (cfg.metrics_listen) {
+    api::add_metrics_route(metrics_routes, services);
+    metrics_server.emplace(io, *cfg.metrics_listen,
+                           api::make_request_handler(services, metrics_routes));
+    metrics_server->start();
+    spdlog::info("metrics on http://{}:{}/metrics",
+                 metrics_server->local_endpoint().address().to_string(),
+                 metrics_server->local_endpoint().port());
+  }
 
   std::jthread bootstrap_thread([&](std::stop_token stop) {
     bootstrap_admin(writer, cfg.admin_email, cfg.admin_password, cfg.api.password_params, stop);
@@ -72,6 +84,7 @@ int run(const tenantryd_config& cfg) {
     if (ec) return;
     spdlog::info("signal {}: shutting down gracefully", signal);
     server.stop();
+    if (metrics_server) metrics_server->stop();
   });
 
   std::vector<std::jthread> io_threads;

@@ -82,7 +82,7 @@ struct role_body {
 };
 
 result<role_body> read_role_body(const request_context& ctx) {
-  auto body = parse_json_object(ctx.req);
+  auto body = parse_json_object(ctx);
   if (!body) return std::unexpected(body.error());
   body_reader in(*body);
   role_body out;
@@ -174,7 +174,7 @@ asio::awaitable<response> list_role_assignments(services& s, request_context& ct
 }
 
 asio::awaitable<response> create_role_assignment(services& s, request_context& ctx) {
-  auto body = parse_json_object(ctx.req);
+  auto body = parse_json_object(ctx);
   if (!body) co_return error_response(body.error());
   body_reader in(*body);
   auto role = in.text("role", true, max_ref);
@@ -250,7 +250,7 @@ asio::awaitable<response> get_member(services& s, request_context& ctx) {
 }
 
 asio::awaitable<response> create_member(services& s, request_context& ctx) {
-  auto body = parse_json_object(ctx.req);
+  auto body = parse_json_object(ctx);
   if (!body) co_return error_response(body.error());
   body_reader in(*body);
   auto user = in.text("user", true, max_ref);
@@ -264,7 +264,7 @@ asio::awaitable<response> create_member(services& s, request_context& ctx) {
 asio::awaitable<response> update_member(services& s, request_context& ctx) {
   auto version = if_match(ctx);
   if (!version) co_return error_response(version.error());
-  auto body = parse_json_object(ctx.req);
+  auto body = parse_json_object(ctx);
   if (!body) co_return error_response(body.error());
   body_reader in(*body);
   auto roles = in.text_list("roles", 32);

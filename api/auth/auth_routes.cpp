@@ -1,6 +1,7 @@
 // /v1/auth: password login and refresh-token rotation. Tokens never enter the log: only
 // their hashes do, and these routes keep no Idempotency-Key records.
 
+#include "api/auth/password_attempt.hpp"
 #include "api/auth/secret_token.hpp"
 #include "api/command_execution.hpp"
 #include "api/http/json_input.hpp"
@@ -65,22 +66,33 @@ response_renderer session_owner(read_through_writer<session_holder> holder) {
   };
 }
 
+// A hash made with weaker parameters than the server's is made again, now that the password
+// is known to be right. When the pool is busy, the next login tries again.
+asio::awaitable<void> upgrade_hash(services& s, const request_context& ctx, const credentials& c,
+                                   const std::string& password) {
+  auto hashing = [pw = password, params = s.settings.password_params] {
+    return hash_password(pw, params);
+  };
+  auto hash = co_await run_on(s.cpu, std::move(hashing));
+  if (!hash) co_return;
+  command upgrade = upgrade_password_hash{user_id{c.user}, c.hash, std::move(*hash)};
+  response_renderer render = no_content;
+  co_await send_command(s, ctx, std::move(upgrade), std::move(render), false);
+}
+
 asio::awaitable<response> login(services& s, request_context& ctx) {
-  auto body = parse_json_object(ctx.req);
+  auto body = parse_json_object(ctx);
   if (!body) co_return error_response(body.error());
   body_reader in(*body);
   auto username = in.text("username", true, 254);
   auto password = in.text("password", true, 1024);
   if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
 
-  // 20 failed logins an hour per account and per client address, by default.
-  const std::string account = "account:" + normalize_email(*username);
-  const std::string address = "address:" + ctx.remote_address;
-  if (s.limits && s.limits->login_failures.enabled()) {
-    const auto now = rate_limiter::clock::now();
-    for (const auto& key : {account, address})
-      if (auto d = s.limits->login_failures.peek(key, now); !d.allowed) co_return rate_limited(d);
-  }
+  // Counted before anything is verified; 20 failed tries an hour per (account, client
+  // address) and per client address by default, and a growing delay per account.
+  auto attempt = password_attempt::begin(s, normalize_email(*username), ctx.remote_address);
+  if (!attempt) co_return std::move(attempt.error());
+  co_await attempt->wait_turn();
 
   // Read the credentials through the writer, verify off every I/O and writer thread.
   command lookup = lookup_credentials{*username};
@@ -95,20 +107,27 @@ asio::awaitable<response> login(services& s, request_context& ctx) {
   };
   command_reply found =
       co_await send_command(s, ctx, std::move(lookup), std::move(credentials_of), false);
-  if (!found.response) co_return error_response(found.response.error());
+  if (!found.response) {
+    attempt->abandoned();
+    co_return error_response(found.response.error());
+  }
+  // An unknown account costs the same verification as a known one.
   const bool known = known_credentials->has_value();
   const std::string hash =
       known ? (*known_credentials)->hash : dummy_password_hash(s.settings.password_params);
   auto verify = [hash, pw = *password] { return verify_password(hash, pw); };
-  const bool valid = co_await run_on(s.cpu, std::move(verify));
-  if (!known || !valid) {
-    if (s.limits) {
-      const auto now = rate_limiter::clock::now();
-      s.limits->login_failures.take(account, now);
-      s.limits->login_failures.take(address, now);
-    }
+  const result<bool> valid = co_await run_on(s.cpu, std::move(verify));
+  if (!valid) {
+    attempt->abandoned();
+    co_return error_response(valid.error());
+  }
+  if (!known || !*valid) {
+    attempt->failed();
     co_return error_response(bad_credentials());
   }
+  attempt->succeeded();
+  if (password_needs_rehash(hash, s.settings.password_params))
+    co_await upgrade_hash(s, ctx, **known_credentials, *password);
 
   const std::string refresh = new_secret_token("rt_");
   command start =
@@ -123,14 +142,15 @@ asio::awaitable<response> login(services& s, request_context& ctx) {
 }
 
 asio::awaitable<response> refresh(services& s, request_context& ctx) {
-  auto body = parse_json_object(ctx.req);
+  auto body = parse_json_object(ctx);
   if (!body) co_return error_response(body.error());
   body_reader in(*body);
   auto presented = in.text("refresh", true, 256);
   if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
   const std::string next = new_secret_token("rt_");
   command rotate =
-      refresh_session{token_hash(*presented), token_hash(next), s.clock() + s.settings.refresh_ttl};
+      refresh_session{token_hash(*presented), token_hash(next), s.clock() + s.settings.refresh_ttl,
+                      s.settings.refresh_family_ttl};
   auto owner = read_through<session_holder>();
   response_renderer render = session_owner(owner);
   command_reply r = co_await send_command(s, ctx, std::move(rotate), std::move(render), false);

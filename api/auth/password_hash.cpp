@@ -67,4 +67,16 @@ const std::string& dummy_password_hash(const password_hash_params& params) {
   return hash;
 }
 
+std::size_t password_characters(std::string_view password) {
+  std::size_t n = 0;
+  for (const char c : password)
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;  // not a continuation byte
+  return n;
+}
+
+std::optional<std::string> new_password_problem(std::string_view password) {
+  if (password_characters(password) >= min_password_characters) return std::nullopt;
+  return "must be at least " + std::to_string(min_password_characters) + " characters";
+}
+
 }  // namespace tenantry::api

@@ -2,6 +2,7 @@
 // Argon2id password hashes (libsodium's crypto_pwhash_str encoding, "$argon2id$v=19$...").
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,14 @@ struct password_hash_params {
 result<std::string> hash_password(
     std::string_view password,
     const password_hash_params& params = password_hash_params::interactive());
+
+// New passwords (a user's, an invitee's, the bootstrap admin's) have at least this many
+// characters (UTF-8 code points, not bytes).
+inline constexpr std::size_t min_password_characters = 12;
+// The characters (UTF-8 code points) of `password`.
+std::size_t password_characters(std::string_view password);
+// What is wrong with a new password ("must be at least 12 characters"), or nothing.
+std::optional<std::string> new_password_problem(std::string_view password);
 
 // False for a wrong password and for anything that is not a valid encoded hash.
 bool verify_password(std::string_view encoded_hash, std::string_view password);

@@ -5,9 +5,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "api/auth/secret_token.hpp"
 #include "api/command_execution.hpp"
 #include "api/http/offload.hpp"
-#include "api/auth/secret_token.hpp"
 #include "projections/tokens/token_queries.hpp"
 
 namespace tenantry::api {

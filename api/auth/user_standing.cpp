@@ -23,9 +23,28 @@ asio::awaitable<result<std::optional<user_standing>>> standing_of(services& s,
   co_return standing;
 }
 
+// 401 for a user out of good standing or a token of an older auth generation; else the
+// caller with only the platform roles the user still holds.
+result<principal> judged(principal caller, bool good_standing, std::int64_t generation,
+                         const std::vector<std::string>& platform_roles) {
+  const bool outdated = caller.auth_generation && *caller.auth_generation < generation;
+  if (!good_standing || outdated)
+    return fail(errc::unauthenticated, "unauthenticated",
+                "The access token is invalid or expired.");
+  std::erase_if(caller.platform_roles, [&](const std::string& r) {
+    return std::ranges::find(platform_roles, r) == platform_roles.end();
+  });
+  return caller;
+}
+
 }  // namespace
 
 asio::awaitable<result<principal>> in_good_standing(services& s, principal caller) {
+  // What this instance's writer committed and the read models do not show yet comes first:
+  // access ends with the acknowledgement of the command that ends it.
+  if (auto fresh = s.writer.standings().find(caller.user_id, s.read_side.position()))
+    co_return judged(std::move(caller), fresh->in_good_standing, fresh->auth_generation,
+                     fresh->platform_roles);
   auto standing = co_await standing_of(s, caller.user_id);
   if (!standing) {
     spdlog::debug("user standing of {} unknown ({}); the writer checks writes", caller.user_id,
@@ -34,14 +53,8 @@ asio::awaitable<result<principal>> in_good_standing(services& s, principal calle
   }
   if (!*standing) co_return caller;
   const user_standing& u = **standing;
-  const bool outdated = caller.auth_generation && *caller.auth_generation < u.auth_generation;
-  if (u.is_deleted || !u.is_active || outdated)
-    co_return fail(errc::unauthenticated, "unauthenticated",
-                   "The access token is invalid or expired.");
-  std::erase_if(caller.platform_roles, [&](const std::string& r) {
-    return std::ranges::find(u.platform_roles, r) == u.platform_roles.end();
-  });
-  co_return caller;
+  co_return judged(std::move(caller), !u.is_deleted && u.is_active, u.auth_generation,
+                   u.platform_roles);
 }
 
 }  // namespace tenantry::api

@@ -8,7 +8,8 @@
 
 namespace tenantry::api {
 
-// 401 when the users read model says the token's user is deleted or deactivated, or the
+// 401 when this instance's writer has just committed (commands/users/recent_standings.hpp),
+// or else the users read model says, that the token's user is deleted or deactivated, or the
 // token was issued before the user's last password change (an older auth generation);
 // else the principal with only the platform roles the user still holds. One prepared
 // lookup by primary key, remembered until the projector commits a change of users. A user the read

@@ -55,7 +55,7 @@ std::pair<std::string, std::string> typed_ref(const json& body, const char* fiel
 }
 
 asio::awaitable<response> create(services& s, request_context& ctx) {
-  auto body = parse_json_object(ctx.req);
+  auto body = parse_json_object(ctx);
   if (!body) co_return error_response(body.error());
   body_reader in(*body);
   auto permission = in.text("permission", true, 100);

@@ -52,7 +52,7 @@ struct group_body {
 
 // POST and PUT need a name; PATCH takes any of the three.
 result<group_body> read_group_body(const request_context& ctx, bool name_required) {
-  auto body = parse_json_object(ctx.req);
+  auto body = parse_json_object(ctx);
   if (!body) return std::unexpected(body.error());
   body_reader in(*body);
   group_body out{in.text("name", name_required, max_name),
@@ -169,7 +169,7 @@ asio::awaitable<response> list_members(services& s, request_context& ctx) {
 }
 
 asio::awaitable<response> add_member(services& s, request_context& ctx) {
-  auto body = parse_json_object(ctx.req);
+  auto body = parse_json_object(ctx);
   if (!body) co_return error_response(body.error());
   body_reader in(*body);
   auto user = in.text("user", true, max_ref);

@@ -34,7 +34,7 @@ asio::awaitable<result<void>> enforce_object(services& s, request_context& ctx, 
 // The object a body names as {"type": <kind>, "id": <ref>}, for the writer to judge; a
 // body that names none is a 400 here (no command goes out unchecked).
 result<command_authorization> body_object_check(const request_context& ctx, const guard& g) {
-  auto body = parse_json_object(ctx.req);
+  auto body = parse_json_object(ctx);
   if (!body) return std::unexpected(body.error());
   const auto field = body->find(g.object_field);
   const bool named = field != body->end() && field->is_object() && field->contains("type") &&
@@ -104,9 +104,10 @@ asio::awaitable<result<void>> enforce(services& s, request_context& ctx, const g
   if (auto ok = co_await enforce_scope(s, ctx, g); !ok) co_return ok;
   // The tenant the body names (a create's or a move's parent), judged by the writer.
   if (!g.body_field.empty() && is_write(ctx.req.method())) {
-    const auto body = nlohmann::json::parse(ctx.req.body(), nullptr, false);
-    const auto field = body.is_object() ? body.find(g.body_field) : body.end();
-    if (!body.is_object() || field == body.end() || field->is_null())
+    const auto& parsed = json_body(ctx);
+    const bool object = parsed && parsed->is_object();
+    const auto field = object ? parsed->find(g.body_field) : nlohmann::json::const_iterator{};
+    if (!object || field == parsed->end() || field->is_null())
       ctx.authorizations.push_back(writer_check(*ctx.caller, g.root_permission, std::nullopt));
     else if (field->is_string())
       ctx.authorizations.push_back(
@@ -116,10 +117,11 @@ asio::awaitable<result<void>> enforce(services& s, request_context& ctx, const g
   co_return result<void>{};
 }
 
-bool carries_object_token(const request& req, const guard& g) {
+bool carries_object_token(const request_context& ctx, const guard& g) {
   if (g.token_field.empty()) return false;
-  const auto body = nlohmann::json::parse(req.body(), nullptr, false);
-  if (!body.is_object()) return false;
+  const auto& parsed = json_body(ctx);
+  if (!parsed || !parsed->is_object()) return false;
+  const nlohmann::json& body = *parsed;
   const auto field = body.find(g.token_field);
   return field != body.end() && field->is_string();
 }

@@ -18,6 +18,6 @@ asio::awaitable<result<void>> enforce(services& s, request_context& ctx, const g
 
 // A route whose guard takes the object's secret token instead of a signed-in caller (an
 // invitation's): a body carrying it is judged by the writer on the token alone.
-bool carries_object_token(const request& req, const guard& g);
+bool carries_object_token(const request_context& ctx, const guard& g);
 
 }  // namespace tenantry::api

@@ -25,7 +25,45 @@ std::optional<std::string> unstorable_text(const nlohmann::json& j, const std::s
 
 }  // namespace
 
-result<nlohmann::json> parse_json_object(const request& req, bool allow_empty) {
+bool nests_deeper_than(std::string_view body, std::size_t limit) {
+  std::size_t depth = 0;
+  bool in_string = false, escaped = false;
+  for (const char c : body) {
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return true;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
+}
+
+const result<nlohmann::json>& json_body(const request_context& ctx) {
+  if (ctx.parsed_body) return *ctx.parsed_body;
+  const std::string& body = ctx.req.body();
+  if (nests_deeper_than(body, max_json_depth))
+    ctx.parsed_body = fail(errc::invalid_argument, "invalid_json",
+                           "The body nests arrays and objects deeper than " +
+                               std::to_string(max_json_depth) + " levels.",
+                           {{"max_depth", max_json_depth}});
+  else if (auto parsed = nlohmann::json::parse(body, nullptr, false); parsed.is_discarded())
+    ctx.parsed_body = fail(errc::invalid_argument, "invalid_json", "The body is not valid JSON.");
+  else
+    ctx.parsed_body = std::move(parsed);
+  return *ctx.parsed_body;
+}
+
+result<nlohmann::json> parse_json_object(const request_context& ctx, bool allow_empty) {
+  const request& req = ctx.req;
   const std::string& body = req.body();
   if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
     if (allow_empty) return nlohmann::json::object();
@@ -36,9 +74,9 @@ result<nlohmann::json> parse_json_object(const request& req, bool allow_empty) {
       !type.starts_with("application/merge-patch+json"))
     return fail(errc::unsupported_media, "unsupported_media_type",
                 "Send the body as application/json.");
-  auto parsed = nlohmann::json::parse(body, nullptr, false);
-  if (parsed.is_discarded())
-    return fail(errc::invalid_argument, "invalid_json", "The body is not valid JSON.");
+  const auto& parsed_body = json_body(ctx);
+  if (!parsed_body) return std::unexpected(parsed_body.error());
+  const nlohmann::json& parsed = *parsed_body;
   if (!parsed.is_object())
     return fail(errc::invalid_argument, "invalid_json", "The body must be a JSON object.");
   if (auto field = unstorable_text(parsed, "")) {

@@ -3,21 +3,34 @@
 // collected into one 400 validation_error whose details name the fields. Fields a route
 // does not take are ignored (they never reach a command: no mass assignment).
 
+#include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "api/http/http_server.hpp"
+#include "api/http/request_context.hpp"
 #include "events/result.hpp"
 
 namespace tenantry::api {
 
+// Arrays and objects nest at most this deep in a request body.
+inline constexpr std::size_t max_json_depth = 32;
+
+// The request's body parsed as JSON, once per request however many ask (the guards, the
+// handler): 400 invalid_json when it is not JSON or nests deeper than max_json_depth.
+const result<nlohmann::json>& json_body(const request_context& ctx);
+
 // The body as a JSON object; an empty body is {} when `allow_empty`. 400 invalid_json,
 // 415 for a body that is not application/json, 400 validation_error naming the first key
 // or string that holds U+0000 (no event may carry text the read side cannot store).
-result<nlohmann::json> parse_json_object(const request& req, bool allow_empty = false);
+result<nlohmann::json> parse_json_object(const request_context& ctx, bool allow_empty = false);
+
+// Whether `body` nests arrays and objects deeper than `limit` (strings are skipped).
+bool nests_deeper_than(std::string_view body, std::size_t limit);
 
 class body_reader {
  public:

@@ -47,6 +47,7 @@ namespace {
 nlohmann::json page_link(const request_context& ctx, int page) {
   boost::urls::url link(ctx.target);
   link.params().set("page", std::to_string(page));
+  if (!ctx.public_url.empty()) return std::string(ctx.public_url) + std::string(link.buffer());
   const std::string host = ctx.header("Host");
   return host.empty() ? std::string(link.buffer()) : "http://" + host + std::string(link.buffer());
 }

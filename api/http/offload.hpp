@@ -1,6 +1,6 @@
 #pragma once
 // Awaiting work that runs off the I/O threads (the single writer, the PostgreSQL pool,
-// CPU-heavy hashing) and resuming on the calling coroutine's executor.
+// the CPU pool of api/http/cpu_pool.hpp) and resuming on the calling coroutine's executor.
 //
 // g++ 12 coroutine bug (see docs/development.md): a temporary with a non-trivial destructor
 // that is *converted* into a by-value coroutine parameter (a capturing lambda into a
@@ -11,7 +11,6 @@
 #include <memory>
 #include <type_traits>
 
-#include <boost/asio/thread_pool.hpp>
 #include "api/http/asio.hpp"
 #include "projections/postgres/postgres_pool.hpp"
 
@@ -39,15 +38,6 @@ asio::awaitable<T> await_elsewhere(std::function<void(std::function<void(T)>)> s
         });
       },
       asio::use_awaitable, std::move(start));
-}
-
-// Runs `fn` on `pool` (an asio::thread_pool for CPU work) and awaits its result.
-template <class Fn>
-auto run_on(asio::thread_pool& pool, Fn fn) -> asio::awaitable<std::invoke_result_t<Fn>> {
-  using T = std::invoke_result_t<Fn>;
-  return await_elsewhere<T>([&pool, fn = std::move(fn)](std::function<void(T)> done) mutable {
-    asio::post(pool, [fn = std::move(fn), done = std::move(done)]() mutable { done(fn()); });
-  });
 }
 
 // Runs `fn(connection)` on a PostgreSQL pool worker; its exceptions and an unreachable

@@ -2,9 +2,12 @@
 // Fixed-window rate limits per key (a principal, an account, a client address), in memory
 // and thread-safe. A limit of 0 turns the limiter off. Each tenantryd instance counts on
 // its own: behind a load balancer of N instances a client gets up to N times the limit.
+// Only counting inserts a key; the map holds at most `max_keys` of them, forgetting ended
+// windows first and then the oldest ones.
 
 #include <array>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -23,14 +26,22 @@ struct rate_decision {
 class rate_limiter {
  public:
   using clock = std::chrono::steady_clock;
+  static constexpr std::size_t default_max_keys = 100'000;
 
-  rate_limiter(std::uint32_t limit, std::chrono::seconds window) : limit_(limit), window_(window) {}
+  rate_limiter(std::uint32_t limit, std::chrono::seconds window,
+               std::size_t max_keys = default_max_keys);
 
   bool enabled() const { return limit_ > 0; }
-  // Counts one event for `key` and says whether it is within the limit.
+  // Counts one event for `key` when it is within the limit, and says whether it was.
   rate_decision take(std::string_view key, clock::time_point now);
-  // Says whether one more event would be within the limit, counting nothing.
-  rate_decision peek(std::string_view key, clock::time_point now);
+  // Says whether one more event would be within the limit; counts and inserts nothing.
+  rate_decision peek(std::string_view key, clock::time_point now) const;
+  // Uncounts one event that take() counted in the current window (the attempt succeeded).
+  void give_back(std::string_view key, clock::time_point now);
+  // The events counted for `key` in its current window.
+  std::uint32_t count(std::string_view key, clock::time_point now) const;
+  // The keys held now, over every shard.
+  std::size_t size() const;
 
  private:
   struct window {
@@ -38,15 +49,20 @@ class rate_limiter {
     std::uint32_t count = 0;
   };
   struct shard {
-    std::mutex mutex;
+    mutable std::mutex mutex;
     std::unordered_map<std::string, window> windows;
     std::uint32_t calls = 0;
   };
-  rate_decision decide(std::string_view key, clock::time_point now, bool count);
+  static constexpr std::size_t shard_count = 16;
+  shard& shard_of(std::string_view key) const;
+  bool current(const window& w, clock::time_point now) const;
+  rate_decision decision(const window* w, clock::time_point now, bool allowed) const;
+  void make_room(shard& s, clock::time_point now) const;
 
   std::uint32_t limit_;
   std::chrono::seconds window_;
-  std::array<shard, 16> shards_;
+  std::size_t max_keys_per_shard_;
+  mutable std::array<shard, shard_count> shards_;
 };
 
 }  // namespace tenantry::api

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "api/auth/password_hash.hpp"
 #include "api/http/json_input.hpp"
 #include "commands/invitations/invitation_aggregate.hpp"
 
@@ -64,8 +65,8 @@ result<answer_request> read_answer_request(const nlohmann::json& body, bool acce
   nlohmann::json problems = nlohmann::json::object();
   collect(in.finish(), problems);
   if (out.token && out.token->empty()) problems["token"] = "must not be empty";
-  if (out.password && out.password->size() < min_password_length)
-    problems["password"] = "must be at least 8 characters";
+  if (out.password)
+    if (auto problem = new_password_problem(*out.password)) problems["password"] = *problem;
   if (!problems.empty()) return invalid(std::move(problems));
   return out;
 }

@@ -34,6 +34,4 @@ struct answer_request {
 };
 result<answer_request> read_answer_request(const nlohmann::json& body, bool accepting);
 
-inline constexpr std::size_t min_password_length = 8;
-
 }  // namespace tenantry::api

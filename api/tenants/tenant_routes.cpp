@@ -70,7 +70,7 @@ result<mutation> begin_mutation(const request_context& ctx, body_rule rule) {
   auto version = if_match(ctx);
   if (!version) return std::unexpected(version.error());
   if (rule == body_rule::none) return mutation{*version, nlohmann::json::object()};
-  auto body = parse_json_object(ctx.req, rule == body_rule::optional);
+  auto body = parse_json_object(ctx, rule == body_rule::optional);
   if (!body) return std::unexpected(body.error());
   return mutation{*version, std::move(*body)};
 }
@@ -85,7 +85,7 @@ result<bool> include_deleted_param(const request_context& ctx) {
 }
 
 asio::awaitable<response> create(services& s, request_context& ctx) {
-  auto body = parse_json_object(ctx.req);
+  auto body = parse_json_object(ctx);
   if (!body) co_return error_response(body.error());
   body_reader in(*body);
   create_tenant c;

@@ -71,21 +71,8 @@ asio::awaitable<response> get(services& s, request_context& ctx) {
   co_return res;
 }
 
-// The one answer that carries the secret. A retry with the same Idempotency-Key gets the
-// recorded answer, which never held it: the writer keeps answers in the event log.
-response reveal_secret(command_reply reply, const std::string& tenant_ref,
-                       const std::string& secret) {
-  command_outcome* created = fresh_creation(reply);
-  if (created) created->body["secret"] = secret;
-  response res = respond(reply);
-  if (created)
-    res.set(http::field::location,
-            "/v1/tenants/" + tenant_ref + "/tokens/" + created->aggregate_id);
-  return res;
-}
-
 asio::awaitable<response> create(services& s, request_context& ctx) {
-  auto body = parse_json_object(ctx.req);
+  auto body = parse_json_object(ctx);
   if (!body) co_return error_response(body.error());
   auto wanted = read_token_request(*body, s.clock());
   if (!wanted) co_return error_response(wanted.error());
@@ -100,7 +87,8 @@ asio::awaitable<response> create(services& s, request_context& ctx) {
                             wanted->expires_at};
   response_renderer render = render_token(outcome::created);
   command_reply reply = co_await send_command(s, ctx, std::move(cmd), std::move(render));
-  co_return reveal_secret(std::move(reply), ctx.params[0], secret);
+  co_return reveal_once(std::move(reply), "secret", secret,
+                        "/v1/tenants/" + ctx.params[0] + "/tokens/");
 }
 
 asio::awaitable<response> revoke(services& s, request_context& ctx) {

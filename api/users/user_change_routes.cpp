@@ -2,6 +2,7 @@
 // profile and the password. Every one is decided by the single writer, which also checks
 // who may change which user (commands/users/user_authorization.hpp).
 
+#include "api/auth/password_attempt.hpp"
 #include "api/command_execution.hpp"
 #include "api/http/json_input.hpp"
 #include "api/http/offload.hpp"
@@ -13,7 +14,6 @@
 namespace tenantry::api::users {
 namespace {
 
-constexpr std::size_t min_password = 8;
 constexpr std::size_t max_password = 1024;
 
 // Answers with the user the command acted on; a no-op (nothing changed) with the user the
@@ -35,7 +35,7 @@ response_renderer render_user(std::string ref, outcome kind,
 asio::awaitable<response> update(services& s, request_context& ctx, bool replace) {
   auto version = if_match(ctx);
   if (!version) co_return error_response(version.error());
-  auto body = parse_json_object(ctx.req);
+  auto body = parse_json_object(ctx);
   if (!body) co_return error_response(body.error());
   body_reader in(*body);
   update_user c{path_ref(ctx), in.text("email", replace, 254), in.text("name", replace, 200),
@@ -66,7 +66,7 @@ asio::awaitable<response> restore(services& s, request_context& ctx) {
 asio::awaitable<response> set_active(services& s, request_context& ctx, bool active) {
   auto version = if_match(ctx);
   if (!version) co_return error_response(version.error());
-  auto body = parse_json_object(ctx.req, /*allow_empty=*/true);
+  auto body = parse_json_object(ctx, /*allow_empty=*/true);
   if (!body) co_return error_response(body.error());
   body_reader in(*body);
   auto reason = in.text("reason", false, 1000);
@@ -82,8 +82,8 @@ asio::awaitable<response> get_profile(services& s, request_context& ctx) {
   auto find = [ref](pqxx::connection& c) { return find_user(c, ref); };
   auto row = co_await query(s.db, std::move(find));
   if (!row) co_return error_response(row.error());
-  result<bool> visible = false;
-  if (*row) visible = co_await may_see(s, ctx, (*row)->id);
+  const std::string id = *row ? (*row)->id : std::string();  // "": no such user
+  const result<bool> visible = co_await may_see(s, ctx, id);
   if (!visible) co_return error_response(visible.error());
   if (!*visible)
     co_return error_response(errc::not_found, "not_found", "No user '" + ref + "' exists.",
@@ -97,7 +97,7 @@ asio::awaitable<response> get_profile(services& s, request_context& ctx) {
 asio::awaitable<response> patch_profile(services& s, request_context& ctx) {
   auto version = if_match(ctx);
   if (!version) co_return error_response(version.error());
-  auto body = parse_json_object(ctx.req);
+  auto body = parse_json_object(ctx);
   if (!body) co_return error_response(body.error());
   body_reader in(*body);
   auto field = [&in](const char* name, std::size_t max) -> std::optional<std::string> {
@@ -152,29 +152,31 @@ auto wrong_current_password() {
               {{"current_password", "does not match"}});
 }
 
-// Wrong current passwords count against the account's login-failure limit: 429 once
-// that is spent, as for logins.
-std::optional<response> failures_spent(services& s, const password_owner& owner) {
-  if (!s.limits || !s.limits->login_failures.enabled()) return std::nullopt;
-  const auto d =
-      s.limits->login_failures.peek("account:" + owner.email, rate_limiter::clock::now());
-  if (d.allowed) return std::nullopt;
-  return rate_limited(d);
-}
-
-// Changing one's own password proves the current one (argon2id, off the I/O threads).
-asio::awaitable<result<void>> prove_current(services& s, const password_owner& owner,
-                                            const std::optional<std::string>& current) {
+// Changing one's own password proves the current one (argon2id, off the I/O threads),
+// counted like a login try from the caller's address: the 429 or 503 to answer, or the
+// 400 of a wrong password; nothing when it was right.
+asio::awaitable<std::optional<response>> prove_current(services& s, const request_context& ctx,
+                                                       const password_owner& owner,
+                                                       const std::optional<std::string>& current) {
   if (!current)
-    co_return fail(errc::invalid_argument, "validation_error",
-                   "current_password is required to change your own password.",
-                   {{"current_password", "is required"}});
-  const std::string account = "account:" + owner.email;
-  const bool limited = s.limits && s.limits->login_failures.enabled();
+    co_return error_response(errc::invalid_argument, "validation_error",
+                             "current_password is required to change your own password.",
+                             {{"current_password", "is required"}});
+  auto attempt = password_attempt::begin(s, owner.email, ctx.remote_address);
+  if (!attempt) co_return std::move(attempt.error());
+  co_await attempt->wait_turn();
   auto verify = [hash = owner.hash, pw = *current] { return verify_password(hash, pw); };
-  if (co_await run_on(s.cpu, std::move(verify))) co_return result<void>{};
-  if (limited) s.limits->login_failures.take(account, rate_limiter::clock::now());
-  co_return wrong_current_password();
+  const result<bool> valid = co_await run_on(s.cpu, std::move(verify));
+  if (!valid) {
+    attempt->abandoned();
+    co_return error_response(valid.error());
+  }
+  if (*valid) {
+    attempt->succeeded();
+    co_return std::nullopt;
+  }
+  attempt->failed();
+  co_return error_response(wrong_current_password().error());
 }
 
 }  // namespace
@@ -184,16 +186,14 @@ asio::awaitable<result<void>> prove_current(services& s, const password_owner& o
 asio::awaitable<response> change_password(services& s, request_context& ctx) {
   auto version = if_match(ctx);
   if (!version) co_return error_response(version.error());
-  auto body = parse_json_object(ctx.req);
+  auto body = parse_json_object(ctx);
   if (!body) co_return error_response(body.error());
   body_reader in(*body);
   auto password = in.text("password", true, max_password);
   auto current = in.text("current_password", false, max_password);
   if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
-  if (password->size() < min_password)
-    co_return error_response(errc::invalid_argument, "validation_error",
-                             "password must be at least 8 characters.",
-                             {{"password", "too short"}});
+  if (auto problem = new_password_problem(*password))
+    co_return error_response(validation("password", *problem).error());
   auto owner = co_await owner_of(s, ctx, path_ref(ctx));
   if (!owner) co_return error_response(owner.error());
   if (owner->retried) {
@@ -206,9 +206,8 @@ asio::awaitable<response> change_password(services& s, request_context& ctx) {
                              "The user's version is stale.", {{"current_version", owner->version}});
   const bool self = owner->id == ctx.caller->user_id;
   if (self) {
-    if (auto spent = failures_spent(s, *owner)) co_return std::move(*spent);
-    if (auto proven = co_await prove_current(s, *owner, current); !proven)
-      co_return error_response(proven.error());
+    auto refused = co_await prove_current(s, ctx, *owner, current);
+    if (refused) co_return std::move(*refused);
   }
   auto hashing = [pw = *password, params = s.settings.password_params] {
     return hash_password(pw, params);

@@ -13,7 +13,8 @@ namespace tenantry::api::users {
 std::string path_ref(const request_context& ctx);
 
 // Whether the caller may see user `id`: itself, with a platform role, or with member.read
-// on a tenant the user is a member of.
+// on a tenant the user is a member of. An empty `id` (no such user) is false after the
+// same work as for a hidden user.
 asio::awaitable<result<bool>> may_see(services& s, request_context& ctx, const std::string& id);
 
 // PUT (replace = true: email and name required) and PATCH of /v1/users/{ref}.

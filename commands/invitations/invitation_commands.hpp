@@ -45,6 +45,14 @@ struct revoke_invitation {
   std::optional<std::int64_t> expected_version;
 };
 
-using invitation_command = std::variant<send_invitation, answer_invitation, revoke_invitation>;
+// Before the API hashes a registering invitee's password: 404 unless `token_hash` opens
+// the invitation, 409 unless it is pending and no account has its email. Decides nothing.
+struct check_invitation_token {
+  std::string invitation;
+  std::string token_hash;
+};
+
+using invitation_command =
+    std::variant<send_invitation, answer_invitation, revoke_invitation, check_invitation_token>;
 
 }  // namespace tenantry

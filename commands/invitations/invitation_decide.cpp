@@ -2,6 +2,7 @@
 
 #include "commands/object_kinds.hpp"
 #include "commands/write_model.hpp"
+#include "events/secret_compare.hpp"
 
 namespace tenantry {
 namespace {
@@ -118,14 +119,31 @@ result<events> decide_answer(const write_model& m, const answer_invitation& c,
   // Only the invitee answers: the token's holder, or the signed-in user with its email
   // (the writer's object guard checked that already; anyone else learns nothing).
   const user_state* signed_in = c.user ? m.users.find(*c.user) : nullptr;
-  const bool invitee =
-      c.token_hash ? *c.token_hash == i.token_hash : signed_in && signed_in->email == i.invitee;
+  const bool invitee = c.token_hash ? same_secret(*c.token_hash, i.token_hash)
+                                    : signed_in && signed_in->email == i.invitee;
   if (!invitee) return object_not_found("invitation", c.invitation);
   if (auto pending = require_pending(i); !pending) return std::unexpected(pending.error());
   if (i.status_at(ctx.now) == invitation_status::expired) return events{invitation_expired{i.id}};
   if (c.reply == invitation_reply::decline)
     return events{invitation_declined{i.id, c.token_hash ? std::nullopt : c.user}};
   return decide_accept(m, i, c, ctx);
+}
+
+result<events> decide_check(const write_model& m, const check_invitation_token& c,
+                            const decide_context& ctx) {
+  auto found = find_invitation(m, c.invitation);
+  if (!found) return std::unexpected(found.error());
+  const invitation_state& i = **found;
+  if (!same_secret(c.token_hash, i.token_hash)) return object_not_found("invitation", c.invitation);
+  if (auto pending = require_pending(i); !pending) return std::unexpected(pending.error());
+  if (i.status_at(ctx.now) == invitation_status::expired)
+    return fail(errc::conflict, "invitation_not_pending", "The invitation is expired.",
+                {{"status", "expired"}});
+  if (m.users.find_by_email(i.invitee))
+    return fail(
+        errc::conflict, "email_taken",
+        "An account for " + i.invitee + " exists: sign in as it and accept without the token.");
+  return events{};
 }
 
 result<events> decide_revoke(const write_model& m, const revoke_invitation& c,
@@ -156,6 +174,8 @@ result<std::vector<event>> decide(const write_model& model, const invitation_com
           return decide_answer(model, c, ctx);
         else if constexpr (std::is_same_v<T, revoke_invitation>)
           return decide_revoke(model, c, ctx);
+        else if constexpr (std::is_same_v<T, check_invitation_token>)
+          return decide_check(model, c, ctx);
         else
           static_assert(unhandled<T>, "an invitation command without a decision");
       },
@@ -172,8 +192,11 @@ caller_demands demands_of(const write_model& model, const invitation_command& co
             for (const auto& p : c.permissions)
               if (is_tenant_permission(p)) out.front().permissions.push_back(p);  // else a 400
           return {true, std::move(out)};
-        } else if constexpr (std::is_same_v<T, answer_invitation> ||
-                             std::is_same_v<T, revoke_invitation>) {
+        } else if constexpr (std::is_same_v<T, answer_invitation>) {
+          return {.anonymous = c.token_hash.has_value()};  // the token proves the invitee
+        } else if constexpr (std::is_same_v<T, check_invitation_token>) {
+          return {.anonymous = true};
+        } else if constexpr (std::is_same_v<T, revoke_invitation>) {
           return {};
         } else {
           static_assert(unhandled<T>, "an invitation command without its demands on the caller");

@@ -1,6 +1,9 @@
 #include "commands/users/user_aggregate.hpp"
 
 #include <algorithm>
+#include <unordered_set>
+
+#include "events/secret_compare.hpp"
 
 namespace tenantry {
 
@@ -79,6 +82,20 @@ const session_state* user_aggregate::session_by_token(std::string_view hash) con
   return it == by_token_.end() ? nullptr : find_session(it->second);
 }
 
+std::size_t user_aggregate::forget_sessions_ended_by(timestamp cutoff) {
+  std::unordered_set<session_id> gone;
+  for (const auto& [id, s] : sessions_)
+    if (s.revoked || s.expires_at <= cutoff) gone.insert(id);
+  if (gone.empty()) return 0;
+  std::erase_if(sessions_, [&](const auto& kv) { return gone.contains(kv.first); });
+  std::erase_if(by_token_, [&](const auto& kv) { return gone.contains(kv.second); });
+  for (auto it = sessions_by_user_.begin(); it != sessions_by_user_.end();) {
+    std::erase_if(it->second, [&](const session_id& id) { return gone.contains(id); });
+    it = it->second.empty() ? sessions_by_user_.erase(it) : std::next(it);
+  }
+  return gone.size();
+}
+
 // The lifecycle events of a user (registration aside).
 template <class T>
 void user_aggregate::evolve_user(const T& ev, std::int64_t version, timestamp at) {
@@ -106,6 +123,8 @@ void user_aggregate::evolve_user(const T& ev, std::int64_t version, timestamp at
   } else if constexpr (std::is_same_v<T, user_password_changed>) {
     u.password_hash = ev.password_hash;
     ++u.auth_generation;
+  } else if constexpr (std::is_same_v<T, user_password_rehashed>) {
+    u.password_hash = ev.password_hash;
   } else {
     static_assert(unhandled<T>, "a user lifecycle event the users aggregate does not apply");
   }
@@ -123,16 +142,20 @@ void user_aggregate::evolve(const event& e, std::int64_t version, timestamp at) 
     } else if constexpr (std::is_same_v<T, session_started>) {
       by_token_[ev.token_hash] = ev.id;
       sessions_[ev.id] =
-          session_state{ev.id, ev.user, ev.token_hash, ev.expires_at, false, version};
+          session_state{ev.id, ev.user, ev.token_hash, ev.expires_at, false, version, at};
       sessions_by_user_[ev.user].push_back(ev.id);
     } else if constexpr (std::is_same_v<T, session_refreshed>) {
-      auto& s = sessions_.at(ev.id);
+      const auto found = sessions_.find(ev.id);
+      if (found == sessions_.end()) return;  // forgotten once it ended
+      auto& s = found->second;
       by_token_[ev.token_hash] = ev.id;
       s.current_hash = ev.token_hash;
       s.expires_at = ev.expires_at;
       s.version = version;
     } else if constexpr (std::is_same_v<T, session_revoked>) {
-      auto& s = sessions_.at(ev.id);
+      const auto found = sessions_.find(ev.id);
+      if (found == sessions_.end()) return;  // forgotten once it ended
+      auto& s = found->second;
       s.revoked = true;
       s.version = version;
     } else if constexpr (is_alternative_v<T, user_lifecycle_event>) {
@@ -214,9 +237,23 @@ result<events> decide_refresh(const user_aggregate& dir, const refresh_session& 
   };
   const user_state* u = s ? dir.find(s->user) : nullptr;
   if (!s || s->revoked || !u || !u->in_good_standing()) return invalid();
-  if (s->current_hash != c.presented_hash) return events{session_revoked{s->id, "reuse_detected"}};
+  if (!same_secret(s->current_hash, c.presented_hash))
+    return events{session_revoked{s->id, "reuse_detected"}};
   if (s->expires_at <= ctx.now) return invalid();
-  return events{session_refreshed{s->id, c.new_hash, c.expires_at}};
+  // However often it is refreshed, a family ends `family_lifetime` after its login.
+  const timestamp family_end = s->started_at + c.family_lifetime;
+  if (family_end <= ctx.now) return invalid();
+  return events{session_refreshed{s->id, c.new_hash, std::min(c.expires_at, family_end)}};
+}
+
+// A hash made with weaker parameters is replaced by one the login that verified it made;
+// nothing when the password changed meanwhile or the user cannot sign in.
+result<events> decide_upgrade(const user_aggregate& dir, const upgrade_password_hash& c) {
+  const user_state* u = dir.find(c.user);
+  if (!u || !u->in_good_standing() || !same_secret(u->password_hash, c.verified_hash) ||
+      c.new_hash.empty())
+    return events{};
+  return events{user_password_rehashed{u->id, c.new_hash}};
 }
 
 }  // namespace
@@ -246,6 +283,8 @@ result<std::vector<event>> decide(const user_aggregate& state, const user_accoun
           return decide_start(state, c, ctx);
         else if constexpr (std::is_same_v<T, refresh_session>)
           return decide_refresh(state, c, ctx);
+        else if constexpr (std::is_same_v<T, upgrade_password_hash>)
+          return decide_upgrade(state, c);
         else
           static_assert(unhandled<T>, "a user account command without a decision");
       },

@@ -50,6 +50,7 @@ struct session_state {
   timestamp expires_at{};
   bool revoked = false;
   std::int64_t version = 0;
+  timestamp started_at{};  // when the family began: its absolute lifetime counts from here
 };
 
 class user_aggregate {
@@ -71,6 +72,10 @@ class user_aggregate {
   const session_state* find_session(const session_id& id) const;
   // The session whose current or any earlier refresh token has this hash.
   const session_state* session_by_token(std::string_view hash) const;
+  // Forgets the sessions revoked or expired by `cutoff`, with every refresh-token hash they
+  // had: a token of theirs is refused the same way either way. Returns how many went.
+  std::size_t forget_sessions_ended_by(timestamp cutoff);
+  std::size_t session_count() const { return sessions_.size(); }
   bool empty() const { return users_.empty(); }
 
   void evolve(const event& e, std::int64_t version, timestamp at);

@@ -42,6 +42,8 @@ struct refresh_session {
   std::string presented_hash;
   std::string new_hash;
   timestamp expires_at;
+  // The family's absolute lifetime from its login (TENANTRY_REFRESH_FAMILY_TTL).
+  std::chrono::seconds family_lifetime = std::chrono::hours(24 * 30);
 };
 
 // PUT (email and name given) or PATCH of a user; an absent field is unchanged.
@@ -90,8 +92,17 @@ struct change_password {
   std::optional<std::int64_t> expected_version = std::nullopt;
 };
 
+// After a login proved the password: its hash again with the current parameters, kept
+// only while the user's hash is still `verified_hash`.
+struct upgrade_password_hash {
+  user_id user;
+  std::string verified_hash;
+  std::string new_hash;
+};
+
 // Registration and sessions (refresh-token families).
-using user_account_command = std::variant<register_user, start_session, refresh_session>;
+using user_account_command =
+    std::variant<register_user, start_session, refresh_session, upgrade_password_hash>;
 // The user lifecycle: updates, profile, activation, soft delete and restore, passwords.
 using user_lifecycle_command =
     std::variant<update_user, change_user_profile, change_user_activation, delete_user,

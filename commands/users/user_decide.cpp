@@ -50,9 +50,12 @@ caller_demands demands_of(const write_model&, const user_command& command) {
         using T = std::decay_t<decltype(c)>;
         if constexpr (is_alternative_v<T, user_lifecycle_command>)
           return {.changed_user = c.ref};
-        else if constexpr (std::is_same_v<T, lookup_credentials> ||
-                           is_alternative_v<T, user_account_command>)
+        else if constexpr (std::is_same_v<T, register_user>)
           return {};
+        else if constexpr (std::is_same_v<T, lookup_credentials> ||
+                           std::is_same_v<T, start_session> || std::is_same_v<T, refresh_session> ||
+                           std::is_same_v<T, upgrade_password_hash>)
+          return {.anonymous = true};  // a login: the password is what proves the caller
         else
           static_assert(unhandled<T>, "a user command without its demands on the caller");
       },

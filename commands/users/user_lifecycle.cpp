@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "commands/users/user_aggregate.hpp"
+#include "events/secret_compare.hpp"
 
 namespace tenantry {
 namespace {
@@ -206,7 +207,7 @@ result<events> decide_password(const user_aggregate& dir, const change_password&
   if (!found) return std::unexpected(found.error());
   const user_state& u = **found;
   if (c.password_hash.empty()) return validation("password", "must not be empty");
-  if (c.verified_hash && *c.verified_hash != u.password_hash)
+  if (c.verified_hash && !same_secret(*c.verified_hash, u.password_hash))
     return fail(errc::conflict, "password_changed_concurrently",
                 "The password changed while this request was checked; try again.");
   return ending_access(dir, u, user_password_changed{u.id, c.password_hash}, "password_changed",

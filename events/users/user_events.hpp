@@ -94,10 +94,17 @@ struct user_password_changed {
   std::string password_hash;  // argon2id, encoded
 };
 
+// The same password, hashed again with the server's current argon2id parameters after a
+// login proved it: nobody's access changes.
+struct user_password_rehashed {
+  user_id id;
+  std::string password_hash;  // argon2id, encoded
+};
+
 // The events of a user's life after its registration.
 using user_lifecycle_event =
     std::variant<user_updated, user_profile_changed, user_deactivated, user_activated, user_deleted,
-                 user_restored, user_password_changed>;
+                 user_restored, user_password_changed, user_password_rehashed>;
 // The events of login sessions (refresh-token families), aggregates of their own.
 using session_event = std::variant<session_started, session_refreshed, session_revoked>;
 // The events of the users resource: registrations, sessions and the user lifecycle.
@@ -203,6 +210,15 @@ struct event_contract<user_password_changed> {
   static constexpr auto fields =
       std::tuple{field("id", &user_password_changed::id),
                  field("password_hash", &user_password_changed::password_hash)};
+};
+
+template <>
+struct event_contract<user_password_rehashed> {
+  static constexpr std::string_view type = "tenantry.user.password_rehashed.v1";
+  static constexpr std::string_view aggregate = "user";
+  static constexpr auto fields =
+      std::tuple{field("id", &user_password_rehashed::id),
+                 field("password_hash", &user_password_rehashed::password_hash)};
 };
 
 }  // namespace tenantry

@@ -41,6 +41,10 @@ const std::string kPasswordChanged = "user_password_changed";
 const std::string kPasswordChangedSql =
     "UPDATE users SET auth_generation = auth_generation + 1, version = $2,"
     " updated_at = $3::timestamptz WHERE id = $1::uuid AND version < $2";
+const std::string kPasswordRehashed = "user_password_rehashed";
+const std::string kPasswordRehashedSql =
+    "UPDATE users SET version = $2, updated_at = $3::timestamptz"
+    " WHERE id = $1::uuid AND version < $2";
 
 }  // namespace
 
@@ -50,6 +54,7 @@ void user_projection::prepare(pqxx::connection& conn) {
   conn.prepare(kActivation, kActivationSql);
   conn.prepare(kDeletion, kDeletionSql);
   conn.prepare(kPasswordChanged, kPasswordChangedSql);
+  conn.prepare(kPasswordRehashed, kPasswordRehashedSql);
 }
 
 template <class T>
@@ -73,6 +78,8 @@ void user_projection::apply_lifecycle(pqxx::transaction_base& tx, const T& ev, s
     tx.exec_prepared(kDeletion, id, version, at, false, 0);
   } else if constexpr (std::is_same_v<T, user_password_changed>) {
     tx.exec_prepared(kPasswordChanged, id, version, at);
+  } else if constexpr (std::is_same_v<T, user_password_rehashed>) {
+    tx.exec_prepared(kPasswordRehashed, id, version, at);  // the hash stays in the log only
   } else {
     static_assert(unhandled<T>, "a user lifecycle event the users read model does not apply");
   }

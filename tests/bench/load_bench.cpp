@@ -76,6 +76,7 @@ int run_load(const common_options& common, const load_options& o) {
     request.cmd = std::move(*cmd);
     request.actor = "system";
     request.correlation_id = "bench-load";
+    request.trusted = true;
     request.render = [](const command_effect&) { return command_outcome{outcome::done}; };
     request.done = [&](command_reply reply) {
       std::lock_guard lock(mutex);

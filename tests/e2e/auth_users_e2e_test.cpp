@@ -62,7 +62,8 @@ TEST_F(AuthAndUsers, CreateUserNeverShowsThePassword) {
   EXPECT_EQ(short_pw.status, 400u);
   auto bad_role = client().post(
       "/v1/users",
-      {{"email", "b" + email}, {"password", "long enough"}, {"platform_roles", {"king"}}}, admin);
+      {{"email", "b" + email}, {"password", "long enough for sure"}, {"platform_roles", {"king"}}},
+      admin);
   EXPECT_EQ(bad_role.status, 400u);
   settle(r);
   auto found = client().get("/v1/users/" + email, admin);
@@ -95,8 +96,8 @@ TEST_F(AuthAndUsers, UserWithoutPlatformRoleIsGated) {
             404u);
   auto self_only = client().get("/v1/users", token).json();
   EXPECT_EQ(self_only["count"], 1);
-  auto escalate =
-      client().post("/v1/users", {{"email", "x" + email}, {"password", "long enough"}}, token);
+  auto escalate = client().post(
+      "/v1/users", {{"email", "x" + email}, {"password", "long enough for sure"}}, token);
   EXPECT_EQ(escalate.status, 403u);
 }
 
@@ -126,6 +127,29 @@ TEST_F(AuthAndUsers, HealthReadinessMetricsAndOpenApiNeedNoToken) {
   auto doc = client().get("/v1/openapi.json");
   EXPECT_EQ(doc.status, 200u);
   EXPECT_TRUE(doc.json().contains("paths"));
+}
+
+// A password hashed with weaker argon2id parameters than the server's (an older setting)
+// is hashed again at its next successful login, and only once; its sessions live on.
+TEST(PasswordHashes, AWeakerHashIsUpgradedAtTheNextLogin) {
+  server_process server;
+  server.start();  // tests hash with the minimal parameters
+  http_client c(server.port());
+  const nlohmann::json admin{{"username", server_process::admin_email},
+                             {"password", server_process::admin_password}};
+  auto before = c.post("/v1/auth/token", admin);
+  ASSERT_EQ(before.status, 200u) << before.body;
+  const std::string refresh = before.json()["refresh"];
+  ASSERT_EQ(server.terminate(), 0);
+  server.start({{"TENANTRY_PASSWORD_HASHING", "interactive"}});
+  const double tasks = metric(c, "tenantry_cpu_tasks_total");
+  ASSERT_GE(tasks, 0);
+  EXPECT_EQ(c.post("/v1/auth/token", admin).status, 200u);
+  EXPECT_EQ(metric(c, "tenantry_cpu_tasks_total"), tasks + 2);  // verified, then hashed again
+  EXPECT_EQ(c.post("/v1/auth/token", admin).status, 200u);
+  EXPECT_EQ(metric(c, "tenantry_cpu_tasks_total"), tasks + 3);  // verified only
+  // The earlier session was not ended by the upgrade.
+  EXPECT_EQ(c.post("/v1/auth/token/refresh", {{"refresh", refresh}}).status, 200u);
 }
 
 }  // namespace

@@ -569,16 +569,26 @@ TEST_F(AuthorizationMatrix, EveryPrincipalAgainstEveryRouteAnswersAsItsGuardSays
   EXPECT_EQ(mismatches, 0);
   EXPECT_GT(cells, 500);
   // Every route the server registers carries a guard in the document.
-  for (const char* route :
-       {"GET /v1/tenants/{ref}", "POST /v1/tenants", "POST /v1/tenants/{ref}/move",
-        "POST /v1/users", "GET /v1/tenants/{ref}/members", "GET /healthz", "PATCH /v1/groups/{id}",
-        "POST /v1/tenants/{ref}/groups", "POST /v1/permissions/grants",
-        "DELETE /v1/permissions/grants/{id}", "POST /v1/tenants/{ref}/tokens",
-        "DELETE /v1/tenants/{ref}/tokens/{id}", "PATCH /v1/users/{ref}",
-        "POST /v1/users/{ref}/password", "DELETE /v1/users/{ref}",
-        "POST /v1/tenants/{ref}/invitations", "GET /v1/invitations/{id}",
-        "POST /v1/invitations/{id}/accept", "POST /v1/invitations/{id}/decline",
-        "POST /v1/invitations/{id}/revoke"})
+  for (const char* route : {"GET /v1/tenants/{ref}",
+                            "POST /v1/tenants",
+                            "POST /v1/tenants/{ref}/move",
+                            "POST /v1/users",
+                            "GET /v1/tenants/{ref}/members",
+                            "GET /healthz",
+                            "PATCH /v1/groups/{id}",
+                            "POST /v1/tenants/{ref}/groups",
+                            "POST /v1/permissions/grants",
+                            "DELETE /v1/permissions/grants/{id}",
+                            "POST /v1/tenants/{ref}/tokens",
+                            "DELETE /v1/tenants/{ref}/tokens/{id}",
+                            "PATCH /v1/users/{ref}",
+                            "POST /v1/users/{ref}/password",
+                            "DELETE /v1/users/{ref}",
+                            "POST /v1/tenants/{ref}/invitations",
+                            "GET /v1/invitations/{id}",
+                            "POST /v1/invitations/{id}/accept",
+                            "POST /v1/invitations/{id}/decline",
+                            "POST /v1/invitations/{id}/revoke"})
     EXPECT_TRUE(routes_seen.contains(route)) << route;
 }
 

@@ -69,7 +69,7 @@ class e2e_test : public ::testing::Test {
   // signs it in.
   account make_user(const std::string& prefix) {
     const std::string email = unique(prefix) + "@example.com";
-    const std::string password = "password-" + prefix;
+    const std::string password = "password-of-" + prefix;
     auto r = client().post("/v1/users", {{"email", email}, {"password", password}}, admin);
     const nlohmann::json user = made(r);
     return {user.value("id", ""), email, login(email, password)};

@@ -24,6 +24,10 @@ http_answer http_client::request(const std::string& method, const std::string& t
   asio::io_context io;
   beast::tcp_stream stream(io);
   stream.expires_after(std::chrono::seconds(30));
+  if (!from_.empty()) {
+    stream.socket().open(tcp::v4());
+    stream.socket().bind(tcp::endpoint(asio::ip::make_address(from_), 0));
+  }
   stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
   http::request<http::string_body> req{http::string_to_verb(method), target, 11};
   req.set(http::field::host, "127.0.0.1:" + std::to_string(port_));
@@ -79,6 +83,12 @@ http_answer http_client::patch(const std::string& target, const nlohmann::json& 
 http_answer http_client::del(const std::string& target, const std::string& token,
                              std::map<std::string, std::string> headers) const {
   return request("DELETE", target, "", with_token(std::move(headers), token));
+}
+
+double metric(const http_client& c, const std::string& name) {
+  const std::string body = "\n" + c.get("/metrics").body;
+  const auto at = body.find("\n" + name + " ");
+  return at == std::string::npos ? -1 : std::stod(body.substr(at + name.size() + 2));
 }
 
 }  // namespace tenantry::testing

@@ -19,6 +19,10 @@ struct http_answer {
 class http_client {
  public:
   explicit http_client(unsigned short port) : port_(port) {}
+  // Connects from `from_address` (another loopback address, e.g. 127.0.0.2): a second client
+  // address for tests of per-address limits.
+  http_client(unsigned short port, std::string from_address)
+      : port_(port), from_(std::move(from_address)) {}
   // Sends `body` as application/json unless `headers` names another Content-Type.
   http_answer request(const std::string& method, const std::string& target,
                       const std::string& body = "",
@@ -36,6 +40,10 @@ class http_client {
 
  private:
   unsigned short port_;
+  std::string from_;  // empty: whatever the system picks
 };
+
+// The value of an unlabelled counter or gauge of GET /metrics; -1 when it is missing.
+double metric(const http_client& c, const std::string& name);
 
 }  // namespace tenantry::testing

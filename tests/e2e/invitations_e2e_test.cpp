@@ -46,6 +46,7 @@ TEST_F(Invitations, TheTokenIsShownInOneAnswerAndStoredNowhere) {
   EXPECT_EQ(invitation["roles"], json::parse(R"([{"id":"viewer","name":"viewer"}])"));
   EXPECT_EQ(invitation["permissions"], json({"site.read"}));
   EXPECT_EQ(r.header("Location"), "/v1/invitations/" + id(invitation));
+  EXPECT_EQ(r.header("Cache-Control"), "no-store");  // the one answer holding the token
   EXPECT_EQ(r.header("ETag"), "\"1\"");
   // Seven days by default.
   const auto expires = parse_rfc3339(invitation["expires_at"].get<std::string>());
@@ -176,6 +177,55 @@ TEST_F(Invitations, ANewcomerRegistersWithTheTokenAndAcceptsInOneCommand) {
   EXPECT_EQ(answer(id(second), "accept", nullptr, zoe_token).status, 200u);
 }
 
+// A token that opens no pending invitation costs no argon2id: the writer is asked about the
+// token before the password is hashed, so guessing tokens cannot keep the CPU pool busy.
+TEST_F(Invitations, NoPasswordIsHashedForATokenThatMatchesNoPendingInvitation) {
+  auto org = create_tenant(unique("Guarded"));
+  auto sent = invite(id(org), {{"invitee", unique("guess") + "@example.com"}}, admin);
+  const double before = metric(client(), "tenantry_cpu_tasks_total");
+  ASSERT_GE(before, 0);
+  for (int i = 0; i < 5; ++i) {
+    const std::string guess = "inv_" + std::string(42, 'A') + std::to_string(i);
+    auto wrong = answer(id(sent), "accept", {{"token", guess}, {"password", "a long password"}});
+    EXPECT_EQ(wrong.status, 404u) << wrong.body;
+  }
+  EXPECT_EQ(metric(client(), "tenantry_cpu_tasks_total"), before);
+  // Accepted once (one hash), the token opens nothing pending any more: no second hash.
+  auto accepted =
+      answer(id(sent), "accept", {{"token", sent["token"]}, {"password", "a long password"}});
+  ASSERT_EQ(accepted.status, 200u) << accepted.body;
+  EXPECT_EQ(metric(client(), "tenantry_cpu_tasks_total"), before + 1);
+  auto again =
+      answer(id(sent), "accept", {{"token", sent["token"]}, {"password", "a long password"}});
+  EXPECT_EQ(again.status, 409u) << again.body;
+  EXPECT_EQ(status_detail(again), "accepted");
+  EXPECT_EQ(metric(client(), "tenantry_cpu_tasks_total"), before + 1);
+}
+
+// The tenant's list of invitations shows the invitees' e-mail addresses: the admins'
+// business (invitation.manage), not every member's.
+TEST_F(Invitations, OnlyThoseWhoManageInvitationsListThem) {
+  auto org = create_tenant(unique("Private list"));
+  auto plain = make_user("plain");
+  auto keeper = make_user("keeper");
+  for (const auto& [who, role] :
+       {std::pair{plain.id, "member"}, std::pair{keeper.id, "tenant_admin"}}) {
+    auto added = client().post("/v1/tenants/" + id(org) + "/members",
+                               {{"user", who}, {"roles", {role}}}, admin);
+    ASSERT_EQ(added.status, 201u) << added.body;
+    settle(added);
+  }
+  invite(id(org), {{"invitee", unique("secret") + "@example.com"}}, admin);
+  const std::string list = "/v1/tenants/" + id(org) + "/invitations";
+  auto refused = client().get(list, plain.token);
+  EXPECT_EQ(refused.status, 403u) << refused.body;
+  EXPECT_EQ(error_of(refused), "permission_denied");
+  EXPECT_EQ(refused.body.find("@example.com"), std::string::npos);
+  auto listed = client().get(list, keeper.token);
+  ASSERT_EQ(listed.status, 200u) << listed.body;
+  EXPECT_EQ(listed.json()["count"], 1);
+}
+
 TEST_F(Invitations, DeclinedSignedInOrWithTheToken) {
   auto org = create_tenant(unique("Declined"));
   auto cid = make_user("cid");
@@ -191,9 +241,10 @@ TEST_F(Invitations, DeclinedSignedInOrWithTheToken) {
   ASSERT_EQ(by_token.status, 200u) << by_token.body;
   EXPECT_EQ(by_token.json()["answered_by"], nullptr);
   settle(by_token);
-  EXPECT_EQ(
-      answer(id(second), "accept", {{"token", second["token"]}, {"password", "a password"}}).status,
-      409u);
+  EXPECT_EQ(answer(id(second), "accept",
+                   {{"token", second["token"]}, {"password", "a password for sure"}})
+                .status,
+            409u);
   auto listed = client().get("/v1/tenants/" + id(org) + "/invitations?status=declined", admin);
   EXPECT_EQ(listed.json()["count"], 2) << listed.body;
   // Declining creates no account: the stranger still has none.
@@ -227,7 +278,8 @@ TEST_F(Invitations, RevokedByAnAdminOnly) {
   auto revoked = client().post(revoke, nullptr, admin, {{"If-Match", "\"1\""}});
   ASSERT_EQ(revoked.status, 200u) << revoked.body;
   EXPECT_EQ(revoked.json()["status"], "revoked");
-  auto late = answer(id(sent), "accept", {{"token", sent["token"]}, {"password", "a password"}});
+  auto late =
+      answer(id(sent), "accept", {{"token", sent["token"]}, {"password", "a password for sure"}});
   EXPECT_EQ(late.status, 409u) << late.body;
   EXPECT_EQ(status_detail(late), "revoked");
   EXPECT_EQ(status_detail(client().post(revoke, nullptr, admin)), "revoked");

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <thread>
+#include <vector>
+
 #include "http_client.hpp"
 #include "server_process.hpp"
 
@@ -92,6 +96,51 @@ TEST(RateLimits, NoSpellingOfAPathEscapesTheLimits) {
   for (int i = 0; i < 3; ++i) EXPECT_EQ(c.get("/v1/tenants").status, 401u);
   EXPECT_EQ(c.get("/v1/tenants").status, 429u);
   EXPECT_EQ(c.get("//v1/tenants").status, 400u);
+}
+
+const nlohmann::json admin_with(const std::string& password) {
+  return {{"username", server_process::admin_email}, {"password", password}};
+}
+
+// Strangers' wrong passwords block each stranger's address for that account, and only
+// delay the account itself: its owner, from elsewhere, still signs in.
+TEST(RateLimits, FailedLoginsBlockTheAddressNotTheAccount) {
+  server_process server;
+  server.start({{"TENANTRY_RATE_LIMIT_LOGIN_FAILURES_PER_HOUR", "2"}});
+  // 8 failures in all, 2 from each of four addresses: more than the account's old limit.
+  for (const char* from : {"127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5"}) {
+    http_client stranger(server.port(), from);
+    EXPECT_EQ(stranger.post("/v1/auth/token", admin_with("wrong one")).status, 401u) << from;
+    EXPECT_EQ(stranger.post("/v1/auth/token", admin_with("wrong two")).status, 401u) << from;
+    // That address is done with this account, even with the right password.
+    auto blocked = stranger.post("/v1/auth/token", admin_with(server_process::admin_password));
+    EXPECT_EQ(blocked.status, 429u) << from;
+    EXPECT_EQ(blocked.json()["error"], "rate_limited");
+  }
+  http_client owner(server.port(), "127.0.0.9");
+  auto in = owner.post("/v1/auth/token", admin_with(server_process::admin_password));
+  EXPECT_EQ(in.status, 200u) << in.body;
+  // A right password is given back: the owner's own budget is whole again.
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(owner.post("/v1/auth/token", admin_with(server_process::admin_password)).status,
+              200u);
+}
+
+// Each try is counted before its password is verified: of many parallel wrong tries from
+// one address, only the limit's worth are verified, the rest are 429 at once.
+TEST(RateLimits, ParallelAttemptsCannotAllPassTheCheckFirst) {
+  server_process server;
+  server.start({{"TENANTRY_RATE_LIMIT_LOGIN_FAILURES_PER_HOUR", "3"}});
+  http_client c(server.port(), "127.0.0.7");
+  std::vector<unsigned> statuses(12);
+  std::vector<std::thread> tries;
+  for (std::size_t i = 0; i < statuses.size(); ++i)
+    tries.emplace_back([&, i] {
+      statuses[i] = c.post("/v1/auth/token", admin_with("guess " + std::to_string(i))).status;
+    });
+  for (auto& t : tries) t.join();
+  EXPECT_EQ(std::ranges::count(statuses, 401u), 3);
+  EXPECT_EQ(std::ranges::count(statuses, 429u), 9);
 }
 
 }  // namespace

@@ -18,15 +18,12 @@
 extern char** environ;
 
 namespace tenantry::testing {
-namespace {
 
 unsigned short free_port() {
   api::asio::io_context io;
   api::tcp::acceptor acceptor(io, api::tcp::endpoint(api::asio::ip::make_address("127.0.0.1"), 0));
   return acceptor.local_endpoint().port();
 }
-
-}  // namespace
 
 server_process::server_process()
     : port_(free_port()),

@@ -9,6 +9,9 @@
 
 namespace tenantry::testing {
 
+// A loopback port nothing listens on now.
+unsigned short free_port();
+
 class server_process {
  public:
   // A fresh topic and schema; the bootstrap admin is admin@example.com / admin-password-1.

@@ -56,6 +56,15 @@ TEST_F(Tenants, BadInputIsA4xxWithACode) {
                                {{"Authorization", "Bearer " + admin}});
   EXPECT_EQ(huge.status, 413u);
   EXPECT_EQ(huge.json()["error"], "payload_too_large");
+  // Nesting deeper than 32 is refused before it is parsed, on every route, including one
+  // whose guard reads the body (a create's parent).
+  const std::string deep =
+      R"({"name": "x", "x": )" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  for (const char* route : {"/v1/tenants", "/v1/groups"}) {
+    auto nested = client().request("POST", route, deep, {{"Authorization", "Bearer " + admin}});
+    EXPECT_EQ(nested.status, 400u) << route << ": " << nested.body;
+    EXPECT_EQ(nested.json()["error"], "invalid_json") << route;
+  }
 }
 
 TEST_F(Tenants, ReadsBySlugOrIdAndUnknownIs404) {

@@ -36,6 +36,7 @@ TEST_F(Tokens, TheSecretIsShownInOneAnswerAndStoredNowhere) {
   EXPECT_EQ(token["status"], "active");
   EXPECT_EQ(token["scopes"], json({"tenant.read"}));
   EXPECT_EQ(r.header("Location"), "/v1/tenants/" + id(org) + "/tokens/" + id(token));
+  EXPECT_EQ(r.header("Cache-Control"), "no-store");  // the one answer holding the secret
   EXPECT_EQ(r.header("ETag"), "\"1\"");
   settle(r);
   auto listed = client().get("/v1/tenants/" + id(org) + "/tokens", admin);

@@ -3,6 +3,7 @@
 // stop working at once when its access ends. The last test restarts tenantryd after
 // kill -9: the log is the truth.
 
+#include <functional>
 #include <set>
 
 #include "e2e_fixture.hpp"
@@ -291,7 +292,8 @@ TEST_F(UsersLifecycle, PasswordChangeEndsEveryTokenOfTheUser) {
   EXPECT_EQ(client().get("/v1/users/me", hal.token).status, 401u);
   EXPECT_EQ(login(hal, "reset by admin").status, 200u);
   EXPECT_EQ(client()
-                .post("/v1/users/ghost@example.com/password", {{"password", "long enough"}}, admin)
+                .post("/v1/users/ghost@example.com/password",
+                      {{"password", "long enough for sure"}}, admin)
                 .json()["details"]["resource"],
             "user");
 }
@@ -358,9 +360,9 @@ TEST_F(UsersLifecycle, DeletedUserIsGoneUntilRestoredExactlyAsItWas) {
   EXPECT_EQ(client().get(members, admin).json()["count"], 0);
   EXPECT_EQ(client().get(group_members, admin).json()["count"], 0);
   // Its email stays reserved; it is 404 to every command but restore.
-  EXPECT_EQ(
-      code(client().post("/v1/users", {{"email", jo.email}, {"password", "long enough"}}, admin)),
-      "email_taken");
+  EXPECT_EQ(code(client().post("/v1/users",
+                               {{"email", jo.email}, {"password", "long enough for sure"}}, admin)),
+            "email_taken");
   EXPECT_EQ(client().patch("/v1/users/" + jo.id, {{"name", "x"}}, admin).status, 404u);
   EXPECT_EQ(client().del("/v1/users/" + jo.id, admin).status, 404u);
   EXPECT_EQ(client().post(members, {{"user", jo.id}}, admin).status, 404u);
@@ -433,6 +435,31 @@ TEST_F(UsersLifecycle, ListFiltersByOrganizationSearchAndActivity) {
   EXPECT_EQ(client().get("/v1/users?organization=", admin).status, 400u);
 }
 
+// Once a deletion, a deactivation or a new password is acknowledged, the very next request
+// with the user's access token on this instance is 401, a read as much as a write: the
+// writer's verdict counts before the read models show it.
+TEST_F(UsersLifecycle, AccessEndsWithTheAcknowledgementReadsIncluded) {
+  const std::vector<std::pair<std::string, std::function<http_answer(const account&)>>> endings{
+      {"delete", [&](const account& a) { return client().del("/v1/users/" + a.id, admin); }},
+      {"deactivate",
+       [&](const account& a) {
+         return client().post("/v1/users/" + a.id + "/deactivate", nullptr, admin);
+       }},
+      {"new password", [&](const account& a) {
+         return client().post("/v1/users/" + a.id + "/password",
+                              {{"password", "a brand new password"}}, admin);
+       }}};
+  for (const auto& [what, end] : endings)
+    for (int i = 0; i < 5; ++i) {
+      const account a = make("ending");
+      ASSERT_EQ(client().get("/v1/users/me", a.token).status, 200u) << what;
+      const http_answer ended = end(a);
+      ASSERT_LT(ended.status, 300u) << what << ": " << ended.body;
+      EXPECT_EQ(client().get("/v1/users/me", a.token).status, 401u) << what << " #" << i;
+      EXPECT_EQ(client().get("/v1/tenants", a.token).status, 401u) << what << " #" << i;
+    }
+}
+
 // ?organization= lists the users of the organization's whole subtree, each once, and not
 // those of a deleted descendant; a caller reading members below it only is refused there.
 TEST_F(UsersLifecycle, AnOrganizationsUsersAreTheMembersOfItsSubtree) {
@@ -484,7 +511,8 @@ TEST(UsersLifecycleRestart, ChangesSurviveKillNine) {
   };
   std::string admin = sign_in(server_process::admin_email, server_process::admin_password);
   ASSERT_FALSE(admin.empty());
-  auto mo = c.post("/v1/users", {{"email", "mo@example.com"}, {"password", "mo password"}}, admin);
+  auto mo = c.post("/v1/users", {{"email", "mo@example.com"}, {"password", "mo password for sure"}},
+                   admin);
   auto ned =
       c.post("/v1/users", {{"email", "ned@example.com"}, {"password", "ned password"}}, admin);
   ASSERT_EQ(mo.status, 201u);

@@ -1,8 +1,8 @@
 // Request bodies -> command fields, decoded the way the route handlers do it
-// (api/tenants/tenant_routes.cpp, user_routes.cpp, auth_routes.cpp, group_routes.cpp; token_routes.cpp
-// through its reader read_token_request, called as it is, and the invitation routes through
-// theirs, api/invitations/invitation_request.cpp): parse_json_object, one body_reader
-// per route with that route's fields and limits, then finish(), whose error becomes the
+// (api/tenants/tenant_routes.cpp, user_routes.cpp, auth_routes.cpp, group_routes.cpp;
+// token_routes.cpp through its reader read_token_request, called as it is, and the invitation
+// routes through theirs, api/invitations/invitation_request.cpp): parse_json_object, one
+// body_reader per route with that route's fields and limits, then finish(), whose error becomes the
 // response. The decoding lives inside the handlers' coroutines, so the table below repeats
 // their fields and limits: keep it in step when a route changes (user_change_routes.cpp holds
 // the user lifecycle's bodies).
@@ -19,8 +19,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "api/invitations/invitation_request.hpp"
 #include "api/http/json_input.hpp"
+#include "api/invitations/invitation_request.hpp"
 #include "api/tokens/token_request.hpp"
 #include "commands/command.hpp"
 #include "commands/slug.hpp"
@@ -288,7 +288,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   req.body().assign(reinterpret_cast<const char*>(data), size);
 
   // The lifecycle routes take an empty body as {}; the others refuse it.
-  auto body = parse_json_object(req, /*allow_empty=*/true);
+  const request_context ctx{.req = req, .target = boost::urls::url_view("/v1/tenants")};
+  auto body = parse_json_object(ctx, /*allow_empty=*/true);
   if (!body) {
     check(body.error().category == tenantry::errc::invalid_argument, "a bad body is a 400");
     return 0;

@@ -45,7 +45,9 @@ command_reply send(command_processor& w, command c) {
                            "",
                            [](const command_effect&) { return command_outcome{outcome::done}; },
                            [&](command_reply r) { answer.set_value(std::move(r)); },
-                           {}});
+                           {},
+                           "",
+                           /*trusted=*/true});
   return answer.get_future().get();
 }
 

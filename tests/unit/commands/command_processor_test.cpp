@@ -40,8 +40,8 @@ class CommandProcessor : public ::testing::Test {
   memory_event_log log;
   counting_appender appender{log};
 
-  std::unique_ptr<command_processor> start_writer() {
-    auto w = std::make_unique<command_processor>(appender, log, writer_options{});
+  std::unique_ptr<command_processor> start_writer(writer_options options = {}) {
+    auto w = std::make_unique<command_processor>(appender, log, std::move(options));
     w->start();
     for (int i = 0; i < 500 && w->state() != writer_state::ready; ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -60,7 +60,9 @@ class CommandProcessor : public ::testing::Test {
                              std::move(hash),
                              render_subject,
                              [promise](command_reply r) { promise->set_value(std::move(r)); },
-                             {}});
+                             {},
+                             "",
+                             /*trusted=*/true});
     return future;
   }
 };
@@ -127,6 +129,44 @@ TEST_F(CommandProcessor, IdempotentRetryIsAnsweredAfterRestart) {
   auto reused = send(*writer, create_tenant{"Other", {}, "", {}}, "key-1", "hash-b").get();
   ASSERT_FALSE(reused.response);
   EXPECT_EQ(reused.response.error().code, "idempotency_key_reused");
+}
+
+// Keys are honoured 24 hours; the writer forgets older records as time passes (between
+// batches, every prune_every), not only when it rebuilds. A key used again after that is a
+// new request.
+TEST_F(CommandProcessor, IdempotencyRecordsAreForgottenAsTimePasses) {
+  auto now = std::make_shared<std::atomic<std::int64_t>>(1'800'000'000'000);
+  writer_options options;
+  options.clock = [now] { return timestamp{std::chrono::milliseconds{now->load()}}; };
+  options.prune_every = std::chrono::seconds(0);
+  auto writer = start_writer(std::move(options));
+  ASSERT_TRUE(send(*writer, create_tenant{"Acme", {}, "", {}}, "key-1", "hash-a").get().response);
+  auto reused = send(*writer, create_tenant{"Other", {}, "", {}}, "key-1", "hash-b").get();
+  ASSERT_FALSE(reused.response);
+  EXPECT_EQ(reused.response.error().code, "idempotency_key_reused");
+  now->fetch_add(std::chrono::milliseconds(std::chrono::hours(25)).count());
+  // The first batch after the clock moved prunes before it decides.
+  auto fresh = send(*writer, create_tenant{"Other", {}, "", {}}, "key-1", "hash-b").get();
+  ASSERT_TRUE(fresh.response) << fresh.response.error().message;
+  EXPECT_FALSE(fresh.replayed);
+}
+
+// A full queue refuses at once instead of growing without bound.
+TEST_F(CommandProcessor, AFullQueueIsOverloaded) {
+  appender.commit_time = std::chrono::milliseconds(200);
+  writer_options options;
+  options.max_queue = 2;
+  options.max_batch = 1;
+  auto writer = start_writer(std::move(options));
+  std::vector<std::future<command_reply>> replies;
+  for (int i = 0; i < 20; ++i)
+    replies.push_back(send(*writer, create_tenant{"T" + std::to_string(i), {}, "", {}}));
+  int overloaded = 0;
+  for (auto& r : replies) {
+    auto reply = r.get();
+    if (!reply.response && reply.response.error().code == "overloaded") ++overloaded;
+  }
+  EXPECT_GE(overloaded, 15);
 }
 
 TEST_F(CommandProcessor, RetryInTheSameBatchIsReplayed) {

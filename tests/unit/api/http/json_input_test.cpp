@@ -5,13 +5,17 @@
 namespace tenantry::api {
 namespace {
 
-request with_body(std::string body) {
-  request req{http::verb::post, "/v1/groups", 11};
-  req.set(http::field::content_type, "application/json");
-  req.body() = std::move(body);
-  req.prepare_payload();
-  return req;
-}
+// A request with `body` and its context; the context refers to the request.
+struct with_body {
+  explicit with_body(std::string body) : req{http::verb::post, "/v1/groups", 11} {
+    req.set(http::field::content_type, "application/json");
+    req.body() = std::move(body);
+    req.prepare_payload();
+  }
+  operator const request_context&() const { return ctx; }
+  request req;
+  request_context ctx{.req = req, .target = boost::urls::url_view("/v1/groups")};
+};
 
 TEST(JsonInput, RefusesTextTheReadSideCannotStoreNamingTheField) {
   for (const auto& [body, field] : std::vector<std::pair<std::string, std::string>>{
@@ -30,6 +34,33 @@ TEST(JsonInput, TakesOtherControlCharacters) {
   auto parsed = parse_json_object(with_body(R"({"name": "a\u0001\u001f\u007f\t\nb"})"));
   ASSERT_TRUE(parsed) << parsed.error().message;
   EXPECT_EQ((*parsed)["name"], "a\x01\x1f\x7f\t\nb");
+}
+
+TEST(JsonInput, ABodyNestedDeeperThan32IsInvalidJson) {
+  const auto nested = [](std::size_t depth) {
+    return "{\"a\":" + std::string(depth - 1, '[') + std::string(depth - 1, ']') + "}";
+  };
+  EXPECT_TRUE(parse_json_object(with_body(nested(32))));
+  for (std::size_t depth : {33u, 1000u, 100000u}) {
+    auto parsed = parse_json_object(with_body(nested(depth)));
+    ASSERT_FALSE(parsed) << depth;
+    EXPECT_EQ(parsed.error().code, "invalid_json") << depth;
+    EXPECT_EQ(parsed.error().details["max_depth"], 32) << depth;
+  }
+  // Brackets inside strings are text, not nesting.
+  EXPECT_TRUE(parse_json_object(with_body(R"({"name": ")" + std::string(100, '[') + R"(\"["})")));
+}
+
+TEST(JsonInput, TheBodyIsParsedOnceForEveryoneWhoAsks) {
+  with_body r(R"({"name": "once"})");
+  const request_context& ctx = r;
+  EXPECT_FALSE(ctx.parsed_body.has_value());
+  const auto& first = json_body(ctx);
+  const auto& second = json_body(ctx);
+  EXPECT_EQ(&first, &second);
+  ASSERT_TRUE(first);
+  EXPECT_EQ((*first)["name"], "once");
+  EXPECT_TRUE(parse_json_object(ctx));
 }
 
 }  // namespace

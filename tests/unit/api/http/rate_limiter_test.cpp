@@ -57,5 +57,42 @@ TEST(RateLimiter, ForgetsIdleKeysWithoutLosingLiveOnes) {
   EXPECT_FALSE(limiter.take("live", t0 + 102s).allowed);
 }
 
+TEST(RateLimiter, PeekAndCountInsertNothing) {
+  rate_limiter limiter(3, 60s);
+  for (int i = 0; i < 1000; ++i) {
+    EXPECT_TRUE(limiter.peek("user" + std::to_string(i), t0).allowed);
+    EXPECT_EQ(limiter.count("user" + std::to_string(i), t0), 0u);
+  }
+  EXPECT_EQ(limiter.size(), 0u);
+}
+
+TEST(RateLimiter, GiveBackUncountsWithinTheWindow) {
+  rate_limiter limiter(2, 60s);
+  EXPECT_TRUE(limiter.take("a", t0).allowed);
+  EXPECT_TRUE(limiter.take("a", t0).allowed);
+  EXPECT_FALSE(limiter.take("a", t0).allowed);
+  limiter.give_back("a", t0 + 1s);
+  EXPECT_EQ(limiter.count("a", t0 + 1s), 1u);
+  EXPECT_TRUE(limiter.take("a", t0 + 1s).allowed);
+  // Nothing is given back to a window that has ended, nor to a key never counted.
+  limiter.give_back("a", t0 + 60s);
+  limiter.give_back("b", t0);
+  EXPECT_EQ(limiter.count("a", t0 + 60s), 0u);
+  EXPECT_EQ(limiter.size(), 1u);
+}
+
+// A flood of distinct keys (usernames tried, addresses) never grows the map past its cap;
+// the oldest windows go first.
+TEST(RateLimiter, TheMapIsCapped) {
+  rate_limiter limiter(5, 3600s, 1600);
+  EXPECT_TRUE(limiter.take("early", t0).allowed);
+  for (int i = 0; i < 50'000; ++i)
+    limiter.take("flood" + std::to_string(i), t0 + 1s + std::chrono::milliseconds(i));
+  EXPECT_LE(limiter.size(), 1600u);
+  EXPECT_GT(limiter.size(), 1000u);
+  EXPECT_EQ(limiter.count("early", t0 + 100s), 0u);  // the oldest went first
+  EXPECT_EQ(limiter.count("flood49999", t0 + 100s), 1u);
+}
+
 }  // namespace
 }  // namespace tenantry::api

@@ -80,6 +80,29 @@ TEST_F(Invitations, SendingRecordsTheHashRolesPermissionsAndExpiry) {
   EXPECT_EQ(state(e.id.value).status_at(ctx.now), invitation_status::pending);
 }
 
+// What the API asks before it hashes a registering invitee's password: the token opens a
+// pending invitation whose email has no account yet. It records nothing.
+TEST_F(Invitations, TheTokenIsCheckedBeforeAnyPasswordIsHashed) {
+  const std::string id = sent(invite("eve@example.com"));
+  const auto fine = when(check_invitation_token{id, "hash-eve@example.com"});
+  ASSERT_TRUE(fine) << fine.error().message;
+  EXPECT_TRUE(fine->empty());
+  EXPECT_ERROR(when(check_invitation_token{id, "hash-guessed"}), "not_found");
+  EXPECT_ERROR(when(check_invitation_token{"no-such-invitation", "hash-eve@example.com"}),
+               "not_found");
+  user("eve@example.com");
+  EXPECT_ERROR(when(check_invitation_token{id, "hash-eve@example.com"}), "email_taken");
+}
+
+TEST_F(Invitations, AnExpiredOrAnsweredInvitationOpensNothingToHashFor) {
+  const std::string expiring = sent(invite("fay@example.com", {"viewer"}, {}, 60));
+  const std::string declined = sent(invite("gus@example.com"));
+  accept(by_token(declined, "hash-gus@example.com", std::nullopt, invitation_reply::decline));
+  EXPECT_EQ(status_in(when(check_invitation_token{declined, "hash-gus@example.com"})), "declined");
+  ctx.now += 61s;
+  EXPECT_EQ(status_in(when(check_invitation_token{expiring, "hash-fay@example.com"})), "expired");
+}
+
 TEST_F(Invitations, SendingValidatesEveryField) {
   EXPECT_ERROR(when(invite("not-an-email")), "validation_error");
   EXPECT_ERROR(when(invite("eve@example.com", {"viewer"}, {}, 0)), "validation_error");

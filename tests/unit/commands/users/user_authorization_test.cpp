@@ -99,5 +99,29 @@ TEST_F(UserPolicy, ACallerTheDirectoryDoesNotKnowIsJudgedAsItComes) {
   EXPECT_TRUE(model.authorize({system}, delete_user{plain}, ctx.now));
 }
 
+// Default deny: a command that reaches the writer without the facts its route checked is
+// refused, unless it is of a kind that has no signed-in caller (a login, a refresh,
+// answering an invitation with its token).
+TEST_F(UserPolicy, ACommandWithoutAuthorizationFactsIsRefusedUnlessItHasNoCaller) {
+  for (const command& signed_in :
+       {command{delete_user{plain}}, command{update_user{plain, std::nullopt, "x"}},
+        command{register_user{"new@example.com", "", "h", {}}},
+        command{answer_invitation{"some-invitation", invitation_reply::accept, user_id{plain},
+                                  std::nullopt, std::nullopt}}}) {
+    auto refused = model.authorize({}, signed_in, ctx.now);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, "permission_denied");
+    EXPECT_EQ(refused.error().details["reason"], "no_authorization");
+  }
+  for (const command& anonymous :
+       {command{lookup_credentials{"plain@example.com"}},
+        command{start_session{user_id{plain}, "hash", ctx.now + std::chrono::hours(1)}},
+        command{refresh_session{"old", "new", ctx.now + std::chrono::hours(1)}},
+        command{check_invitation_token{"some-invitation", "hash"}},
+        command{answer_invitation{"some-invitation", invitation_reply::accept, std::nullopt,
+                                  std::string("hash"), std::nullopt}}})
+    EXPECT_TRUE(model.authorize({}, anonymous, ctx.now));
+}
+
 }  // namespace
 }  // namespace tenantry::testing
