@@ -216,7 +216,7 @@ TEST_F(Access, ADeletedUsersMembershipDoesNotKeepItsTenant) {
   auto back = client().post("/v1/users/" + hal.id + "/restore", nullptr, admin);
   ASSERT_EQ(back.status, 200u) << back.body;
   settle(back);
-  const std::string hal_token = login(hal.email, "password-hal");
+  const std::string hal_token = login(hal.email, "password-of-hal");
   EXPECT_EQ(client().get(tenant, hal_token).status, 404u);
   EXPECT_EQ(client().get(tenant + "/members", admin).status, 404u);
   EXPECT_EQ(client().get("/v1/users?organization=" + id(org), admin).status, 404u);
