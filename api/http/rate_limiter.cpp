@@ -25,16 +25,23 @@ rate_decision rate_limiter::decision(const window* w, clock::time_point now, boo
   return {allowed, limit_, limit_ - used, std::max(left, std::chrono::seconds(1))};
 }
 
-// Forgets ended windows now and then, and always when the shard is full; a shard still
-// full then loses its oldest window (the key that would soonest start over anyway).
+// Now and then forgets the windows that ended; a full shard forgets the key it took in
+// longest ago.
 void rate_limiter::make_room(shard& s, clock::time_point now) const {
-  const bool full = s.windows.size() >= max_keys_per_shard_;
-  if (!full && ++s.calls % 1024 != 0) return;
-  std::erase_if(s.windows, [&](const auto& kv) { return !current(kv.second, now); });
-  if (s.windows.size() < max_keys_per_shard_) return;
-  auto oldest = std::ranges::min_element(
-      s.windows, [](const auto& a, const auto& b) { return a.second.start < b.second.start; });
-  s.windows.erase(oldest);
+  if (++s.calls % 1024 == 0)
+    for (auto it = s.windows.begin(); it != s.windows.end();) {
+      if (current(it->second, now)) {
+        ++it;
+        continue;
+      }
+      s.order.erase(it->second.place);
+      it = s.windows.erase(it);
+    }
+  while (s.windows.size() >= max_keys_per_shard_ && !s.order.empty()) {
+    const std::string* oldest = s.order.front();
+    s.order.pop_front();
+    s.windows.erase(s.windows.find(*oldest));  // find first: *oldest lives in that node
+  }
 }
 
 rate_decision rate_limiter::take(std::string_view key, clock::time_point now) {
@@ -44,10 +51,14 @@ rate_decision rate_limiter::take(std::string_view key, clock::time_point now) {
   auto it = s.windows.find(std::string(key));
   if (it == s.windows.end()) {
     make_room(s, now);
-    it = s.windows.emplace(std::string(key), window{now, 0}).first;
+    it = s.windows.emplace(std::string(key), window{now, 0, {}}).first;
+    it->second.place = s.order.insert(s.order.end(), &it->first);
   }
   window& w = it->second;
-  if (!current(w, now)) w = window{now, 0};
+  if (!current(w, now)) {  // a new window; the key keeps its place in the order
+    w.start = now;
+    w.count = 0;
+  }
   const bool allowed = w.count < limit_;
   if (allowed) ++w.count;
   return decision(&w, now, allowed);

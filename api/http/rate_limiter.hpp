@@ -2,13 +2,15 @@
 // Fixed-window rate limits per key (a principal, an account, a client address), in memory
 // and thread-safe. A limit of 0 turns the limiter off. Each tenantryd instance counts on
 // its own: behind a load balancer of N instances a client gets up to N times the limit.
-// Only counting inserts a key; the map holds at most `max_keys` of them, forgetting ended
-// windows first and then the oldest ones.
+// Only counting inserts a key; the map holds at most `max_keys` of them: ended windows are
+// forgotten now and then, and a full map forgets the key it took in longest ago, in constant
+// time (a flood of new keys costs each the same).
 
 #include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <list>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -47,10 +49,14 @@ class rate_limiter {
   struct window {
     clock::time_point start;
     std::uint32_t count = 0;
+    std::list<const std::string*>::iterator place;  // in the shard's insertion order
   };
   struct shard {
     mutable std::mutex mutex;
     std::unordered_map<std::string, window> windows;
+    // The keys of `windows` (element keys do not move), oldest insertion first: a full
+    // shard forgets its front in constant time.
+    std::list<const std::string*> order;
     std::uint32_t calls = 0;
   };
   static constexpr std::size_t shard_count = 16;
