@@ -84,8 +84,9 @@ asio::awaitable<response> execute(services& s, const request_context& ctx, comma
 }
 
 result<std::optional<std::int64_t>> if_match(const request_context& ctx) {
+  if (ctx.req.find(http::field::if_match) == ctx.req.end()) return std::optional<std::int64_t>();
   std::string value = ctx.header("If-Match");
-  if (value.empty() || value == "*") return std::optional<std::int64_t>();
+  if (value == "*") return std::optional<std::int64_t>();
   std::string_view v = value;
   if (v.starts_with("W/")) v.remove_prefix(2);
   if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);

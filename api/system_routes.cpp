@@ -1,6 +1,8 @@
 // Health, readiness, metrics, the JWKS and the OpenAPI document: no token needed.
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 
 #include "api/http/responses.hpp"
 #include "api/openapi.hpp"
@@ -40,6 +42,10 @@ void series(std::string& out, const char* name, const char* type, const char* he
 
 std::string metrics_text(const services& s) {
   std::string text;
+  text += "# HELP tenantry_build_info The running build: its version and compiler.\n";
+  text += "# TYPE tenantry_build_info gauge\n";
+  text += std::string("tenantry_build_info{version=\"") + TENANTRY_VERSION + "\",compiler=\"" +
+          __VERSION__ + "\"} 1\n";
   series(text, "tenantry_writer_ready", "gauge", "1 while this instance's writer accepts commands.",
          s.writer.state() == writer_state::ready ? "1" : "0");
   series(text, "tenantry_writer_events", "gauge",
@@ -66,6 +72,18 @@ std::string metrics_text(const services& s) {
   series(text, "tenantry_projector_lag_events", "gauge",
          "Events this instance's writer committed that the read models do not show yet.",
          std::to_string(lag));
+  // How long the oldest commit the read models do not show yet has been waiting.
+  double lag_seconds = 0;
+  if (lag > 0)
+    if (const auto since = s.writer.committed_at(s.read_side.position()))
+      lag_seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - *since).count();
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.3f", lag_seconds);
+  series(text, "tenantry_projector_lag_seconds", "gauge",
+         "Since when the oldest commit of this instance's writer that the read models do not "
+         "show yet has waited.",
+         seconds);
   const auto fault = s.read_side.fault();
   series(text, "tenantry_projector_fault_offset", "gauge",
          "The offset of the event the projector is stopped at (it fails on its data); -1: none.",

@@ -102,6 +102,14 @@ void command_processor::submit(command_request request) {
   wake_.notify_one();
 }
 
+std::optional<std::chrono::steady_clock::time_point> command_processor::committed_at(
+    std::int64_t offset) const {
+  std::lock_guard lock(commits_mutex_);
+  const auto it = std::ranges::find_if(commits_, [&](const auto& c) { return c.first >= offset; });
+  if (it == commits_.end()) return std::nullopt;
+  return it->second;
+}
+
 std::size_t command_processor::queued() const {
   std::lock_guard lock(mutex_);
   return queue_.size();
@@ -375,6 +383,11 @@ void command_processor::process(std::deque<command_request>& batch) {
     model_->committed(offsets->back());
     remember_standings(appended, offsets->back());
     last_offset_ = offsets->back();
+    {
+      std::lock_guard lock(commits_mutex_);
+      commits_.emplace_back(offsets->back(), std::chrono::steady_clock::now());
+      if (commits_.size() > 1024) commits_.pop_front();
+    }
     // A command answers with its own last event's offset; one without events may have
     // been decided on this batch's earlier events, so it waits for the whole batch.
     for (std::size_t i = 0; i < answered.size(); ++i) {

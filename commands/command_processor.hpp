@@ -15,8 +15,10 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "commands/command.hpp"
 #include "commands/command_outcome.hpp"
@@ -101,6 +103,9 @@ class command_processor {
   const latency_histogram& commit_latency() const { return commit_latency_; }
   // The offset of the last event this writer committed or rebuilt from; -1: none.
   std::int64_t last_offset() const { return last_offset_.load(); }
+  // When this writer committed the first of its recent batches that reach `offset` or
+  // beyond (the last 1,024 batches are remembered); none: no such batch.
+  std::optional<std::chrono::steady_clock::time_point> committed_at(std::int64_t offset) const;
   // Commands answered: decided and committed, refused (an error), answered again from a
   // record (same Idempotency-Key).
   struct command_counts {
@@ -135,6 +140,9 @@ class command_processor {
   std::int64_t stage_offset_ = -1;
   recent_standings standings_;
   latency_histogram commit_latency_;
+  mutable std::mutex commits_mutex_;
+  // (last offset, when) of recent batches, oldest first.
+  std::deque<std::pair<std::int64_t, std::chrono::steady_clock::time_point>> commits_;
   std::atomic<std::int64_t> last_offset_{-1};
   std::atomic<std::uint64_t> accepted_{0}, refused_{0}, replayed_{0};
   std::thread thread_;

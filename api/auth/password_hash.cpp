@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "api/auth/secret_token.hpp"
+#include "events/text_length.hpp"
 
 namespace tenantry::api {
 
@@ -68,10 +69,7 @@ const std::string& dummy_password_hash(const password_hash_params& params) {
 }
 
 std::size_t password_characters(std::string_view password) {
-  std::size_t n = 0;
-  for (const char c : password)
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;  // not a continuation byte
-  return n;
+  return code_points(password);
 }
 
 std::optional<std::string> new_password_problem(std::string_view password) {

@@ -1,6 +1,7 @@
 #include "api/http/json_input.hpp"
 
 #include "events/storable_text.hpp"
+#include "events/text_length.hpp"
 
 namespace tenantry::api {
 namespace {
@@ -102,8 +103,8 @@ std::optional<std::string> body_reader::text(const char* field, bool required,
     return std::nullopt;
   }
   auto value = it->get<std::string>();
-  if (value.size() > max_length) {
-    problem(field, "must be at most " + std::to_string(max_length) + " bytes");
+  if (code_points(value) > max_length) {  // as the schemas' maxLength counts
+    problem(field, "must be at most " + std::to_string(max_length) + " characters");
     return std::nullopt;
   }
   return value;
@@ -128,7 +129,7 @@ std::optional<std::vector<std::string>> body_reader::text_list(const char* field
   }
   std::vector<std::string> out;
   for (const auto& item : *it) {
-    if (!item.is_string() || item.get_ref<const std::string&>().size() > 200) {
+    if (!item.is_string() || code_points(item.get_ref<const std::string&>()) > 200) {
       problem(field, "must be a list of strings");
       return std::nullopt;
     }

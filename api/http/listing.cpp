@@ -34,11 +34,14 @@ result<paging> read_paging(const request_context& ctx) {
   auto page = int_param(ctx, "page", 1, 1'000'000);
   if (!page) return std::unexpected(page.error());
   if (*page) p.page = **page;
-  // Oversized page sizes are capped at the maximum, not refused.
-  const char* size_name = ctx.query("page_size") ? "page_size" : "limit";
-  auto size = int_param(ctx, size_name, 1, 1'000'000'000);
+  // Oversized page sizes are capped at the maximum, not refused. `limit` is an alias of
+  // `page_size`: both are checked, and page_size wins.
+  auto limit = int_param(ctx, "limit", 1, 1'000'000'000);
+  if (!limit) return std::unexpected(limit.error());
+  auto size = int_param(ctx, "page_size", 1, 1'000'000'000);
   if (!size) return std::unexpected(size.error());
-  if (*size) p.page_size = std::min(**size, max_list_page_size);
+  if (const auto chosen = *size ? *size : *limit)
+    p.page_size = std::min(*chosen, max_list_page_size);
   return p;
 }
 

@@ -1,5 +1,6 @@
 #include "api/http/router.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <boost/url/pct_string_view.hpp>
@@ -51,6 +52,7 @@ void router::add(http::verb method, std::string pattern, guard rule, route_handl
 router::match router::find(http::verb method, std::string_view path) const {
   match m;
   std::vector<std::string> params;
+  std::vector<http::verb> allowed;  // each method once, though several patterns match
   for (const auto& r : routes_) {
     if (!matches(r.pattern, path, params)) continue;
     if (r.method == method) {
@@ -58,6 +60,8 @@ router::match router::find(http::verb method, std::string_view path) const {
       m.params = std::move(params);
       return m;
     }
+    if (std::ranges::find(allowed, r.method) != allowed.end()) continue;
+    allowed.push_back(r.method);
     if (!m.allowed.empty()) m.allowed += ", ";
     m.allowed += std::string(http::to_string(r.method));
   }

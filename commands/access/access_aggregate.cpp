@@ -1,6 +1,7 @@
 #include "commands/access/access_aggregate.hpp"
 
 #include <algorithm>
+#include "events/text_length.hpp"
 
 namespace tenantry {
 
@@ -282,7 +283,8 @@ result<void> check_role_name(const access_aggregate& dir, const tenant_state& t,
                              const std::string& name, const role_state* self) {
   if (name.find_first_not_of(" \t\r\n") == std::string::npos)
     return validation("name", "must not be empty");
-  if (name.size() > max_role_name) return validation("name", "must be at most 100 bytes");
+  if (code_points(name) > max_role_name)
+    return validation("name", "must be at most 100 characters");
   if (is_builtin_tenant_role(name))
     return fail(errc::conflict, "role_name_taken", "'" + name + "' is a built-in role.");
   for (const role_state* r : dir.roles_of(t.id))
@@ -326,8 +328,8 @@ result<std::vector<event>> decide(const access_aggregate& dir, const tenant_aggr
               return fail(errc::version_conflict, "version_conflict",
                           "The role's version is stale.", {{"current_version", self->version}});
           }
-          if (c.description.size() > max_role_description)
-            return validation("description", "must be at most 1000 bytes");
+          if (code_points(c.description) > max_role_description)
+            return validation("description", "must be at most 1000 characters");
           auto permissions = checked_permissions(c.permissions);
           if (!permissions) return std::unexpected(permissions.error());
           if (auto ok = check_role_name(dir, t, c.name, self); !ok)

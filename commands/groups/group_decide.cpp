@@ -5,6 +5,7 @@
 
 #include "commands/object_kinds.hpp"
 #include "commands/slug.hpp"
+#include "events/text_length.hpp"
 
 namespace tenantry {
 namespace {
@@ -49,7 +50,8 @@ result<void> check_name(const write_model& m, const std::optional<tenant_id>& ow
                         const std::string& name, const group_state* self) {
   if (name.find_first_not_of(" \t\r\n") == std::string::npos)
     return validation("name", "must not be empty");
-  if (name.size() > max_group_name) return validation("name", "must be at most 200 bytes");
+  if (code_points(name) > max_group_name)
+    return validation("name", "must be at most 200 characters");
   for (const group_state* g : m.groups.groups_of_tenant(owner))
     if (g != self && same_name(g->name, name))
       return fail(errc::conflict, "group_name_taken",
@@ -80,8 +82,8 @@ result<events> decide_create(const write_model& m, const create_group& c,
   auto owner = usable_owner(m, c.tenant_ref);
   if (!owner) return std::unexpected(owner.error());
   if (auto ok = check_name(m, *owner, c.name, nullptr); !ok) return std::unexpected(ok.error());
-  if (c.description.size() > max_group_description)
-    return validation("description", "must be at most 2000 bytes");
+  if (code_points(c.description) > max_group_description)
+    return validation("description", "must be at most 2000 characters");
   if (c.slug)
     if (auto ok = check_slug(m, *c.slug, nullptr); !ok) return std::unexpected(ok.error());
   return events{group_created{group_id{ctx.new_id()}, *owner,
@@ -98,8 +100,8 @@ result<events> decide_update(const write_model& m, const update_group& c) {
     e.name = *c.name;
   }
   if (c.description && *c.description != g.description) {
-    if (c.description->size() > max_group_description)
-      return validation("description", "must be at most 2000 bytes");
+    if (code_points(*c.description) > max_group_description)
+      return validation("description", "must be at most 2000 characters");
     e.description = *c.description;
   }
   if (c.slug && *c.slug != g.slug) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "commands/slug.hpp"
+#include "events/text_length.hpp"
 
 namespace tenantry {
 
@@ -219,8 +220,8 @@ result<const tenant_state*> usable_parent(const tenant_aggregate& dir, std::stri
 result<std::string> check_name(const std::string& name) {
   if (name.find_first_not_of(" \t\r\n") == std::string::npos)
     return validation("name", "must not be empty");
-  if (name.size() > max_name_length)
-    return validation("name", "must be at most " + std::to_string(max_name_length) + " bytes");
+  if (code_points(name) > max_name_length)
+    return validation("name", "must be at most " + std::to_string(max_name_length) + " characters");
   const auto control = [](unsigned char c) { return c < 0x20 || c == 0x7f; };
   if (std::ranges::any_of(name, control))
     return validation("name", "must not contain control characters");
@@ -263,8 +264,8 @@ result<events> decide_create(const tenant_aggregate& dir, const create_tenant& c
                              const decide_context& ctx) {
   auto name = check_name(c.name);
   if (!name) return std::unexpected(name.error());
-  if (c.description.size() > max_description_length)
-    return validation("description", "must be at most 2000 bytes");
+  if (code_points(c.description) > max_description_length)
+    return validation("description", "must be at most 2000 characters");
   const tenant_state* parent = nullptr;
   if (c.parent) {
     auto p = usable_parent(dir, *c.parent);
@@ -296,8 +297,8 @@ result<events> decide_update(const tenant_aggregate& dir, const update_tenant& c
     e.name = *name;
   }
   if (c.description && *c.description != (*t)->description) {
-    if (c.description->size() > max_description_length)
-      return validation("description", "must be at most 2000 bytes");
+    if (code_points(*c.description) > max_description_length)
+      return validation("description", "must be at most 2000 characters");
     e.description = *c.description;
   }
   if (c.slug && *c.slug != (*t)->slug) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "commands/access/access_policy.hpp"
+#include "events/text_length.hpp"
 
 namespace tenantry {
 
@@ -109,7 +110,8 @@ result<void> check_name(const token_aggregate& dir, const tenant_state& t, const
                         timestamp now) {
   if (name.find_first_not_of(" \t\r\n") == std::string::npos)
     return validation("name", "must not be empty");
-  if (name.size() > max_token_name) return validation("name", "must be at most 100 bytes");
+  if (code_points(name) > max_token_name)
+    return validation("name", "must be at most 100 characters");
   if (std::ranges::any_of(name, [](char c) { return (c >= 0 && c < 0x20) || c == 0x7f; }))
     return validation("name", "must not contain control characters");
   for (const token_state* other : dir.live_tokens_of(t.id, now))
@@ -141,8 +143,8 @@ result<events> decide_issue(const token_aggregate& dir, const tenant_state& t,
   if (!creator)
     return fail(errc::not_found, "not_found", "No user '" + c.created_by + "' exists.",
                 {{"resource", "user"}});
-  if (c.description.size() > max_token_description)
-    return validation("description", "must be at most 1000 bytes");
+  if (code_points(c.description) > max_token_description)
+    return validation("description", "must be at most 1000 characters");
   auto scopes = checked_scopes(c.scopes);
   if (!scopes) return std::unexpected(scopes.error());
   if (c.expires_at <= ctx.now) return validation("expires_at", "must be in the future");

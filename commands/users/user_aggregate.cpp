@@ -4,6 +4,7 @@
 #include <unordered_set>
 
 #include "events/secret_compare.hpp"
+#include "events/text_length.hpp"
 
 namespace tenantry {
 
@@ -207,7 +208,7 @@ result<events> decide_register(const user_aggregate& dir, const register_user& c
                                const decide_context& ctx) {
   if (c.only_if_first && !dir.empty()) return events{};
   if (auto ok = check_email(c.email); !ok) return std::unexpected(ok.error());
-  if (c.name.size() > 200) return validation("name", "must be at most 200 bytes");
+  if (code_points(c.name) > 200) return validation("name", "must be at most 200 characters");
   if (c.password_hash.empty()) return validation("password", "must not be empty");
   auto roles = checked_platform_roles(c.platform_roles);
   if (!roles) return std::unexpected(roles.error());

@@ -7,6 +7,7 @@
 
 #include "commands/users/user_aggregate.hpp"
 #include "events/secret_compare.hpp"
+#include "events/text_length.hpp"
 
 namespace tenantry {
 namespace {
@@ -123,8 +124,8 @@ result<void> apply_profile(const change_user_profile& c, user_profile& p) {
   for (const field& f : fields) {
     if (!f.given) continue;
     const std::string& v = *f.given;
-    if (v.size() > f.max)
-      return validation(f.name, "must be at most " + std::to_string(f.max) + " bytes");
+    if (code_points(v) > f.max)
+      return validation(f.name, "must be at most " + std::to_string(f.max) + " characters");
     if (!v.empty() && f.valid && !f.valid(v)) return validation(f.name, f.rule);
     f.into = v;
   }
@@ -146,7 +147,8 @@ result<events> decide_update(const user_aggregate& dir, const update_user& c) {
       return fail(errc::conflict, "email_taken", "A user with this email exists.");
   }
   if (c.name) {
-    if (c.name->size() > max_name) return validation("name", "must be at most 200 bytes");
+    if (code_points(*c.name) > max_name)
+      return validation("name", "must be at most 200 characters");
     next.name = *c.name;
   }
   if (c.platform_roles) {

@@ -36,7 +36,8 @@ TEST(Metrics, OnTheirOwnListenerInThePrometheusFormat) {
         "tenantry_http_requests_total{method=\"POST\",route=\"/v1/auth/token\",status=\"401\"} 1",
         "tenantry_http_errors_total{code=\"unauthenticated\"} 2",
         "tenantry_failed_password_tries_total 1", "tenantry_writer_ready 1",
-        "tenantry_projector_lag_events ",
+        "tenantry_projector_lag_events ", "tenantry_projector_lag_seconds ",
+        "tenantry_build_info{version=\"",
         "tenantry_http_request_duration_seconds_count{method=\"GET\",route=\"/healthz\"} 1",
         "tenantry_writer_commit_duration_seconds_bucket{le=\"+Inf\"} ",
         "tenantry_commands_total{result=\"accepted\"} "})

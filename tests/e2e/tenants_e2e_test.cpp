@@ -56,6 +56,20 @@ TEST_F(Tenants, BadInputIsA4xxWithACode) {
                                {{"Authorization", "Bearer " + admin}});
   EXPECT_EQ(huge.status, 413u);
   EXPECT_EQ(huge.json()["error"], "payload_too_large");
+  // What a schema calls an integer is one, whichever alias carries it; an If-Match sent
+  // empty is not a version; a 405 lists each method once.
+  for (const char* query :
+       {"?limit=false", "?limit=5.8e-139", "?limit=", "?page_size=20&limit=x"}) {
+    auto r = client().get(std::string("/v1/tenants") + query, admin);
+    EXPECT_EQ(r.status, 400u) << query << ": " << r.body;
+  }
+  auto tenant = create_tenant(unique("Matched"));
+  auto empty_match = client().patch("/v1/tenants/" + tenant["id"].get<std::string>(),
+                                    {{"name", "x"}}, admin, {{"If-Match", ""}});
+  EXPECT_EQ(empty_match.status, 400u) << empty_match.body;
+  auto not_allowed = client().post("/v1/users/me", nlohmann::json::object(), admin);
+  EXPECT_EQ(not_allowed.status, 405u);
+  EXPECT_EQ(not_allowed.header("Allow"), "GET, PUT, PATCH, DELETE");
   // Nesting deeper than 32 is refused before it is parsed, on every route, including one
   // whose guard reads the body (a create's parent).
   const std::string deep =

@@ -63,5 +63,18 @@ TEST(JsonInput, TheBodyIsParsedOnceForEveryoneWhoAsks) {
   EXPECT_TRUE(parse_json_object(ctx));
 }
 
+// Lengths are counted as JSON Schema's maxLength counts them: in code points, not bytes.
+TEST(JsonInput, LengthsAreCountedInCharacters) {
+  const nlohmann::json body{{"name", "\u00e9\u00e9\u00e9"}};  // 3 characters, 6 bytes
+  body_reader fits(body);
+  EXPECT_EQ(fits.text("name", true, 3), "\u00e9\u00e9\u00e9");
+  EXPECT_TRUE(fits.finish());
+  body_reader over(body);
+  EXPECT_FALSE(over.text("name", true, 2));
+  const auto refused = over.finish();
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().details["name"], "must be at most 2 characters");
+}
+
 }  // namespace
 }  // namespace tenantry::api

@@ -229,5 +229,14 @@ TEST_F(RestoreTenant, VersionsCountEveryEvent) {
   EXPECT_EQ(model.tenants.resolve("a")->version, 3);
 }
 
+// A name's limit counts characters (as the OpenAPI schema's maxLength does), not bytes.
+TEST_F(CreateTenant, NameLengthIsCountedInCharacters) {
+  std::string name = "a";
+  for (int i = 0; i < 199; ++i) name += "\u00e9";  // 200 characters, 399 bytes
+  EXPECT_TRUE(when(create_tenant{name, std::nullopt, "", std::nullopt}));
+  EXPECT_ERROR(when(create_tenant{name + "\u00e9", std::nullopt, "", std::nullopt}),
+               "validation_error");
+}
+
 }  // namespace
 }  // namespace tenantry::testing
