@@ -68,12 +68,8 @@ const std::string& dummy_password_hash(const password_hash_params& params) {
   return hash;
 }
 
-std::size_t password_characters(std::string_view password) {
-  return code_points(password);
-}
-
 std::optional<std::string> new_password_problem(std::string_view password) {
-  if (password_characters(password) >= min_password_characters) return std::nullopt;
+  if (code_points(password) >= min_password_characters) return std::nullopt;
   return "must be at least " + std::to_string(min_password_characters) + " characters";
 }
 

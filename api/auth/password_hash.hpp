@@ -25,8 +25,6 @@ result<std::string> hash_password(
 // New passwords (a user's, an invitee's, the bootstrap admin's) have at least this many
 // characters (UTF-8 code points, not bytes).
 inline constexpr std::size_t min_password_characters = 12;
-// The characters (UTF-8 code points) of `password`.
-std::size_t password_characters(std::string_view password);
 // What is wrong with a new password ("must be at least 12 characters"), or nothing.
 std::optional<std::string> new_password_problem(std::string_view password);
 

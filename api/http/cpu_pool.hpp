@@ -28,7 +28,6 @@ class cpu_pool {
   // Waits for the tasks queued to finish and stops the threads.
   void join();
 
-  std::size_t queue_limit() const { return limit_; }
   std::uint64_t completed() const { return completed_.load(); }  // tasks run so far
   std::uint64_t refused() const { return refused_.load(); }      // tasks refused as full
 

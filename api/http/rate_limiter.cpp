@@ -64,15 +64,6 @@ rate_decision rate_limiter::take(std::string_view key, clock::time_point now) {
   return decision(&w, now, allowed);
 }
 
-rate_decision rate_limiter::peek(std::string_view key, clock::time_point now) const {
-  if (limit_ == 0) return {};
-  shard& s = shard_of(key);
-  std::lock_guard lock(s.mutex);
-  const auto it = s.windows.find(std::string(key));
-  const window* w = it != s.windows.end() && current(it->second, now) ? &it->second : nullptr;
-  return decision(w, now, !w || w->count < limit_);
-}
-
 void rate_limiter::give_back(std::string_view key, clock::time_point now) {
   if (limit_ == 0) return;
   shard& s = shard_of(key);

@@ -36,8 +36,6 @@ class rate_limiter {
   bool enabled() const { return limit_ > 0; }
   // Counts one event for `key` when it is within the limit, and says whether it was.
   rate_decision take(std::string_view key, clock::time_point now);
-  // Says whether one more event would be within the limit; counts and inserts nothing.
-  rate_decision peek(std::string_view key, clock::time_point now) const;
   // Uncounts one event that take() counted in the current window (the attempt succeeded).
   void give_back(std::string_view key, clock::time_point now);
   // The events counted for `key` in its current window.
