@@ -102,9 +102,13 @@ std::string consistency_token(std::int64_t offset) {
   return "t1." + std::to_string(offset);
 }
 
+// Exactly what consistency_token writes: "t1." and the offset in decimal, no sign, no
+// leading zero, at most 18 digits (the documented pattern ^t1\.(0|[1-9][0-9]{0,17})$).
 std::optional<std::int64_t> parse_consistency_token(std::string_view token) {
   if (!token.starts_with("t1.")) return std::nullopt;
   token.remove_prefix(3);
+  if (token.empty() || token.size() > 18 || (token.size() > 1 && token.front() == '0'))
+    return std::nullopt;
   std::int64_t offset = 0;
   const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), offset);
   if (ec != std::errc() || end != token.data() + token.size() || offset < 0) return std::nullopt;

@@ -72,4 +72,11 @@ std::string numbered_slug(std::string_view base, int n) {
   return head + suffix;
 }
 
+result<void> check_slug_form(std::string_view slug, std::string field) {
+  if (is_valid_slug(slug)) return {};
+  return validation(std::move(field),
+                    "must be 1-63 characters of [a-z0-9-] without leading, trailing or double "
+                    "dashes");
+}
+
 }  // namespace tenantry

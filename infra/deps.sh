@@ -8,7 +8,7 @@ packages=(
   libboost1.81-dev libboost-url1.81-dev librdkafka-dev libpqxx-dev nlohmann-json3-dev
   libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libsodium-dev
   libssl-dev postgresql-15 kcat wrk openjdk-17-jre-headless maven
-  curl jq procps ccache openssl
+  curl jq procps ccache openssl python3 python3-venv
 )
 
 missing=()

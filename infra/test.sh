@@ -10,6 +10,9 @@ source "$here/env.sh"
 bash "$here/deps.sh"
 bash "$here/kafka.sh"
 bash "$here/postgres.sh"
+mkdir -p "$VAR_DIR"
+# schemathesis (ctest's conformance_60s) installs from PyPI beside the build.
+bash "$here/conformance.sh" --install-only >"$VAR_DIR/conformance-install.log" 2>&1 &
 bash "$here/build.sh" test
 # The clang fuzz build (about 4 minutes cold) runs at the lowest priority beside the
 # tests, which mostly wait on Kafka and PostgreSQL; ctest's fuzz_30s, one of the last

@@ -1,5 +1,9 @@
 #include "api/http/json_input.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
 #include "events/storable_text.hpp"
 #include "events/text_length.hpp"
 
@@ -25,6 +29,21 @@ std::optional<std::string> unstorable_text(const nlohmann::json& j, const std::s
 }
 
 }  // namespace
+
+std::optional<std::int64_t> whole_number(const nlohmann::json& value) {
+  constexpr auto max = std::numeric_limits<std::int64_t>::max();
+  if (value.is_number_unsigned())
+    return static_cast<std::int64_t>(
+        std::min<std::uint64_t>(value.get<std::uint64_t>(), static_cast<std::uint64_t>(max)));
+  if (value.is_number_integer()) return value.get<std::int64_t>();
+  if (!value.is_number_float()) return std::nullopt;
+  const double v = value.get<double>();
+  if (!std::isfinite(v) || std::trunc(v) != v) return std::nullopt;
+  // 2^63 is the first double past the range; every double below it converts exactly.
+  if (v >= 9223372036854775808.0) return max;
+  if (v < -9223372036854775808.0) return std::numeric_limits<std::int64_t>::min();
+  return static_cast<std::int64_t>(v);
+}
 
 bool nests_deeper_than(std::string_view body, std::size_t limit) {
   std::size_t depth = 0;
@@ -117,6 +136,16 @@ std::optional<std::optional<std::string>> body_reader::nullable_text(const char*
   if (it->is_null()) return std::optional<std::string>();
   if (auto value = text(field, false, max_length)) return std::optional<std::string>(*value);
   return std::nullopt;
+}
+
+std::optional<std::optional<std::string>> body_reader::nullable_reference(const char* field,
+                                                                          std::size_t max_length) {
+  auto value = nullable_text(field, max_length);
+  if (value && *value && (*value)->empty()) {
+    problem(field, "must not be empty");
+    return std::nullopt;
+  }
+  return value;
 }
 
 std::optional<std::vector<std::string>> body_reader::text_list(const char* field,

@@ -4,6 +4,7 @@
 // does not take are ignored (they never reach a command: no mass assignment).
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,10 @@ const result<nlohmann::json>& json_body(const request_context& ctx);
 // or string that holds U+0000 (no event may carry text the read side cannot store).
 result<nlohmann::json> parse_json_object(const request_context& ctx, bool allow_empty = false);
 
+// A JSON number that is a whole number, as JSON Schema's "integer" counts them (1, 1.0,
+// 1e3), saturated to the int64 range; nullopt for anything else (a string, 1.5, NaN).
+std::optional<std::int64_t> whole_number(const nlohmann::json& value);
+
 // Whether `body` nests arrays and objects deeper than `limit` (strings are skipped).
 bool nests_deeper_than(std::string_view body, std::size_t limit);
 
@@ -40,6 +45,9 @@ class body_reader {
   // Absent -> nullopt; null -> optional holding nullopt; a string -> that string.
   std::optional<std::optional<std::string>> nullable_text(const char* field,
                                                           std::size_t max_length);
+  // nullable_text for a reference to something (a tenant's id or slug): never "".
+  std::optional<std::optional<std::string>> nullable_reference(const char* field,
+                                                               std::size_t max_length);
   std::optional<std::vector<std::string>> text_list(const char* field, std::size_t max_items);
   bool has(const char* field) const { return body_.contains(field); }
 

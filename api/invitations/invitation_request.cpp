@@ -42,11 +42,8 @@ result<invitation_request> read_invitation_request(const nlohmann::json& body) {
   out.expires_in = default_invitation_lifetime;
   if (const auto it = body.find("expires_in"); it != body.end() && !it->is_null()) {
     // Out of range is the writer's 400 (it owns the maximum); a huge number stays huge.
-    if (it->is_number_unsigned())
-      out.expires_in = static_cast<std::int64_t>(
-          std::min<std::uint64_t>(it->get<std::uint64_t>(), max_invitation_lifetime + 1));
-    else if (it->is_number_integer())
-      out.expires_in = it->get<std::int64_t>();
+    if (const auto seconds = whole_number(*it))
+      out.expires_in = std::min<std::int64_t>(*seconds, max_invitation_lifetime + 1);
     else
       problems["expires_in"] = "must be a whole number of seconds";
   }

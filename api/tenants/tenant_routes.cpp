@@ -92,7 +92,7 @@ asio::awaitable<response> create(services& s, request_context& ctx) {
   c.name = in.text("name", true, max_name).value_or("");
   c.slug = in.text("slug", false, 100);
   c.description = in.text("description", false, max_description).value_or("");
-  c.parent = in.nullable_text("parent", max_ref).value_or(std::nullopt);
+  c.parent = in.nullable_reference("parent", max_ref).value_or(std::nullopt);
   if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
   response_renderer render = render_tenant(outcome::created);
   const command_reply reply = co_await send_command(s, ctx, std::move(c), std::move(render));
@@ -212,7 +212,7 @@ asio::awaitable<response> move(services& s, request_context& ctx) {
   auto m = begin_mutation(ctx, body_rule::required);
   if (!m) co_return error_response(m.error());
   body_reader in(m->body);
-  auto parent = in.nullable_text("parent", max_ref);
+  auto parent = in.nullable_reference("parent", max_ref);
   if (!in.has("parent"))
     co_return error_response(errc::invalid_argument, "validation_error",
                              "parent is required (a tenant ref, or null for a root).",

@@ -24,11 +24,11 @@ result<token_request> read_token_request(const nlohmann::json& body, timestamp n
     problems["expires_in"] = "give expires_at or expires_in, not both";
   } else if (relative) {
     const auto max = max_token_lifetime.count();
-    if (!expires_in->is_number_integer() || expires_in->get<std::int64_t>() < 1 ||
-        expires_in->get<std::int64_t>() > max)
+    const auto seconds = whole_number(*expires_in);
+    if (!seconds || *seconds < 1 || *seconds > max)
       problems["expires_in"] = "must be a whole number of seconds from 1 to " + std::to_string(max);
     else
-      out.expires_at = now + std::chrono::seconds(expires_in->get<std::int64_t>());
+      out.expires_at = now + std::chrono::seconds(*seconds);
   } else if (absolute) {
     if (auto at = parse_rfc3339(**expires_at))
       out.expires_at = *at;

@@ -45,13 +45,19 @@ result<const group_state*> usable_group(const write_model& m, const std::string&
   return g;
 }
 
-// A name: not blank, not too long, not another live group's of the same owner.
-result<void> check_name(const write_model& m, const std::optional<tenant_id>& owner,
-                        const std::string& name, const group_state* self) {
+// A name's form: not blank, not too long.
+result<void> check_name_form(const std::string& name) {
   if (name.find_first_not_of(" \t\r\n") == std::string::npos)
     return validation("name", "must not be empty");
   if (code_points(name) > max_group_name)
     return validation("name", "must be at most 200 characters");
+  return {};
+}
+
+// A name: of the right form, not another live group's of the same owner.
+result<void> check_name(const write_model& m, const std::optional<tenant_id>& owner,
+                        const std::string& name, const group_state* self) {
+  if (auto ok = check_name_form(name); !ok) return ok;
   for (const group_state* g : m.groups.groups_of_tenant(owner))
     if (g != self && same_name(g->name, name))
       return fail(errc::conflict, "group_name_taken",
@@ -60,10 +66,7 @@ result<void> check_name(const write_model& m, const std::optional<tenant_id>& ow
 }
 
 result<void> check_slug(const write_model& m, const std::string& slug, const group_state* self) {
-  if (!is_valid_slug(slug))
-    return validation("slug",
-                      "must be 1-63 characters of [a-z0-9-] without leading, trailing "
-                      "or double dashes");
+  if (auto ok = check_slug_form(slug); !ok) return std::unexpected(ok.error());
   if (const group_state* owner = m.groups.resolve(slug); owner && owner != self)
     return fail(errc::conflict, "slug_taken", "The slug '" + slug + "' is taken.",
                 {{"slug", slug}});
@@ -90,7 +93,19 @@ result<events> decide_create(const write_model& m, const create_group& c,
                               c.slug ? *c.slug : generated_slug(m, c.name), c.name, c.description}};
 }
 
+// What the command's fields say on their own, checked before the group's state: a
+// malformed change is 400 whatever the version it names (never 412 first).
+result<void> check_update_form(const update_group& c) {
+  if (c.name)
+    if (auto ok = check_name_form(*c.name); !ok) return ok;
+  if (c.description && code_points(*c.description) > max_group_description)
+    return validation("description", "must be at most 2000 characters");
+  if (c.slug) return check_slug_form(*c.slug);
+  return {};
+}
+
 result<events> decide_update(const write_model& m, const update_group& c) {
+  if (auto ok = check_update_form(c); !ok) return std::unexpected(ok.error());
   auto found = usable_group(m, c.group_ref, c.expected_version);
   if (!found) return std::unexpected(found.error());
   const group_state& g = **found;

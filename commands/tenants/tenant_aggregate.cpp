@@ -230,10 +230,7 @@ result<std::string> check_name(const std::string& name) {
 
 result<std::string> check_explicit_slug(const tenant_aggregate& dir, const std::string& slug,
                                         const tenant_state* self) {
-  if (!is_valid_slug(slug))
-    return validation("slug",
-                      "must be 1-63 characters of [a-z0-9-] without leading, trailing "
-                      "or double dashes");
+  if (auto ok = check_slug_form(slug); !ok) return std::unexpected(ok.error());
   if (const tenant_state* owner = dir.resolve(slug); owner && owner != self)
     return fail(errc::conflict, "slug_taken", "The slug '" + slug + "' is taken.",
                 {{"slug", slug}});
@@ -287,20 +284,23 @@ result<events> decide_create(const tenant_aggregate& dir, const create_tenant& c
 
 result<events> decide_update(const tenant_aggregate& dir, const update_tenant& c,
                              const decide_context&) {
+  // The fields' form first: a malformed change is 400 whatever version it names.
+  std::optional<std::string> name;
+  if (c.name) {
+    auto checked = check_name(*c.name);
+    if (!checked) return std::unexpected(checked.error());
+    name = *checked;
+  }
+  if (c.description && code_points(*c.description) > max_description_length)
+    return validation("description", "must be at most 2000 characters");
+  if (c.slug)
+    if (auto ok = check_slug_form(*c.slug); !ok) return std::unexpected(ok.error());
   auto t = live_tenant(dir, c.ref, c.expected_version);
   if (!t) return std::unexpected(t.error());
   if (auto active = require_active(dir, **t); !active) return std::unexpected(active.error());
   tenant_updated e{(*t)->id, {}, {}, {}};
-  if (c.name && *c.name != (*t)->name) {
-    auto name = check_name(*c.name);
-    if (!name) return std::unexpected(name.error());
-    e.name = *name;
-  }
-  if (c.description && *c.description != (*t)->description) {
-    if (code_points(*c.description) > max_description_length)
-      return validation("description", "must be at most 2000 characters");
-    e.description = *c.description;
-  }
+  if (c.name && *c.name != (*t)->name) e.name = *name;
+  if (c.description && *c.description != (*t)->description) e.description = *c.description;
   if (c.slug && *c.slug != (*t)->slug) {
     auto s = check_explicit_slug(dir, *c.slug, *t);
     if (!s) return std::unexpected(s.error());

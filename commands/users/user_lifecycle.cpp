@@ -135,25 +135,29 @@ result<void> apply_profile(const change_user_profile& c, user_profile& p) {
 // ---- the commands ---------------------------------------------------------------------
 
 result<events> decide_update(const user_aggregate& dir, const update_user& c) {
+  // The fields' form first: a malformed change is 400 whatever version it names.
+  if (c.email)
+    if (auto ok = check_email(*c.email); !ok) return std::unexpected(ok.error());
+  if (c.name && code_points(*c.name) > max_name)
+    return validation("name", "must be at most 200 characters");
+  std::optional<std::vector<std::string>> roles;
+  if (c.platform_roles) {
+    auto checked = checked_platform_roles(*c.platform_roles);
+    if (!checked) return std::unexpected(checked.error());
+    roles = std::move(*checked);
+  }
   auto found = target(dir, c.ref, c.expected_version);
   if (!found) return std::unexpected(found.error());
   const user_state& u = **found;
   user_updated next{u.id, u.email, u.name, u.platform_roles};
   if (c.email) {
-    if (auto ok = check_email(*c.email); !ok) return std::unexpected(ok.error());
     next.email = normalize_email(*c.email);
     const user_state* holder = dir.find_by_email(next.email);
     if (holder && holder->id != u.id)
       return fail(errc::conflict, "email_taken", "A user with this email exists.");
   }
-  if (c.name) {
-    if (code_points(*c.name) > max_name)
-      return validation("name", "must be at most 200 characters");
-    next.name = *c.name;
-  }
-  if (c.platform_roles) {
-    auto roles = checked_platform_roles(*c.platform_roles);
-    if (!roles) return std::unexpected(roles.error());
+  if (c.name) next.name = *c.name;
+  if (roles) {
     next.platform_roles = std::move(*roles);
     if (is_super_admin(u) &&
         std::ranges::find(next.platform_roles, "super_admin") == next.platform_roles.end())

@@ -312,7 +312,9 @@ def read_log(env: Env, topic: str, timeout: float = 600) -> list[Event]:
     if r.returncode != 0:
         raise RuntimeError(f"kcat failed ({r.returncode}): {r.stderr.strip()[:500]}")
     events = []
-    for line in r.stdout.splitlines():
+    # Split on newlines only: str.splitlines also splits on U+2028, U+001E and the like,
+    # which a payload may hold unescaped.
+    for line in r.stdout.split("\n"):
         if not line.strip():
             continue
         j = json.loads(line)

@@ -1,5 +1,7 @@
 #include "api/http/json_input.hpp"
 
+#include <limits>
+
 #include <gtest/gtest.h>
 
 namespace tenantry::api {
@@ -74,6 +76,36 @@ TEST(JsonInput, LengthsAreCountedInCharacters) {
   const auto refused = over.finish();
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().details["name"], "must be at most 2 characters");
+}
+
+// A reference is null (none) or names something: "" names nothing and is a 400.
+TEST(JsonInput, AReferenceIsNeverEmpty) {
+  const nlohmann::json body{{"parent", ""}, {"root", nullptr}, {"to", "acme"}};
+  body_reader in(body);
+  EXPECT_FALSE(in.nullable_reference("parent", 100));
+  EXPECT_EQ(in.nullable_reference("root", 100),
+            std::optional<std::optional<std::string>>(std::optional<std::string>()));
+  EXPECT_EQ(in.nullable_reference("to", 100), std::optional<std::optional<std::string>>("acme"));
+  const auto refused = in.finish();
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().details["parent"], "must not be empty");
+}
+
+// JSON Schema's "integer" is any number without a fraction: 1.0 and 1e3 are integers.
+TEST(JsonInput, WholeNumbersAreTheIntegersOfJsonSchema) {
+  using nlohmann::json;
+  EXPECT_EQ(whole_number(json::parse("17906")), 17906);
+  EXPECT_EQ(whole_number(json::parse("17906.0")), 17906);
+  EXPECT_EQ(whole_number(json::parse("1e3")), 1000);
+  EXPECT_EQ(whole_number(json::parse("-4")), -4);
+  EXPECT_EQ(whole_number(json::parse("18446744073709551615")),
+            std::numeric_limits<std::int64_t>::max());
+  EXPECT_EQ(whole_number(json::parse("1e300")), std::numeric_limits<std::int64_t>::max());
+  EXPECT_EQ(whole_number(json::parse("-1e300")), std::numeric_limits<std::int64_t>::min());
+  EXPECT_FALSE(whole_number(json::parse("1.5")));
+  EXPECT_FALSE(whole_number(json::parse("\"3\"")));
+  EXPECT_FALSE(whole_number(json::parse("true")));
+  EXPECT_FALSE(whole_number(json()));
 }
 
 }  // namespace

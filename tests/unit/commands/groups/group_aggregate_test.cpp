@@ -160,6 +160,15 @@ TEST_F(Groups, UpdatesAndSoftDeletes) {
             "eds-2");
 }
 
+// A malformed change is 400 whatever version it names: the form is checked first.
+TEST_F(Groups, AMalformedUpdateIsAValidationErrorEvenAtAStaleVersion) {
+  const std::string g = group(org, "Editors");
+  EXPECT_ERROR(when(update_group{g, std::string(" "), {}, {}, 9}), "validation_error");
+  EXPECT_ERROR(when(update_group{g, {}, {}, std::string("Not A Slug"), 9}), "validation_error");
+  EXPECT_ERROR(when(update_group{g, {}, std::string(2001, 'd'), {}, 9}), "validation_error");
+  EXPECT_ERROR(when(update_group{g, std::string("Eds"), {}, {}, 9}), "version_conflict");
+}
+
 TEST_F(Groups, MembersJoinAndLeave) {
   const std::string g = group(org, "Editors");
   accept(add_group_member{g, "ada@example.com"});

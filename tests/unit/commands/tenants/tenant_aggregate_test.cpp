@@ -94,6 +94,15 @@ TEST_F(UpdateTenant, RejectsStaleVersion) {
   EXPECT_TRUE(when(update_tenant{"acme", "New", {}, {}, 1}).has_value());
 }
 
+// A malformed change is 400 whatever version it names: the form is checked first.
+TEST_F(UpdateTenant, AMalformedChangeIsAValidationErrorEvenAtAStaleVersion) {
+  accept(create_tenant{"Acme", {}, "", {}});
+  EXPECT_ERROR(when(update_tenant{"acme", {}, {}, "Not A Slug", 7}), "validation_error");
+  EXPECT_ERROR(when(update_tenant{"acme", " ", {}, {}, 7}), "validation_error");
+  EXPECT_ERROR(when(update_tenant{"acme", {}, std::string(2001, 'd'), {}, 7}), "validation_error");
+  EXPECT_ERROR(when(update_tenant{"acme", "Fine", {}, {}, 7}), "version_conflict");
+}
+
 TEST_F(UpdateTenant, UnchangedFieldsProduceNoEvent) {
   accept(create_tenant{"Acme", {}, "desc", {}});
   auto r = when(update_tenant{"acme", "Acme", "desc", "acme", {}});

@@ -61,6 +61,17 @@ TEST_F(UserLifecycle, UpdateRefusesATakenEmailAStaleVersionAndBadFields) {
                "not_found");
 }
 
+// A malformed change is 400 whatever version it names: the form is checked first.
+TEST_F(UserLifecycle, AMalformedUpdateIsAValidationErrorEvenAtAStaleVersion) {
+  EXPECT_ERROR(when(update_user{bob, "not-an-email", std::nullopt, std::nullopt, 7}),
+               "validation_error");
+  EXPECT_ERROR(when(update_user{bob, std::nullopt, std::string(201, 'n'), std::nullopt, 7}),
+               "validation_error");
+  EXPECT_ERROR(
+      when(update_user{bob, std::nullopt, std::nullopt, std::vector<std::string>{"king"}, 7}),
+      "validation_error");
+}
+
 TEST_F(UserLifecycle, TheLastActiveSuperAdminKeepsItsRole) {
   EXPECT_ERROR(when(update_user{ann, std::nullopt, std::nullopt, std::vector<std::string>{}}),
                "last_super_admin");
