@@ -42,18 +42,8 @@ def main() -> int:
     work_dir = Path(args.work_dir)
     work_dir.mkdir(parents=True, exist_ok=True)
     run_id = uuid.uuid4().hex[:8]
-    env = Env(
-        tenantryd=str(Path(args.tenantryd).resolve()),
-        brokers=os.environ.get("TENANTRY_KAFKA_BROKERS", "127.0.0.1:39092"),
-        database_url=os.environ.get("TENANTRY_DATABASE_URL",
-                                    "postgresql://tenantry@127.0.0.1:35432/tenantry"),
-        pg_port=int(os.environ.get("TENANTRY_PG_PORT", "35432")),
-        var_dir=work_dir,
-        work_dir=work_dir,
-        run_id=run_id,
-        small=True,
-        keep=args.keep,
-    )
+    env = Env.from_environment(args.tenantryd, work_dir, work_dir, run_id, small=True,
+                               keep=args.keep)
     topic = f"conformance_{run_id}"
     schema = f"conformance_{run_id}"
     server = Server(env, "tenantryd", topic, schema)

@@ -49,6 +49,18 @@ class Env:
     created_schemas: list = field(default_factory=list)
     servers: list = field(default_factory=list)  # every tenantryd started, to clean up
 
+    @classmethod
+    def from_environment(cls, tenantryd: str, var_dir: Path, work_dir: Path, run_id: str, *,
+                         small: bool, keep: bool) -> "Env":
+        """The broker and database of the infra scripts' environment (infra/env.sh)."""
+        return cls(
+            tenantryd=str(Path(tenantryd).resolve()),
+            brokers=os.environ.get("TENANTRY_KAFKA_BROKERS", "127.0.0.1:39092"),
+            database_url=os.environ.get("TENANTRY_DATABASE_URL",
+                                        "postgresql://tenantry@127.0.0.1:35432/tenantry"),
+            pg_port=int(os.environ.get("TENANTRY_PG_PORT", "35432")),
+            var_dir=var_dir, work_dir=work_dir, run_id=run_id, small=small, keep=keep)
+
     def name(self, what: str) -> str:
         with self._lock:
             self._counter += 1

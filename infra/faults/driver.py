@@ -74,18 +74,8 @@ def main() -> int:
     run_id = time.strftime("%m%d%H%M%S") + f"{os.getpid() % 1000:03d}"
     work_dir = var_dir / "faults" / run_id
     work_dir.mkdir(parents=True, exist_ok=True)
-    env = Env(
-        tenantryd=str(Path(args.tenantryd).resolve()),
-        brokers=os.environ.get("TENANTRY_KAFKA_BROKERS", "127.0.0.1:39092"),
-        database_url=os.environ.get("TENANTRY_DATABASE_URL",
-                                    "postgresql://tenantry@127.0.0.1:35432/tenantry"),
-        pg_port=int(os.environ.get("TENANTRY_PG_PORT", "35432")),
-        var_dir=var_dir,
-        work_dir=work_dir,
-        run_id=run_id,
-        small=args.small,
-        keep=args.keep,
-    )
+    env = Env.from_environment(args.tenantryd, var_dir, work_dir, run_id, small=args.small,
+                               keep=args.keep)
     chosen = [int(x) for x in args.only.split(",") if x.strip()] or sorted(SCENARIOS)
     log(f"faults: {'small' if args.small else 'full'} run {run_id} of scenarios {chosen} with "
         f"{env.tenantryd}; logs in {work_dir}")
