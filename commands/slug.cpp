@@ -72,9 +72,9 @@ std::string numbered_slug(std::string_view base, int n) {
   return head + suffix;
 }
 
-result<void> check_slug_form(std::string_view slug, std::string field) {
+result<void> check_slug_form(std::string_view slug) {
   if (is_valid_slug(slug)) return {};
-  return validation(std::move(field),
+  return validation("slug",
                     "must be 1-63 characters of [a-z0-9-] without leading, trailing or double "
                     "dashes");
 }

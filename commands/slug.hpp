@@ -16,8 +16,8 @@ std::string slugify(std::string_view name);
 // True when `slug` is a valid explicit slug: 1-63 of [a-z0-9-], no leading, trailing or
 // double dash, and not shaped like a UUID (a UUID in a path is always an id).
 bool is_valid_slug(std::string_view slug);
-// is_valid_slug as a 400 validation_error naming `field` (for the decide functions).
-result<void> check_slug_form(std::string_view slug, std::string field = "slug");
+// is_valid_slug as a 400 validation_error naming the field "slug" (for the decide functions).
+result<void> check_slug_form(std::string_view slug);
 // "acme" with n = 2 -> "acme-2", trimmed so that the result stays within the maximum.
 std::string numbered_slug(std::string_view base, int n);
 

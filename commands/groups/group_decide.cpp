@@ -114,11 +114,7 @@ result<events> decide_update(const write_model& m, const update_group& c) {
     if (auto ok = check_name(m, g.tenant, *c.name, &g); !ok) return std::unexpected(ok.error());
     e.name = *c.name;
   }
-  if (c.description && *c.description != g.description) {
-    if (code_points(*c.description) > max_group_description)
-      return validation("description", "must be at most 2000 characters");
-    e.description = *c.description;
-  }
+  if (c.description && *c.description != g.description) e.description = *c.description;
   if (c.slug && *c.slug != g.slug) {
     if (auto ok = check_slug(m, *c.slug, &g); !ok) return std::unexpected(ok.error());
     e.slug = *c.slug;
