@@ -8,6 +8,10 @@ json or_null(const std::optional<std::string>& value) {
   return value ? json(*value) : json(nullptr);
 }
 
+json email_or_null(const std::string& email) {
+  return email.empty() ? json(nullptr) : json(email);
+}
+
 json time_or_null(const std::optional<timestamp>& time) {
   return time ? json(format_rfc3339(*time)) : json(nullptr);
 }

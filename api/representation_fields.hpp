@@ -14,6 +14,8 @@ namespace tenantry::api {
 
 // The value, or null when there is none.
 nlohmann::json or_null(const std::optional<std::string>& value);
+// A person's e-mail address, or null once they were erased (theirs opens as "").
+nlohmann::json email_or_null(const std::string& email);
 // The time in RFC 3339, or null when there is none.
 nlohmann::json time_or_null(const std::optional<timestamp>& time);
 

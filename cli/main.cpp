@@ -21,6 +21,8 @@
 #include "cli/projection_status.hpp"
 #include "cli/read_model_checksum.hpp"
 #include "cli/schema_rebuild.hpp"
+#include "events/privacy/event_privacy.hpp"
+#include "projections/postgres/postgres_key_store.hpp"
 
 namespace {
 
@@ -49,6 +51,8 @@ struct options {
   bool drop_old = false;
   int stall_timeout_s = 120;
   std::string log_level = "warn";
+  std::string data_key_file = "var/data-key";
+  std::string key_schema;  // empty: <schema>_keys
 };
 
 int report_failure(const error& e) {
@@ -103,6 +107,16 @@ int run_rebuild(const options& o) {
   settings.schema = o.schema;
   settings.drop_old = o.drop_old;
   settings.stall_timeout = std::chrono::seconds(o.stall_timeout_s);
+  // The data keys live beside the live schema, whichever schema the rebuild writes.
+  auto kek = key_encryption_key::from_file(o.data_key_file);
+  if (!kek) return report_failure(kek.error());
+  auto keys = postgres_key_store::open(
+      o.database_url, o.key_schema.empty() ? postgres_key_store::schema_of(o.schema) : o.key_schema,
+      *kek);
+  if (!keys) return report_failure(keys.error());
+  if (auto loaded = (*keys)->preload(); !loaded) return report_failure(loaded.error());
+  event_privacy privacy(**keys, std::move(*kek));
+  settings.privacy = &privacy;
 
   const bool terminal = progress_bar::is_terminal(stderr);
   std::optional<progress_bar> bar;
@@ -197,6 +211,13 @@ int run(int argc, char** argv) {
       ->envname("TENANTRY_TOPIC")
       ->capture_default_str();
   database_options(rebuild, o);
+  rebuild
+      ->add_option("--data-key-file", o.data_key_file,
+                   "tenantryd's TENANTRY_DATA_KEY_FILE: opens the events' personal fields")
+      ->envname("TENANTRY_DATA_KEY_FILE")
+      ->capture_default_str();
+  rebuild->add_option("--key-schema", o.key_schema, "tenantryd's TENANTRY_KEY_SCHEMA, if set")
+      ->envname("TENANTRY_KEY_SCHEMA");
   rebuild->add_flag("--yes,-y", o.yes, "switch without asking");
   rebuild->add_flag("--drop-old", o.drop_old, "drop the replaced schema after the switch");
   rebuild

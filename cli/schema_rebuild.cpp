@@ -69,6 +69,7 @@ result<void> run_projector(event_subscriber& log, const log_extent& extent,
                            const rebuild_hooks& hooks) {
   projector_options options;  // name "read_models": tenantryd's projector continues it
   options.batch_size = settings.batch_size;
+  options.privacy = settings.privacy;
   projector builder(log, settings.database_url, schema, options);
   std::jthread runner([&](std::stop_token stop) { builder.run(stop); });
 

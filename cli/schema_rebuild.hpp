@@ -29,6 +29,8 @@ struct rebuild_settings {
   std::size_t batch_size = 1000;
   // Fails the rebuild when the projector's position does not move for this long.
   std::chrono::seconds stall_timeout{120};
+  // Opens the events' personal fields (docs/privacy.md); none: they stay as the log has them.
+  event_privacy* privacy = nullptr;
 };
 
 struct rebuild_plan {

@@ -138,6 +138,7 @@ void command_processor::reject_all(std::deque<command_request>& batch, const err
 bool command_processor::rebuild() {
   auto model = std::make_unique<write_model>();
   bool decoded_all = true;
+  std::optional<error> unopened;  // the first event whose personal fields could not be opened
   // What the fold throws (an evolve meeting a state it cannot be in) must not read as a
   // log that failed to replay, which would be retried for ever: it is kept and thrown
   // again once the replay returns, for run() to stop the process.
@@ -146,8 +147,12 @@ bool command_processor::rebuild() {
   auto end = replayer_.replay([&](const stored_event& s) {
     if (thrown) return;
     stage_offset_ = s.offset;
-    auto e = decode(s);
+    auto e = decode(s, options_.privacy);
     if (!e) {
+      if (e.error().code != "invalid_event") {  // the key store did not answer: try again
+        if (!unopened) unopened = e.error();
+        return;
+      }
       spdlog::error("writer: cannot decode event at offset {} ({}): {}", s.offset, s.type,
                     e.error().message);
       decoded_all = false;
@@ -163,6 +168,10 @@ bool command_processor::rebuild() {
   if (thrown) std::rethrow_exception(thrown);
   if (!end) {
     spdlog::warn("writer: rebuild failed: {}", end.error().message);
+    return false;
+  }
+  if (unopened) {
+    spdlog::warn("writer: rebuild failed: {}", unopened->message);
     return false;
   }
   if (!decoded_all) {

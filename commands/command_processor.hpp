@@ -76,6 +76,9 @@ struct writer_options {
   // How often the writer forgets what no answer needs any more (expired idempotency
   // records, ended sessions), between batches.
   std::chrono::seconds prune_every{60};
+  // Opens the personal fields of the log's events as the writer rebuilds (docs/privacy.md);
+  // none: they are read as they are (a log written without sealing, unit tests).
+  event_privacy* privacy = nullptr;
 };
 
 // failed: an exception escaped the writer's own code; the process is stopping.

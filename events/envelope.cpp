@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "events/codec.hpp"
+#include "events/privacy/event_privacy.hpp"
 
 namespace tenantry {
 namespace {
@@ -162,15 +163,19 @@ stored_event encode(const recorded_event& e) {
   return out;
 }
 
-result<recorded_event> decode(const stored_event& e) {
+result<recorded_event> decode(const stored_event& e, event_privacy* privacy) {
   try {
-    const auto data = nlohmann::json::parse(e.data, nullptr, /*allow_exceptions=*/false);
+    auto data = nlohmann::json::parse(e.data, nullptr, /*allow_exceptions=*/false);
     if (data.is_discarded())
       return fail(errc::invalid_argument, "invalid_event", e.type + ": data is not valid JSON",
                   {{"type", e.type}});
+    event_metadata meta = e.meta;
+    if (privacy)
+      if (auto opened = privacy->open(e.type, data, meta); !opened)
+        return std::unexpected(std::move(opened.error()));
     auto payload = event_from_json(e.type, data);
     if (!payload) return std::unexpected(std::move(payload.error()));
-    return recorded_event{e.meta, std::move(*payload), e.offset};
+    return recorded_event{std::move(meta), std::move(*payload), e.offset};
   } catch (const std::exception& ex) {  // allocation failure or a too-deep document
     return fail(errc::invalid_argument, "invalid_event", e.type + ": " + ex.what(),
                 {{"type", e.type}});

@@ -57,7 +57,13 @@ header_list to_headers(const event_metadata& meta, std::string_view type);
 // Fails with invalid_argument when a required header is missing or malformed; `type` gets ce_type.
 result<event_metadata> from_headers(const header_list& headers, std::string& type);
 
+class event_privacy;  // events/privacy/event_privacy.hpp
+
+// An event as the log takes it; its personal fields are still plain (event_privacy::seal).
 stored_event encode(const recorded_event& e);
-result<recorded_event> decode(const stored_event& e);
+// An event as read back. Without `privacy` sealed fields stay sealed: for events that have
+// none (a tenant's history) and for tests. With it they are opened (erased when their key
+// is gone); a key store that does not answer fails the decode with its own error code.
+result<recorded_event> decode(const stored_event& e, event_privacy* privacy = nullptr);
 
 }  // namespace tenantry

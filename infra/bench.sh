@@ -136,7 +136,7 @@ start_server() {  # topic schema label
   local env_args=(
     "TENANTRY_LISTEN=127.0.0.1:$port" "TENANTRY_TOPIC=$topic"
     "TENANTRY_TRANSACTIONAL_ID=$topic-writer" "TENANTRY_DB_SCHEMA=$schema"
-    "TENANTRY_SIGNING_KEY=$out/run/signing-key.pem" "TENANTRY_ADMIN_EMAIL=$admin_email"
+    "TENANTRY_SIGNING_KEY=$out/run/signing-key.pem" "TENANTRY_DATA_KEY_FILE=$out/run/data-key" "TENANTRY_ADMIN_EMAIL=$admin_email"
     "TENANTRY_ADMIN_PASSWORD=$admin_password" "TENANTRY_PASSWORD_HASHING=minimal"
     "TENANTRY_LOG_LEVEL=${BENCH_LOG_LEVEL:-warn}" "TENANTRY_ACCESS_TOKEN_TTL=86400")
   # Rate limits would measure the limiter: switch off every one this build knows.

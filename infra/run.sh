@@ -16,6 +16,12 @@ export TENANTRY_SIGNING_KEY="${TENANTRY_SIGNING_KEY:-$VAR_DIR/signing-key.pem}"
 if [ ! -f "$TENANTRY_SIGNING_KEY" ]; then
   (umask 077 && openssl genpkey -algorithm ed25519 -out "$TENANTRY_SIGNING_KEY")
 fi
+# The key-encryption key of personal data (docs/privacy.md): keep it with the signing key;
+# without it no e-mail, name or password hash in the log can be read back.
+export TENANTRY_DATA_KEY_FILE="${TENANTRY_DATA_KEY_FILE:-$VAR_DIR/data-key}"
+if [ ! -f "$TENANTRY_DATA_KEY_FILE" ]; then
+  (umask 077 && openssl rand -base64 32 > "$TENANTRY_DATA_KEY_FILE")
+fi
 
 export TENANTRY_ADMIN_EMAIL="${TENANTRY_ADMIN_EMAIL:-admin@tenantry.local}"
 if [ -z "${TENANTRY_ADMIN_PASSWORD:-}" ]; then

@@ -108,8 +108,9 @@ class batch_prefetch {
     std::vector<result<recorded_event>> decoded;
   };
 
-  batch_prefetch(event_subscription& source, std::size_t max, std::chrono::milliseconds wait)
-      : source_(source), max_(max), wait_(wait), thread_([this] { fetch(); }) {}
+  batch_prefetch(event_subscription& source, std::size_t max, std::chrono::milliseconds wait,
+                 event_privacy* privacy)
+      : source_(source), max_(max), wait_(wait), privacy_(privacy), thread_([this] { fetch(); }) {}
   ~batch_prefetch() {
     {
       std::lock_guard lock(mutex_);
@@ -139,8 +140,15 @@ class batch_prefetch {
       if (b.events) {
         b.decoded.reserve(b.events->size());
         for (const stored_event& s : *b.events) {
-          b.decoded.push_back(decode(s));
-          if (!b.decoded.back()) continue;
+          b.decoded.push_back(decode(s, privacy_));
+          if (!b.decoded.back()) {
+            // Not the event's fault: the key store did not answer. The batch fails (and
+            // the session starts over) rather than apply the event as undecodable.
+            if (b.decoded.back().error().code != "invalid_event")
+              b.events = std::unexpected(b.decoded.back().error());
+            if (!b.events) break;
+            continue;
+          }
           b.decoded.back()->offset = s.offset;
           // Text an older log may hold that PostgreSQL cannot (U+0000) is mapped here, off
           // the thread that applies batches, the same way the archive maps it.
@@ -160,6 +168,7 @@ class batch_prefetch {
   event_subscription& source_;
   const std::size_t max_;
   const std::chrono::milliseconds wait_;
+  event_privacy* const privacy_;
   std::mutex mutex_;
   std::condition_variable_any changed_;
   std::optional<batch> ready_;
@@ -246,8 +255,8 @@ result<void> projector::session(std::stop_token stop, bool& progressed) {
 
     auto subscription = log_.subscribe(next);
     if (!subscription) return std::unexpected(subscription.error());
-    auto prefetch =
-        std::make_unique<batch_prefetch>(**subscription, options_.batch_size, options_.poll_wait);
+    auto prefetch = std::make_unique<batch_prefetch>(**subscription, options_.batch_size,
+                                                     options_.poll_wait, options_.privacy);
     while (!stop.stop_requested()) {
       std::optional<batch_prefetch::batch> polled = prefetch->next(stop);
       if (!polled) break;
@@ -281,7 +290,7 @@ result<void> projector::session(std::stop_token stop, bool& progressed) {
         subscription = log_.subscribe(next);
         if (!subscription) return std::unexpected(subscription.error());
         prefetch = std::make_unique<batch_prefetch>(**subscription, options_.batch_size,
-                                                    options_.poll_wait);
+                                                    options_.poll_wait, options_.privacy);
       }
     }
     return {};

@@ -49,6 +49,9 @@ struct projector_options {
   std::chrono::milliseconds min_backoff{100};  // after a failure, doubling up to max_backoff
   std::chrono::milliseconds max_backoff{5000};
   bool run_migrations = true;  // migrate the schema on every (re)connect
+  // Opens the events' personal fields for the read models (docs/privacy.md); the archive
+  // keeps them sealed as the log has them. None: read as they are (unit tests).
+  event_privacy* privacy = nullptr;
   // Test hook: runs after a batch is applied and its offset written, just before the
   // commit. Throwing aborts the transaction, as a crash at that moment would.
   std::function<void()> before_commit;

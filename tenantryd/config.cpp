@@ -100,6 +100,13 @@ std::expected<tenantryd_config, int> parse_config(int argc, char** argv) {
                  "Ed25519 PEM key that signs access tokens (generated when missing)")
       ->envname("TENANTRY_SIGNING_KEY")
       ->capture_default_str();
+  app.add_option("--data-key-file", cfg.data_key_path,
+                 "key-encryption key of personal data: 32 bytes base64 (generated when missing)")
+      ->envname("TENANTRY_DATA_KEY_FILE")
+      ->capture_default_str();
+  app.add_option("--key-schema", cfg.key_schema,
+                 "PostgreSQL schema of the data keys, one per log (default: <schema>_keys)")
+      ->envname("TENANTRY_KEY_SCHEMA");
   app.add_option("--issuer", cfg.issuer, "JWT iss")->envname("TENANTRY_JWT_ISSUER");
   app.add_option("--audience", cfg.audience, "JWT aud")->envname("TENANTRY_JWT_AUDIENCE");
   app.add_option("--access-token-ttl", access_ttl_s, "access token lifetime, seconds")

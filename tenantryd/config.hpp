@@ -23,6 +23,11 @@ struct tenantryd_config {
   std::string schema = "tenantry";
   std::size_t db_pool_size = 4;
   std::string signing_key_path = "var/signing-key.pem";
+  // The KEK wrapping crypto-shredding's data keys (docs/privacy.md); generated when missing.
+  std::string data_key_path = "var/data-key";
+  // Where the data keys are kept: the same for every read-model schema of one log. Empty:
+  // "<schema>_keys".
+  std::string key_schema;
   std::string issuer = "tenantry";
   std::string audience = "tenantry";
   std::chrono::seconds access_token_ttl{900};

@@ -13,12 +13,58 @@
 #include "api/http/asio.hpp"
 #include "api/routes.hpp"
 #include "events/kafka/kafka_event_log.hpp"
+#include "events/privacy/event_privacy.hpp"
+#include "projections/postgres/postgres_key_store.hpp"
 #include "tenantryd/bootstrap.hpp"
 #include "tenantryd/config.hpp"
 
 namespace {
 
 using namespace tenantry;
+
+// The KEK of crypto-shredding (docs/privacy.md), made when there is none yet.
+std::optional<key_encryption_key> load_data_key(const std::string& path) {
+  if (!std::filesystem::exists(path)) {
+    spdlog::warn(
+        "no data key at {}: generating one (keep it: without it no personal field of "
+        "the log opens)",
+        path);
+    if (auto w = key_encryption_key::write_new_file(path); !w) {
+      spdlog::critical("cannot write a data key: {}", w.error().message);
+      return std::nullopt;
+    }
+  }
+  auto kek = key_encryption_key::from_file(path);
+  if (!kek) {
+    spdlog::critical("cannot load the data key: {}", kek.error().message);
+    return std::nullopt;
+  }
+  return std::move(*kek);
+}
+
+// The data keys in PostgreSQL, waiting up to a minute for it; every key read at once.
+std::unique_ptr<postgres_key_store> open_key_store(const tenantryd_config& cfg,
+                                                   const key_encryption_key& kek) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  for (;;) {
+    const std::string schema =
+        cfg.key_schema.empty() ? postgres_key_store::schema_of(cfg.schema) : cfg.key_schema;
+    auto keys = postgres_key_store::open(cfg.database_url, schema, kek);
+    if (keys) {
+      if (auto loaded = (*keys)->preload(); !loaded) {
+        spdlog::critical("cannot read the data keys: {}", loaded.error().message);
+        return nullptr;
+      }
+      return std::move(*keys);
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      spdlog::critical("cannot open the data key store: {}", keys.error().message);
+      return nullptr;
+    }
+    spdlog::warn("data key store: {}; retrying", keys.error().message);
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+}
 
 int run(const tenantryd_config& cfg) {
   if (!std::filesystem::exists(cfg.signing_key_path)) {
@@ -36,16 +82,28 @@ int run(const tenantryd_config& cfg) {
   const api::jwt_signer signer(*key, cfg.issuer, cfg.audience, cfg.access_token_ttl);
   const api::jwt_verifier verifier(*key, cfg.issuer, cfg.audience);
 
+  auto kek = load_data_key(cfg.data_key_path);
+  if (!kek) return 1;
+  auto keys = open_key_store(cfg, *kek);
+  if (!keys) return 1;
+  event_privacy privacy(*keys, *kek);
+
   auto log = kafka_event_log::open(cfg.kafka);
   if (!log) {
     spdlog::critical("cannot open the event log at {}: {}", cfg.kafka.brokers, log.error().message);
     return 1;
   }
+  (*log)->seal_with(privacy);
 
-  command_processor writer(**log, **log, writer_options{.max_depth = cfg.max_depth});
+  writer_options writing;
+  writing.max_depth = cfg.max_depth;
+  writing.privacy = &privacy;
+  command_processor writer(**log, **log, writing);
   writer.start();
 
-  projector read_side(**log, cfg.database_url, cfg.schema);
+  projector_options projecting;
+  projecting.privacy = &privacy;
+  projector read_side(**log, cfg.database_url, cfg.schema, projecting);
   std::jthread projector_thread([&](std::stop_token stop) { read_side.run(stop); });
   postgres_pool db(cfg.database_url, cfg.schema, {.connections = cfg.db_pool_size});
 

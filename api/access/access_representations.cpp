@@ -52,11 +52,12 @@ assignment_row assignment_row_of(const access_aggregate& dir, const assignment_s
 }
 
 json member_json(const member_row& m) {
-  return versioned({{"id", m.id},
-                    {"tenant_id", m.tenant_id},
-                    {"user", {{"id", m.user_id}, {"email", m.email}, {"name", m.name}}},
-                    {"roles", role_refs_json(m.roles, m.role_names)}},
-                   m);
+  return versioned(
+      {{"id", m.id},
+       {"tenant_id", m.tenant_id},
+       {"user", {{"id", m.user_id}, {"email", email_or_null(m.email)}, {"name", m.name}}},
+       {"roles", role_refs_json(m.roles, m.role_names)}},
+      m);
 }
 
 member_row member_row_of(const write_model& model, const membership_state& m) {

@@ -16,6 +16,7 @@
 #include <openssl/pem.h>
 
 #include "api/auth/secret_token.hpp"
+#include "events/secret_file.hpp"
 
 namespace tenantry::api {
 
@@ -142,29 +143,7 @@ result<signing_key> load_signing_key(const std::filesystem::path& path) {
 result<void> write_new_signing_key(const std::filesystem::path& path) {
   auto key = signing_key::generate();
   if (!key) return std::unexpected(key.error());
-  const std::string pem = key->to_pem();
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return fail(errc::unavailable, "signing_key_unwritable",
-                "cannot create " + path.string() + ": " + std::strerror(errno));
-  }
-  bool ok = ::fchmod(fd, 0600) == 0;
-  for (std::size_t done = 0; ok && done < pem.size();) {
-    const ssize_t n = ::write(fd, pem.data() + done, pem.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    ok = n > 0;
-    if (ok) done += static_cast<std::size_t>(n);
-  }
-  ok = ok && ::fsync(fd) == 0;
-  const int saved_errno = errno;
-  ok = (::close(fd) == 0) && ok;
-  if (!ok) {
-    std::error_code ignored;
-    std::filesystem::remove(path, ignored);
-    return fail(errc::unavailable, "signing_key_unwritable",
-                "cannot write " + path.string() + ": " + std::strerror(saved_errno));
-  }
-  return {};
+  return write_secret_file(path, key->to_pem(), "signing_key_unwritable");
 }
 
 }  // namespace tenantry::api

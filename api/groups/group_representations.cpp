@@ -33,7 +33,7 @@ group_row group_row_of(const group_state& g) {
 
 json group_member_json(const std::string& group_id, const group_member_row& m) {
   return {{"group_id", group_id},
-          {"user", {{"id", m.user_id}, {"email", m.email}, {"name", m.name}}},
+          {"user", {{"id", m.user_id}, {"email", email_or_null(m.email)}, {"name", m.name}}},
           {"added_at", format_rfc3339(m.added_at)}};
 }
 

@@ -9,7 +9,7 @@ using nlohmann::json;
 json invitation_json(const invitation_row& i) {
   return versioned({{"id", i.id},
                     {"tenant_id", i.tenant_id},
-                    {"invitee", i.invitee},
+                    {"invitee", email_or_null(i.invitee)},
                     {"roles", role_refs_json(i.roles, i.role_names)},
                     {"permissions", i.permissions},
                     {"status", i.status},

@@ -1,4 +1,4 @@
-// The user lifecycle's changes: PUT/PATCH, soft delete and restore, deactivation, the
+// The user lifecycle's changes: PUT/PATCH, soft delete, restore and erasure, deactivation, the
 // profile and the password. Every one is decided by the single writer, which also checks
 // who may change which user (commands/users/user_authorization.hpp).
 
@@ -30,6 +30,17 @@ response_renderer render_user(std::string ref, outcome kind,
   };
 }
 
+// A step in the user's life that takes nothing but the user (and its version): answered
+// with the user as the step left it.
+template <class Step>
+asio::awaitable<response> step_of_user(services& s, request_context& ctx) {
+  auto version = if_match(ctx);
+  if (!version) co_return error_response(version.error());
+  command cmd = Step{path_ref(ctx), *version};
+  response_renderer render = render_user(path_ref(ctx), outcome::done);
+  co_return co_await execute(s, ctx, std::move(cmd), std::move(render));
+}
+
 }  // namespace
 
 asio::awaitable<response> update(services& s, request_context& ctx, bool replace) {
@@ -55,11 +66,12 @@ asio::awaitable<response> remove(services& s, request_context& ctx) {
 }
 
 asio::awaitable<response> restore(services& s, request_context& ctx) {
-  auto version = if_match(ctx);
-  if (!version) co_return error_response(version.error());
-  command cmd = restore_user{path_ref(ctx), *version};
-  response_renderer render = render_user(path_ref(ctx), outcome::done);
-  co_return co_await execute(s, ctx, std::move(cmd), std::move(render));
+  return step_of_user<restore_user>(s, ctx);
+}
+
+// Erasure for good of a deleted user (docs/privacy.md).
+asio::awaitable<response> erase(services& s, request_context& ctx) {
+  return step_of_user<erase_user>(s, ctx);
 }
 
 // POST .../deactivate and .../activate, with an optional {"reason": "..."}.

@@ -21,6 +21,7 @@ asio::awaitable<result<bool>> may_see(services& s, request_context& ctx, const s
 asio::awaitable<response> update(services& s, request_context& ctx, bool replace);
 asio::awaitable<response> remove(services& s, request_context& ctx);
 asio::awaitable<response> restore(services& s, request_context& ctx);
+asio::awaitable<response> erase(services& s, request_context& ctx);
 asio::awaitable<response> set_active(services& s, request_context& ctx, bool active);
 asio::awaitable<response> get_profile(services& s, request_context& ctx);
 asio::awaitable<response> patch_profile(services& s, request_context& ctx);

@@ -6,7 +6,7 @@ namespace tenantry::api {
 
 nlohmann::json user_json(const user_row& u) {
   return versioned({{"id", u.id},
-                    {"email", u.email},
+                    {"email", email_or_null(u.email)},
                     {"name", u.name},
                     {"platform_roles", u.platform_roles},
                     {"is_active", u.is_active},

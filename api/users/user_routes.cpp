@@ -188,6 +188,7 @@ void add_user_routes(router& r, services& s) {
         [&s](request_context& ctx) { return users::update(s, ctx, false); });
   r.add(v::delete_, "/v1/users/{ref}", on_platform(manage), bind(users::remove));
   r.add(v::post, "/v1/users/{ref}/restore", on_platform(manage), bind(users::restore));
+  r.add(v::post, "/v1/users/{ref}/erase", on_platform(manage), bind(users::erase));
   r.add(v::post, "/v1/users/{ref}/deactivate", on_platform(manage),
         [&s](request_context& ctx) { return users::set_active(s, ctx, false); });
   r.add(v::post, "/v1/users/{ref}/activate", on_platform(manage),

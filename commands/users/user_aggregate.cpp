@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "events/privacy/personal_fields.hpp"
 #include "events/secret_compare.hpp"
 #include "events/text_length.hpp"
 
@@ -97,14 +98,20 @@ std::size_t user_aggregate::forget_sessions_ended_by(timestamp cutoff) {
   return gone.size();
 }
 
+// Frees the user's address, when it is the user's (an erased user's is "", nobody's).
+void user_aggregate::unindex_email(const user_state& u) {
+  const auto it = by_email_.find(u.email);
+  if (it != by_email_.end() && it->second == u.id) by_email_.erase(it);
+}
+
 // The lifecycle events of a user (registration aside).
 template <class T>
 void user_aggregate::evolve_user(const T& ev, std::int64_t version, timestamp at) {
   user_state& u = users_.at(ev.id);
   if constexpr (std::is_same_v<T, user_updated>) {
     if (u.email != ev.email) {
-      by_email_.erase(u.email);
-      by_email_[ev.email] = u.id;
+      unindex_email(u);
+      if (!ev.email.empty()) by_email_[ev.email] = u.id;  // "": opened as erased
     }
     u.email = ev.email;
     u.name = ev.name;
@@ -121,6 +128,13 @@ void user_aggregate::evolve_user(const T& ev, std::int64_t version, timestamp at
     ++u.auth_generation;
   } else if constexpr (std::is_same_v<T, user_restored>) {
     u.deleted = false;
+  } else if constexpr (std::is_same_v<T, user_erased>) {
+    unindex_email(u);
+    u.erased = true;
+    u.email.clear();
+    u.name = erased_name;
+    u.password_hash.clear();  // verifies nothing
+    u.profile = {};
   } else if constexpr (std::is_same_v<T, user_password_changed>) {
     u.password_hash = ev.password_hash;
     ++u.auth_generation;
@@ -137,7 +151,7 @@ void user_aggregate::evolve(const event& e, std::int64_t version, timestamp at) 
   visit_as<user_event>(e, [&](const auto& ev) {
     using T = std::decay_t<decltype(ev)>;
     if constexpr (std::is_same_v<T, user_registered>) {
-      by_email_[ev.email] = ev.id;
+      if (!ev.email.empty()) by_email_[ev.email] = ev.id;  // "": opened as erased
       users_[ev.id] = user_state{ev.id,   ev.email, ev.name, ev.password_hash, ev.platform_roles,
                                  version, at,       at};
     } else if constexpr (std::is_same_v<T, session_started>) {

@@ -36,6 +36,7 @@ struct user_state {
   user_profile profile{};
   bool active = true;
   bool deleted = false;
+  bool erased = false;  // deleted for good: its personal fields are gone (docs/privacy.md)
   // Bumped by every change that ends the user's tokens (password, deactivation, deletion);
   // access tokens carry the generation they were issued in.
   std::int64_t auth_generation = 0;
@@ -87,6 +88,7 @@ class user_aggregate {
  private:
   template <class T>
   void evolve_user(const T& ev, std::int64_t version, timestamp at);
+  void unindex_email(const user_state& u);
 
   std::unordered_map<user_id, user_state> users_;
   std::unordered_map<std::string, user_id> by_email_;

@@ -83,6 +83,12 @@ struct restore_user {
   std::optional<std::int64_t> expected_version = std::nullopt;
 };
 
+// Erases a deleted user for good: their data key is destroyed (docs/privacy.md).
+struct erase_user {
+  std::string ref;
+  std::optional<std::int64_t> expected_version = std::nullopt;
+};
+
 struct change_password {
   std::string ref;
   std::string password_hash;  // the new password, already argon2id-hashed by the caller
@@ -103,10 +109,11 @@ struct upgrade_password_hash {
 // Registration and sessions (refresh-token families).
 using user_account_command =
     std::variant<register_user, start_session, refresh_session, upgrade_password_hash>;
-// The user lifecycle: updates, profile, activation, soft delete and restore, passwords.
+// The user lifecycle: updates, profile, activation, soft delete, restore and erasure,
+// passwords.
 using user_lifecycle_command =
     std::variant<update_user, change_user_profile, change_user_activation, delete_user,
-                 restore_user, change_password>;
+                 restore_user, erase_user, change_password>;
 // Every command of the users resource; a lookup decides nothing.
 using user_command =
     join_variants_t<std::variant<lookup_credentials>, user_account_command, user_lifecycle_command>;

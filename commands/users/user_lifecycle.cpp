@@ -1,5 +1,5 @@
 // The user lifecycle's rules: updates, the profile, deactivation and activation, soft
-// delete and restore, password changes. Ending a user's access (deactivation, deletion, a
+// delete, restore and erasure, password changes. Ending a user's access (deactivation, deletion, a
 // new password) also revokes every live refresh-token family it has.
 
 #include <algorithm>
@@ -45,6 +45,10 @@ result<const user_state*> target(const user_aggregate& dir, std::string_view ref
     return fail(errc::version_conflict, "version_conflict", "The user's version is stale.",
                 {{"current_version", u->version}});
   return u;
+}
+
+std::unexpected<error> user_is_erased() {
+  return fail(errc::conflict, "user_erased", "The user was erased; nothing can bring it back.");
 }
 
 // The event that ends the user's access, then one session_revoked per live family.
@@ -202,9 +206,22 @@ result<events> decide_delete(const user_aggregate& dir, const delete_user& c,
 result<events> decide_restore(const user_aggregate& dir, const restore_user& c) {
   auto found = target(dir, c.ref, c.expected_version, /*deleted_too=*/true);
   if (!found) return std::unexpected(found.error());
+  if ((*found)->erased) return user_is_erased();
   if (!(*found)->deleted)
     return fail(errc::conflict, "invalid_state_transition", "The user is not deleted.");
   return events{user_restored{(*found)->id}};
+}
+
+// Only a soft-deleted user is erased, once: a live user is deleted first, so that erasing
+// is always the second of two deliberate steps.
+result<events> decide_erase(const user_aggregate& dir, const erase_user& c) {
+  auto found = target(dir, c.ref, c.expected_version, /*deleted_too=*/true);
+  if (!found) return std::unexpected(found.error());
+  if ((*found)->erased) return user_is_erased();
+  if (!(*found)->deleted)
+    return fail(errc::conflict, "user_not_deleted",
+                "Only a deleted user can be erased: delete the user first.");
+  return events{user_erased{(*found)->id, (*found)->email}};
 }
 
 result<events> decide_password(const user_aggregate& dir, const change_password& c,
@@ -238,6 +255,8 @@ result<std::vector<event>> decide(const user_aggregate& state,
           return decide_delete(state, c, ctx);
         else if constexpr (std::is_same_v<T, restore_user>)
           return decide_restore(state, c);
+        else if constexpr (std::is_same_v<T, erase_user>)
+          return decide_erase(state, c);
         else if constexpr (std::is_same_v<T, change_password>)
           return decide_password(state, c, ctx);
         else

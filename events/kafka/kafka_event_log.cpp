@@ -1,6 +1,8 @@
 // The writer side of the Kafka event log: opening (topic, fencing) and transactional appends.
 #include "events/kafka/kafka_event_log.hpp"
 
+#include "events/privacy/event_privacy.hpp"
+
 #include <algorithm>
 #include <thread>
 
@@ -190,6 +192,10 @@ result<std::vector<std::int64_t>> kafka_event_log::append_locked(
   std::vector<stored_event> encoded;
   encoded.reserve(batch.size());
   for (const auto& e : batch) encoded.push_back(encode(e));
+  if (privacy_)
+    if (auto sealed = privacy_->seal(encoded); !sealed)  // before anything reaches Kafka
+      return fail(errc::unavailable, "append_failed",
+                  "cannot seal personal data: " + sealed.error().message);
 
   RdKafka::Producer& producer = *writer_->producer;
   const int timeout_ms = static_cast<int>(config_.transaction_timeout.count());

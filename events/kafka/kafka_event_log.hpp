@@ -55,6 +55,9 @@ class kafka_event_log final : public event_appender,
   result<std::unique_ptr<event_subscription>> subscribe(std::int64_t from_offset) override;
 
   const kafka_config& config() const { return config_; }
+  // From now on every batch appended is sealed first (crypto-shredding, docs/privacy.md);
+  // a batch that cannot be sealed is not appended ("append_failed"). Set before appending.
+  void seal_with(event_privacy& privacy) { privacy_ = &privacy; }
 
  private:
   explicit kafka_event_log(kafka_config config);
@@ -65,6 +68,7 @@ class kafka_event_log final : public event_appender,
   std::unique_ptr<kafka::writer> writer_;
   bool writes_ = false;  // opened with a producer
   bool fenced_ = false;
+  event_privacy* privacy_ = nullptr;
 };
 
 }  // namespace tenantry

@@ -6,6 +6,8 @@
 
 #include <sodium.h>
 
+#include "events/secret_file.hpp"
+
 namespace tenantry {
 
 static_assert(sizeof(data_key::bytes) == crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
@@ -47,6 +49,18 @@ result<key_encryption_key> key_encryption_key::from_file(const std::string& path
   return from_base64(text.str());
 }
 
+result<void> key_encryption_key::write_new_file(const std::string& path) {
+  require_sodium();
+  std::array<unsigned char, 32> bytes{};
+  randombytes_buf(bytes.data(), bytes.size());
+  std::string text(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(text.data(), text.size(), bytes.data(), bytes.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  sodium_memzero(bytes.data(), bytes.size());
+  text.back() = '\n';  // sodium's terminating NUL: one line, as openssl writes it
+  return write_secret_file(path, text, "data_key_unwritable");
+}
+
 std::string key_encryption_key::wrap(const data_key& key, std::string_view subject) const {
   require_sodium();
   std::string out(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + key.bytes.size() +
@@ -78,6 +92,22 @@ std::optional<data_key> key_encryption_key::unwrap(std::string_view wrapped,
       length != key.bytes.size())
     return std::nullopt;
   return key;
+}
+
+std::string key_encryption_key::keyed_hash(std::string_view text) const {
+  require_sodium();
+  // A subkey of its own: the KEK itself never keys anything but the wrapping.
+  std::array<unsigned char, crypto_generichash_KEYBYTES> subkey{};
+  crypto_kdf_derive_from_key(subkey.data(), subkey.size(), 1, "tnaddrs1", key_.data());
+  std::array<unsigned char, 32> digest{};
+  crypto_generichash(digest.data(), digest.size(),
+                     reinterpret_cast<const unsigned char*>(text.data()), text.size(),
+                     subkey.data(), subkey.size());
+  sodium_memzero(subkey.data(), subkey.size());
+  std::string hex(digest.size() * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
+  hex.pop_back();
+  return hex;
 }
 
 }  // namespace tenantry

@@ -20,6 +20,8 @@ class key_store {
   virtual result<std::optional<data_key>> key_for_opening(std::string_view person) = 0;
   // Destroys the person's key: from the return on, nothing opens their fields here.
   virtual result<void> destroy(std::string_view person) = 0;
+  // Destroys every key whose person starts with `prefix` and sorts before `bound`.
+  virtual result<void> destroy_before(std::string_view prefix, std::string_view bound) = 0;
   // Drops what this process remembers of the person's key (another process erased them).
   virtual void forget(std::string_view person) = 0;
 };

@@ -88,6 +88,16 @@ struct user_restored {
   user_id id;
 };
 
+// The person is erased (GDPR art. 17): their data key was destroyed before this event
+// committed, so every personal field of their earlier events opens as erased. Final: a
+// deleted user only, never restored again.
+struct user_erased {
+  user_id id;
+  // The address at erasure: the log's sealing finds the key of the invitations sent to it
+  // by it, then blanks it ("") before the event is appended (docs/privacy.md).
+  std::string email;
+};
+
 // Every earlier access token and refresh-token family of the user stops working.
 struct user_password_changed {
   user_id id;
@@ -104,7 +114,7 @@ struct user_password_rehashed {
 // The events of a user's life after its registration.
 using user_lifecycle_event =
     std::variant<user_updated, user_profile_changed, user_deactivated, user_activated, user_deleted,
-                 user_restored, user_password_changed, user_password_rehashed>;
+                 user_restored, user_erased, user_password_changed, user_password_rehashed>;
 // The events of login sessions (refresh-token families), aggregates of their own.
 using session_event = std::variant<session_started, session_refreshed, session_revoked>;
 // The events of the users resource: registrations, sessions and the user lifecycle.
@@ -201,6 +211,14 @@ struct event_contract<user_restored> {
   static constexpr std::string_view type = "tenantry.user.restored.v1";
   static constexpr std::string_view aggregate = "user";
   static constexpr auto fields = std::tuple{field("id", &user_restored::id)};
+};
+
+template <>
+struct event_contract<user_erased> {
+  static constexpr std::string_view type = "tenantry.user.erased.v1";
+  static constexpr std::string_view aggregate = "user";
+  static constexpr auto fields =
+      std::tuple{field("id", &user_erased::id), field("email", &user_erased::email)};
 };
 
 template <>

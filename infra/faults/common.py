@@ -7,8 +7,10 @@ Standard library only."""
 from __future__ import annotations
 
 import http.client
+import base64
 import json
 import os
+import re
 import signal
 import socket
 import struct
@@ -437,6 +439,10 @@ class Server:
         self.schema = schema
         self.transactional_id = transactional_id or f"{topic}-writer"
         self.key_path = key_path or (env.work_dir / f"{topic}.pem")
+        # The data keys are the log's: every server of one topic shares the KEK and the
+        # key schema, whatever its read-model schema (docs/privacy.md).
+        self.data_key_path = env.work_dir / f"{topic}.data-key"
+        self.key_schema = re.sub(r"[^a-z0-9_]", "_", topic.lower())[:50] + "_keys"
         self.port = port or free_port()
         self.extra = extra or {}
         self.log_path = env.work_dir / f"{label}.log"
@@ -445,6 +451,10 @@ class Server:
         env.servers.append(self)
 
     def environment(self) -> dict:
+        if not self.data_key_path.exists():  # before any server of the topic starts
+            fd = os.open(self.data_key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(base64.b64encode(os.urandom(32)).decode() + "\n")
         e = {k: v for k, v in os.environ.items() if not k.startswith("TENANTRY_")}
         e.update({
             "TENANTRY_LISTEN": f"127.0.0.1:{self.port}",
@@ -454,6 +464,8 @@ class Server:
             "TENANTRY_TRANSACTIONAL_ID": self.transactional_id,
             "TENANTRY_DB_SCHEMA": self.schema,
             "TENANTRY_SIGNING_KEY": str(self.key_path),
+            "TENANTRY_DATA_KEY_FILE": str(self.data_key_path),
+            "TENANTRY_KEY_SCHEMA": self.key_schema,
             "TENANTRY_ADMIN_EMAIL": ADMIN_EMAIL,
             "TENANTRY_ADMIN_PASSWORD": ADMIN_PASSWORD,
             "TENANTRY_PASSWORD_HASHING": "minimal",

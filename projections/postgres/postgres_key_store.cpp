@@ -34,10 +34,10 @@ std::unexpected<error> store_failed(const std::exception& e) {
 }  // namespace
 
 result<std::unique_ptr<postgres_key_store>> postgres_key_store::open(
-    const std::string& database_url, const std::string& schema, key_encryption_key kek) {
+    const std::string& database_url, const std::string& key_schema, key_encryption_key kek) {
   try {
     auto conn = std::make_unique<pqxx::connection>(database_url);
-    const std::string quoted = conn->quote_name(schema_of(schema));
+    const std::string quoted = conn->quote_name(key_schema);
     const std::string table = quoted + ".data_keys";
     pqxx::work tx(*conn);
     tx.exec0("CREATE SCHEMA IF NOT EXISTS " + quoted);
@@ -46,29 +46,49 @@ result<std::unique_ptr<postgres_key_store>> postgres_key_store::open(
              " created_at timestamptz NOT NULL DEFAULT now())");
     tx.commit();
     return std::unique_ptr<postgres_key_store>(
-        new postgres_key_store(std::move(conn), table, std::move(kek)));
+        new postgres_key_store(database_url, std::move(conn), table, std::move(kek)));
   } catch (const std::exception& e) {
     return store_failed(e);
   }
 }
 
-postgres_key_store::postgres_key_store(std::unique_ptr<pqxx::connection> conn, std::string table,
+postgres_key_store::postgres_key_store(std::string database_url,
+                                       std::unique_ptr<pqxx::connection> conn, std::string table,
                                        key_encryption_key kek)
-    : conn_(std::move(conn)), table_(std::move(table)), kek_(std::move(kek)) {}
+    : database_url_(std::move(database_url)),
+      conn_(std::move(conn)),
+      table_(std::move(table)),
+      kek_(std::move(kek)) {}
+
+pqxx::connection& postgres_key_store::connection() {
+  if (!conn_ || !conn_->is_open()) conn_ = std::make_unique<pqxx::connection>(database_url_);
+  return *conn_;
+}
+
+std::unexpected<error> postgres_key_store::failed(const std::exception& e) {
+  conn_.reset();
+  return store_failed(e);
+}
 
 result<std::optional<data_key>> postgres_key_store::read(const std::string& person) {
-  pqxx::nontransaction tx(*conn_);
+  pqxx::nontransaction tx(connection());
   const pqxx::result r =
       tx.exec_params("SELECT wrapped FROM " + table_ + " WHERE person = $1", person);
   if (r.empty()) return std::optional<data_key>();
-  const auto wrapped = from_base64(r[0][0].as<std::string>());
+  auto key = keep(person, r[0][0].as<std::string>());
+  if (!key) return std::unexpected(key.error());
+  return std::optional<data_key>(*key);
+}
+
+result<data_key> postgres_key_store::keep(const std::string& person, const std::string& stored) {
+  const auto wrapped = from_base64(stored);
   std::optional<data_key> key;
   if (wrapped) key = kek_.unwrap(*wrapped, person);
   if (!key)
     return fail(errc::internal, "data_key_mismatch",
                 "A stored data key does not unwrap with this TENANTRY_DATA_KEY_FILE.");
   cache_.insert_or_assign(person, *key);
-  return key;
+  return *key;
 }
 
 result<data_key> postgres_key_store::key_for_sealing(std::string_view person_view) {
@@ -80,7 +100,7 @@ result<data_key> postgres_key_store::key_for_sealing(std::string_view person_vie
     if (!stored) return std::unexpected(stored.error());
     if (*stored) return **stored;
     const data_key key = data_key::generate();
-    pqxx::work tx(*conn_);
+    pqxx::work tx(connection());
     // Another process may make the same person's key at the same moment: the first wins.
     tx.exec_params("INSERT INTO " + table_ +
                        " (person, wrapped) VALUES ($1, $2) ON CONFLICT (person) DO NOTHING",
@@ -93,7 +113,7 @@ result<data_key> postgres_key_store::key_for_sealing(std::string_view person_vie
                   "The data key was erased while it was made.");
     return **kept;
   } catch (const std::exception& e) {
-    return store_failed(e);
+    return failed(e);
   }
 }
 
@@ -104,20 +124,49 @@ result<std::optional<data_key>> postgres_key_store::key_for_opening(std::string_
   try {
     return read(std::string(person));
   } catch (const std::exception& e) {
-    return store_failed(e);
+    return failed(e);
   }
 }
 
 result<void> postgres_key_store::destroy(std::string_view person) {
   std::lock_guard lock(mutex_);
   try {
-    pqxx::work tx(*conn_);
+    pqxx::work tx(connection());
     tx.exec_params("DELETE FROM " + table_ + " WHERE person = $1", std::string(person));
     tx.commit();
   } catch (const std::exception& e) {
-    return store_failed(e);
+    return failed(e);
   }
   if (const auto it = cache_.find(person); it != cache_.end()) cache_.erase(it);
+  return {};
+}
+
+result<void> postgres_key_store::destroy_before(std::string_view prefix, std::string_view bound) {
+  std::lock_guard lock(mutex_);
+  try {
+    pqxx::work tx(connection());
+    tx.exec_params("DELETE FROM " + table_ + " WHERE left(person, length($1)) = $1 AND person < $2",
+                   std::string(prefix), std::string(bound));
+    tx.commit();
+  } catch (const std::exception& e) {
+    return failed(e);
+  }
+  std::erase_if(cache_, [&](const auto& kv) {
+    return kv.first.starts_with(prefix) && std::string_view(kv.first) < bound;
+  });
+  return {};
+}
+
+result<void> postgres_key_store::preload() {
+  std::lock_guard lock(mutex_);
+  try {
+    pqxx::nontransaction tx(connection());
+    for (const auto& row : tx.exec("SELECT person, wrapped FROM " + table_))
+      if (auto key = keep(row[0].as<std::string>(), row[1].as<std::string>()); !key)
+        return std::unexpected(key.error());
+  } catch (const std::exception& e) {
+    return failed(e);
+  }
   return {};
 }
 

@@ -3,6 +3,7 @@
 #include <optional>
 #include <type_traits>
 
+#include "events/privacy/personal_fields.hpp"
 #include "projections/postgres/postgres_codec.hpp"
 
 namespace tenantry {
@@ -37,6 +38,20 @@ const std::string kDeletionSql =
     "UPDATE users SET is_deleted = $4, deleted_at = CASE WHEN $4 THEN $3::timestamptz END,"
     " auth_generation = auth_generation + $5, version = $2, updated_at = $3::timestamptz"
     " WHERE id = $1::uuid AND version < $2";
+// Scrubs everything the row copied of the person, and the address of the invitations sent
+// to them, which the invitations read model copied (both from the row as it was: every
+// part of one statement sees the same snapshot). Rebuilds write the same: their events
+// open as erased.
+const std::string kErasure = "user_erasure";
+const std::string kErasureSql =
+    "WITH before AS (SELECT email FROM users WHERE id = $1::uuid),"
+    " invitations_sent AS (UPDATE invitations SET invitee = '' WHERE invitee <> ''"
+    " AND invitee = (SELECT email FROM before))"
+    " UPDATE users SET email = '', name = '" +
+    std::string(erased_name) +
+    "', display_name = '',"
+    " locale = '', timezone = '', phone = '', avatar_url = '', job_title = '', bio = '',"
+    " is_erased = true, version = $2, updated_at = $3::timestamptz WHERE id = $1::uuid";
 const std::string kPasswordChanged = "user_password_changed";
 const std::string kPasswordChangedSql =
     "UPDATE users SET auth_generation = auth_generation + 1, version = $2,"
@@ -53,6 +68,7 @@ void user_projection::prepare(pqxx::connection& conn) {
   conn.prepare(kProfileChanged, kProfileChangedSql);
   conn.prepare(kActivation, kActivationSql);
   conn.prepare(kDeletion, kDeletionSql);
+  conn.prepare(kErasure, kErasureSql);
   conn.prepare(kPasswordChanged, kPasswordChangedSql);
   conn.prepare(kPasswordRehashed, kPasswordRehashedSql);
 }
@@ -76,6 +92,8 @@ void user_projection::apply_lifecycle(pqxx::transaction_base& tx, const T& ev, s
     tx.exec_prepared(kDeletion, id, version, at, true, 1);
   } else if constexpr (std::is_same_v<T, user_restored>) {
     tx.exec_prepared(kDeletion, id, version, at, false, 0);
+  } else if constexpr (std::is_same_v<T, user_erased>) {
+    tx.exec_prepared(kErasure, id, version, at);
   } else if constexpr (std::is_same_v<T, user_password_changed>) {
     tx.exec_prepared(kPasswordChanged, id, version, at);
   } else if constexpr (std::is_same_v<T, user_password_rehashed>) {

@@ -30,6 +30,7 @@ class server_process {
   // The Ed25519 key (PKCS#8 PEM) tenantryd signs access tokens with (issuer and audience
   // "tenantry").
   const std::string& key_path() const { return key_path_; }
+  const std::string& data_key_path() const { return data_key_path_; }
   static constexpr const char* admin_email = "admin@example.com";
   static constexpr const char* admin_password = "admin-password-1";
 
@@ -39,6 +40,7 @@ class server_process {
   std::string topic_;
   std::string schema_;
   std::string key_path_;
+  std::string data_key_path_;
   std::string log_path_;
 };
 

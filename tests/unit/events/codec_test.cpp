@@ -80,6 +80,7 @@ std::vector<event> every_event() {
       user_activated{user_id{"u-2"}, ""},
       user_deleted{user_id{"u-2"}},
       user_restored{user_id{"u-2"}},
+      user_erased{user_id{"u-2"}, ""},
       user_password_changed{user_id{"u-1"}, "$argon2id$v=19$new"},
       user_password_rehashed{user_id{"u-1"}, "$argon2id$v=19$stronger"},
       invitation_sent{invitation_id{"i-1"},

@@ -33,7 +33,8 @@ struct keys_under_test {
     }
   }
   std::unique_ptr<postgres_key_store> open(key_encryption_key k = kek()) {
-    auto store = postgres_key_store::open(database_url(), schema, std::move(k));
+    auto store = postgres_key_store::open(database_url(), postgres_key_store::schema_of(schema),
+                                          std::move(k));
     EXPECT_TRUE(store) << store.error().message;
     return store ? std::move(*store) : nullptr;
   }

@@ -1,6 +1,7 @@
-// The user lifecycle's rules, given/when/then: updates, profile, activation, soft delete
-// and restore, password changes, and what they do to sign-ins and sessions.
+// The user lifecycle's rules, given/when/then: updates, profile, activation, soft delete,
+// restore and erasure, password changes, and what they do to sign-ins and sessions.
 
+#include "events/privacy/personal_fields.hpp"
 #include "unit/commands/aggregate_fixture.hpp"
 
 namespace tenantry::testing {
@@ -203,6 +204,52 @@ TEST_F(UserLifecycle, RestoreBringsTheUserBackAsItWas) {
   EXPECT_EQ(after.version, 6);
   EXPECT_ERROR(when(restore_user{bob}), "invalid_state_transition");
   EXPECT_ERROR(when(restore_user{"nobody@example.com"}), "not_found");
+}
+
+// ---- erasure -----------------------------------------------------------------------------
+
+TEST_F(UserLifecycle, OnlyADeletedUserIsErasedAndOnlyOnce) {
+  EXPECT_ERROR(when(erase_user{bob}), "user_not_deleted");
+  accept(delete_user{bob});
+  EXPECT_ERROR(when(erase_user{bob, 1}), "version_conflict");
+  EXPECT_ERROR(when(erase_user{"nobody@example.com"}), "not_found");
+  auto e = accept(erase_user{bob, 2});
+  ASSERT_EQ(e.size(), 1u);
+  const auto& erased = std::get<user_erased>(e[0]);
+  EXPECT_EQ(erased.id.value, bob);
+  EXPECT_EQ(erased.email, "bob@example.com");  // for the log's sealing, which blanks it
+  EXPECT_ERROR(when(erase_user{bob}), "user_erased");
+  EXPECT_ERROR(when(restore_user{bob}), "user_erased");
+}
+
+TEST_F(UserLifecycle, AnErasedUserKeepsNothingPersonalAndFreesItsAddress) {
+  change_user_profile p{bob};
+  p.bio = "Builds things";
+  accept(p);
+  accept(delete_user{bob});
+  accept(erase_user{bob});
+  const user_state& u = user(bob);
+  EXPECT_TRUE(u.erased);
+  EXPECT_EQ(u.email, "");
+  EXPECT_EQ(u.name, erased_name);
+  EXPECT_EQ(u.password_hash, "");
+  EXPECT_EQ(u.profile, user_profile{});
+  EXPECT_EQ(u.version, 4);  // its events still count
+  EXPECT_EQ(model.users.resolve_any("bob@example.com"), nullptr);
+  EXPECT_NE(registered("bob@example.com"), bob);  // a new person may take the address
+}
+
+TEST_F(UserLifecycle, ErasedUsersReplayedFromTheLogIndexNoAddress) {
+  // Rebuilt after erasures, two registrations open with the address "": neither is found
+  // by it, and neither's erasure frees the other's.
+  accept(delete_user{bob});
+  accept(erase_user{bob});
+  given(
+      {user_registered{user_id{"01936b2e-5c4a-7d3e-9f10-2b3c4d5e6f71"}, "", "erased user", "", {}},
+       user_registered{
+           user_id{"01936b2e-5c4a-7d3e-9f10-2b3c4d5e6f72"}, "", "erased user", "", {}}});
+  EXPECT_EQ(model.users.resolve_any(""), nullptr);
+  EXPECT_NE(model.users.resolve("ann@example.com"), nullptr);
 }
 
 // ---- password ----------------------------------------------------------------------------

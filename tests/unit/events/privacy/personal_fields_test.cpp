@@ -4,32 +4,23 @@
 #include <gtest/gtest.h>
 
 #include "events/privacy/personal_fields.hpp"
+#include "unit/events/privacy/memory_key_store.hpp"
 
 namespace tenantry {
 namespace {
 
 constexpr std::string_view registered = "tenantry.user.registered.v1";
 
-// An in-memory key store: keys made on first sealing, gone once erased.
-struct key_store {
-  std::map<std::string, data_key, std::less<>> keys;
-  int made = 0;
-  key_for_sealing sealing() {
-    return [this](std::string_view person) {
-      auto [it, added] = keys.try_emplace(std::string(person), data_key{});
-      if (added) {
-        it->second = data_key::generate();
-        ++made;
-      }
-      return it->second;
-    };
+const key_encryption_key kek =
+    *key_encryption_key::from_base64("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
+
+// The store's keys as the sealing and opening functions see them.
+struct test_keys : testing::memory_key_store {
+  tenantry::key_for_sealing sealing() {
+    return [this](std::string_view person) { return this->key_for_sealing(person); };
   }
-  key_for_opening opening() {
-    return [this](std::string_view person) -> std::optional<data_key> {
-      const auto it = keys.find(person);
-      if (it == keys.end()) return std::nullopt;
-      return it->second;
-    };
+  tenantry::key_for_opening opening() {
+    return [this](std::string_view person) { return this->key_for_opening(person); };
   }
 };
 
@@ -42,25 +33,25 @@ nlohmann::json ann() {
 }
 
 TEST(PersonalFields, SealedInTheLogOpenedOnTheWayBack) {
-  key_store store;
+  test_keys store;
   nlohmann::json data = ann();
-  seal_personal_fields(registered, data, store.sealing());
+  ASSERT_TRUE(seal_personal_fields(registered, data, store.sealing(), kek));
   const std::string text = data.dump();
   for (const char* secret : {"ann@example.com", "Ann\"", "argon2id"})
     EXPECT_EQ(text.find(secret), std::string::npos) << secret << " in " << text;
   EXPECT_EQ(data["id"], ann()["id"]);                          // ids stay readable
   EXPECT_EQ(data["platform_roles"], ann()["platform_roles"]);  // roles are not personal
   EXPECT_EQ(store.made, 1);                                    // one key per person
-  open_personal_fields(registered, data, store.opening());
+  ASSERT_TRUE(open_personal_fields(registered, data, store.opening()));
   EXPECT_EQ(data, ann());
 }
 
 TEST(PersonalFields, OnceTheKeyIsGoneTheFieldsOpenAsErased) {
-  key_store store;
+  test_keys store;
   nlohmann::json data = ann();
-  seal_personal_fields(registered, data, store.sealing());
+  ASSERT_TRUE(seal_personal_fields(registered, data, store.sealing(), kek));
   store.keys.clear();  // the erasure
-  open_personal_fields(registered, data, store.opening());
+  ASSERT_TRUE(open_personal_fields(registered, data, store.opening()));
   EXPECT_EQ(data["email"], "");
   EXPECT_EQ(data["name"], erased_name);
   EXPECT_EQ(data["password_hash"], "");
@@ -68,12 +59,12 @@ TEST(PersonalFields, OnceTheKeyIsGoneTheFieldsOpenAsErased) {
 }
 
 TEST(PersonalFields, PlainEventsOfAnOlderLogAndOtherTypesAreLeftAlone) {
-  key_store store;
+  test_keys store;
   nlohmann::json old = ann();
-  open_personal_fields(registered, old, store.opening());  // written before sealing
+  ASSERT_TRUE(open_personal_fields(registered, old, store.opening()));  // written before sealing
   EXPECT_EQ(old, ann());
   nlohmann::json tenant = {{"id", "t"}, {"name", "Acme"}};
-  seal_personal_fields("tenantry.tenant.created.v1", tenant, store.sealing());
+  ASSERT_TRUE(seal_personal_fields("tenantry.tenant.created.v1", tenant, store.sealing(), kek));
   EXPECT_EQ(tenant["name"], "Acme");
   EXPECT_EQ(store.made, 0);
   EXPECT_EQ(personal_fields_of("tenantry.tenant.created.v1"), nullptr);
@@ -81,16 +72,51 @@ TEST(PersonalFields, PlainEventsOfAnOlderLogAndOtherTypesAreLeftAlone) {
 }
 
 TEST(PersonalFields, AFieldMovedToAnotherPersonOpensAsErased) {
-  key_store store;
+  test_keys store;
   nlohmann::json a = ann();
-  seal_personal_fields(registered, a, store.sealing());
+  ASSERT_TRUE(seal_personal_fields(registered, a, store.sealing(), kek));
   nlohmann::json b = ann();
   b["id"] = "01936b2e-5c4a-7d3e-9f10-2b3c4d5e6f71";
-  seal_personal_fields(registered, b, store.sealing());
+  ASSERT_TRUE(seal_personal_fields(registered, b, store.sealing(), kek));
   b["email"] = a["email"];  // Ann's sealed address pasted into another person's event
-  open_personal_fields(registered, b, store.opening());
+  ASSERT_TRUE(open_personal_fields(registered, b, store.opening()));
   EXPECT_EQ(b["email"], "");
   EXPECT_EQ(b["name"], "Ann");
+}
+
+TEST(PersonalFields, AnInviteeIsKeyedByTheHashOfTheAddressAndTheOpenedEventIsAsSent) {
+  test_keys store;
+  constexpr std::string_view sent = "tenantry.invitation.sent.v1";
+  const nlohmann::json plain = {{"id", "i1"}, {"tenant", "t1"}, {"invitee", "Bo@Example.com"}};
+  nlohmann::json data = plain;
+  ASSERT_TRUE(seal_personal_fields(sent, data, store.sealing(), kek));
+  const std::string text = data.dump();
+  EXPECT_EQ(text.find("xample"), std::string::npos) << text;
+  // The person is the address's keyed hash, the same for any spelling of the address.
+  EXPECT_EQ(data["invitee_person"], address_person(kek, "bo@example.com"));
+  EXPECT_TRUE(store.keys.contains(address_person(kek, "BO@EXAMPLE.COM")));
+  EXPECT_NE(address_person(kek, "bo@example.com"), address_person(kek, "al@example.com"));
+  nlohmann::json opened = data;
+  ASSERT_TRUE(open_personal_fields(sent, opened, store.opening()));
+  EXPECT_EQ(opened, plain);  // the derived person field is gone again
+  ASSERT_TRUE(store.destroy(address_person(kek, "bo@example.com")));
+  ASSERT_TRUE(open_personal_fields(sent, data, store.opening()));
+  EXPECT_EQ(data["invitee"], "");
+}
+
+TEST(PersonalFields, AStoreThatDoesNotAnswerFailsRatherThanErase) {
+  test_keys store;
+  nlohmann::json data = ann();
+  store.down = true;
+  const auto sealed = seal_personal_fields(registered, data, store.sealing(), kek);
+  ASSERT_FALSE(sealed);
+  EXPECT_EQ(sealed.error().code, "key_store_unavailable");
+  store.down = false;
+  ASSERT_TRUE(seal_personal_fields(registered, data, store.sealing(), kek));
+  store.down = true;
+  nlohmann::json copy = data;
+  EXPECT_FALSE(open_personal_fields(registered, copy, store.opening()));
+  EXPECT_EQ(copy["email"], data["email"]);  // still sealed, never turned into "erased"
 }
 
 }  // namespace
