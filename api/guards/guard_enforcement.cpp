@@ -2,10 +2,13 @@
 
 #include "api/guards/guard_enforcement.hpp"
 
+#include <limits>
+
 #include "api/command_execution.hpp"
 #include "api/guards/authorization.hpp"
 #include "api/guards/self_guard.hpp"
 #include "api/http/json_input.hpp"
+#include "api/http/tenant_reference.hpp"
 
 namespace tenantry::api {
 namespace {
@@ -109,10 +112,9 @@ asio::awaitable<result<void>> enforce(services& s, request_context& ctx, const g
     const auto field = object ? parsed->find(g.body_field) : nlohmann::json::const_iterator{};
     if (!object || field == parsed->end() || field->is_null())
       ctx.authorizations.push_back(writer_check(*ctx.caller, g.root_permission, std::nullopt));
-    else if (field->is_string())
-      ctx.authorizations.push_back(
-          writer_check(*ctx.caller, g.body_permission, field->get<std::string>()));
-    // Anything else is the handler's 400.
+    else if (auto ref = tenant_reference(*field, std::numeric_limits<std::size_t>::max()))
+      ctx.authorizations.push_back(writer_check(*ctx.caller, g.body_permission, std::move(*ref)));
+    // Anything else is the handler's 400 (without a check, the writer would refuse it).
   }
   co_return result<void>{};
 }

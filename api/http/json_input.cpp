@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "api/http/tenant_reference.hpp"
 #include "events/storable_text.hpp"
 #include "events/text_length.hpp"
 
@@ -140,12 +141,15 @@ std::optional<std::optional<std::string>> body_reader::nullable_text(const char*
 
 std::optional<std::optional<std::string>> body_reader::nullable_reference(const char* field,
                                                                           std::size_t max_length) {
-  auto value = nullable_text(field, max_length);
-  if (value && *value && (*value)->empty()) {
-    problem(field, "must not be empty");
+  const auto it = body_.find(field);
+  if (it == body_.end()) return std::nullopt;
+  if (it->is_null()) return std::optional<std::string>();
+  auto ref = tenant_reference(*it, max_length);
+  if (!ref) {
+    problem(field, std::move(ref.error()));
     return std::nullopt;
   }
-  return value;
+  return std::optional<std::string>(std::move(*ref));
 }
 
 std::optional<std::vector<std::string>> body_reader::text_list(const char* field,

@@ -45,7 +45,8 @@ class body_reader {
   // Absent -> nullopt; null -> optional holding nullopt; a string -> that string.
   std::optional<std::optional<std::string>> nullable_text(const char* field,
                                                           std::size_t max_length);
-  // nullable_text for a reference to something (a tenant's id or slug): never "".
+  // A tenant the body names (tenant_reference.hpp: a ref string, {"id"} or {"href"}), or
+  // null; absent: nullopt.
   std::optional<std::optional<std::string>> nullable_reference(const char* field,
                                                                std::size_t max_length);
   std::optional<std::vector<std::string>> text_list(const char* field, std::size_t max_items);

@@ -205,6 +205,54 @@ TEST_F(Tenants, MoveRejectsCyclesAndCanMakeARoot) {
             400u);
 }
 
+// The cloud manager names parents by link: {"href"} (a URL or a path) or {"id"}, anywhere
+// a body names a tenant, and the guard reads the same tenant the handler does.
+TEST_F(Tenants, ParentsByIdObjectOrHref) {
+  auto org = create_tenant(unique("HrefOrg"));
+  auto other = create_tenant(unique("HrefOther"));
+  const std::string slug = org["slug"];
+  auto by_href = made(
+      client().post("/v1/tenants",
+                    {{"name", unique("ByUrl")},
+                     {"parent", {{"href", "http://tenants.example.com:8080/v1/tenants/" + slug}}}},
+                    admin));
+  EXPECT_EQ(by_href["parent_id"], org["id"]);
+  auto by_path = made(client().post(
+      "/v1/tenants", {{"name", unique("ByPath")}, {"parent", {{"href", "/v1/tenants/" + id(org)}}}},
+      admin));
+  EXPECT_EQ(by_path["parent_id"], org["id"]);
+  auto by_id = made(
+      client().post("/v1/tenants", {{"name", unique("ById")}, {"parent", {{"id", slug}}}}, admin));
+  EXPECT_EQ(by_id["parent_id"], org["id"]);
+  auto moved = client().post("/v1/tenants/" + id(by_id) + "/move",
+                             {{"parent", {{"href", "/v1/tenants/" + id(other)}}}}, admin);
+  ASSERT_EQ(moved.status, 200u) << moved.body;
+  EXPECT_EQ(moved.json()["parent_id"], other["id"]);
+
+  for (const nlohmann::json& bad :
+       {nlohmann::json{{"href", "/v1/groups/" + slug}}, nlohmann::json{{"href", "/v1/tenants/"}},
+        nlohmann::json{{"slug", slug}}, nlohmann::json{{"id", slug}, {"href", "/v1/tenants/x"}},
+        nlohmann::json::array({slug})}) {
+    auto r = client().post("/v1/tenants", {{"name", "x"}, {"parent", bad}}, admin);
+    EXPECT_EQ(r.status, 400u) << bad.dump() << ": " << r.body;
+    EXPECT_EQ(error_of(r), "validation_error") << bad.dump();
+    EXPECT_TRUE(r.json()["details"].contains("parent")) << r.body;
+  }
+
+  // A tenant_admin of one organization creates under it by link, never under another.
+  const account ada = make_user("href-ada");
+  made(client().post("/v1/tenants/" + id(org) + "/members",
+                     {{"user", ada.id}, {"roles", {"tenant_admin"}}}, admin));
+  auto own = client().post(
+      "/v1/tenants", {{"name", unique("AdasChild")}, {"parent", {{"href", "/v1/tenants/" + slug}}}},
+      ada.token);
+  EXPECT_EQ(own.status, 201u) << own.body;
+  auto foreign = client().post(
+      "/v1/tenants",
+      {{"name", unique("NotAdas")}, {"parent", {{"href", "/v1/tenants/" + id(other)}}}}, ada.token);
+  EXPECT_EQ(foreign.status, 404u) << foreign.body;  // a tenant she may not read
+}
+
 TEST_F(Tenants, RecursiveDeleteAndRestoreBringBackTheSubtree) {
   auto root = create_tenant(unique("Del"));
   auto child = create_tenant(unique("DelChild"), root["slug"]);
