@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "events/codec.hpp"
+#include "events/decode_failure.hpp"
 
 namespace tenantry {
 
@@ -149,7 +150,7 @@ bool command_processor::rebuild() {
     stage_offset_ = s.offset;
     auto e = decode(s, options_.privacy);
     if (!e) {
-      if (e.error().code != "invalid_event") {  // the key store did not answer: try again
+      if (!event_is_unreadable(e.error())) {  // the key store did not answer: try again
         if (!unopened) unopened = e.error();
         return;
       }

@@ -12,6 +12,7 @@
 #include <pqxx/result>
 #include <pqxx/transaction>
 
+#include "events/decode_failure.hpp"
 #include "events/storable_text.hpp"
 #include "projections/access/access_projection.hpp"
 #include "projections/event_archive.hpp"
@@ -144,7 +145,7 @@ class batch_prefetch {
           if (!b.decoded.back()) {
             // Not the event's fault: the key store did not answer. The batch fails (and
             // the session starts over) rather than apply the event as undecodable.
-            if (b.decoded.back().error().code != "invalid_event")
+            if (!event_is_unreadable(b.decoded.back().error()))
               b.events = std::unexpected(b.decoded.back().error());
             if (!b.events) break;
             continue;

@@ -92,5 +92,25 @@ TEST(PostgresKeyStore, AnotherKekCannotUnwrapTheStoredKeys) {
   EXPECT_EQ(read.error().code, "data_key_mismatch");
 }
 
+TEST(PostgresKeyStore, DestroyBeforeTakesOnlyItsPrefixBelowTheBoundAndPreloadReadsTheRest) {
+  keys_under_test keys;
+  auto writer = keys.open();
+  for (std::string_view person : {std::string_view("answers:2026-12-05"),
+                                  std::string_view("answers:2026-12-06"), ann})
+    ASSERT_TRUE(writer->key_for_sealing(person));
+  ASSERT_TRUE(writer->destroy_before("answers:", "answers:2026-12-06"));
+  EXPECT_TRUE(no_key(writer->key_for_opening("answers:2026-12-05")));
+  auto reader = keys.open();
+  ASSERT_TRUE(reader->preload());
+  EXPECT_EQ(keys.rows().size(), 2u);
+  EXPECT_TRUE(no_key(reader->key_for_opening("answers:2026-12-05")));
+  EXPECT_FALSE(no_key(reader->key_for_opening("answers:2026-12-06")));
+  EXPECT_FALSE(no_key(reader->key_for_opening(ann)));
+  auto stranger = keys.open(kek("ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA="));
+  const auto refused = stranger->preload();
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "data_key_mismatch");
+}
+
 }  // namespace
 }  // namespace tenantry::testing
