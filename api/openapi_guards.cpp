@@ -33,6 +33,8 @@ std::string_view scope_name(guard::scope s) {
 nlohmann::json guard_json(const guard& g) {
   nlohmann::json j = {{"scope", scope_name(g.where)}};
   if (!g.permission.empty()) j["permission"] = g.permission;
+  // An upsert: `permission` on the tenant holding the path's slug; `body` only when none does.
+  if (g.upsert) j["upsert"] = true;
   if (!g.body_field.empty())
     j["body"] = {{"field", g.body_field},
                  {"permission", g.body_permission},

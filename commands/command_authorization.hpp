@@ -13,6 +13,14 @@ namespace tenantry {
 // an invitation was sent to), or only its party.
 enum class object_party { none, also, only };
 
+// An upsert's check (PUT /v1/tenants/{slug}) holds only on one side of the question "does a
+// tenant hold this slug?": the replace's needs one, the create's needs none to. A caller
+// that may not see the tenant holding the slug is told only that the slug is taken.
+struct slug_condition {
+  std::string slug;
+  bool held = true;
+};
+
 // Who sends a command and what it needs: the writer checks it against its own state
 // (the API checked it against the read models first, which may lag by a few ms).
 struct command_authorization {
@@ -35,6 +43,8 @@ struct command_authorization {
   // Whether the object's party (an invitation's invitee) may act too, or only it (then
   // `permission` is empty). The party may always see the object: 403, never 404.
   object_party party = object_party::none;
+  // Set: the check applies only when the condition holds (an upsert's two sides).
+  std::optional<slug_condition> only_when = std::nullopt;
 };
 
 }  // namespace tenantry

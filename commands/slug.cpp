@@ -72,6 +72,13 @@ std::string numbered_slug(std::string_view base, int n) {
   return head + suffix;
 }
 
+std::string lowercased_slug(std::string_view path_slug) {
+  std::string out(path_slug);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
 result<void> check_slug_form(std::string_view slug) {
   if (is_valid_slug(slug)) return {};
   return validation("slug",

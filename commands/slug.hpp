@@ -18,6 +18,9 @@ std::string slugify(std::string_view name);
 bool is_valid_slug(std::string_view slug);
 // is_valid_slug as a 400 validation_error naming the field "slug" (for the decide functions).
 result<void> check_slug_form(std::string_view slug);
+// A slug as an upsert's path gives it (PUT /v1/tenants/{slug}): ASCII letters lowercased,
+// everything else as it is (and then judged by is_valid_slug).
+std::string lowercased_slug(std::string_view path_slug);
 // "acme" with n = 2 -> "acme-2", trimmed so that the result stays within the maximum.
 std::string numbered_slug(std::string_view base, int n);
 

@@ -128,6 +128,11 @@ std::unexpected<error> denied(const std::string& permission) {
               "You lack the permission " + permission + " here.", {{"permission", permission}});
 }
 
+// An upsert's slug held by a tenant the caller may not see: taken, as for a create.
+std::unexpected<error> slug_taken(const std::string& slug) {
+  return fail(errc::conflict, "slug_taken", "The slug '" + slug + "' is taken.", {{"slug", slug}});
+}
+
 std::unexpected<error> only_party(std::string_view kind) {
   return fail(errc::permission_denied, "permission_denied",
               "Only the " + std::string(party_of_kind(kind)) + " of this " + std::string(kind) +
@@ -210,6 +215,8 @@ result<void> write_model::authorize(const std::vector<command_authorization>& ch
     auto current = current_caller(users, sent);
     if (!current) return std::unexpected(current.error());
     const command_authorization& a = *current;
+    if (a.only_when && (tenants.resolve(a.only_when->slug) != nullptr) != a.only_when->held)
+      continue;
     if (acts_on_itself(users, a)) continue;
     // Platform roles hold everywhere: their check needs neither the tenant nor the
     // caller's bindings (most commands come from them). Only a party acts for itself.
@@ -234,7 +241,8 @@ result<void> write_model::authorize(const std::vector<command_authorization>& ch
       if (!target->party &&
           !check_access(facts, target->path, visibility_permission(kind), now, target->object)
                .allowed)
-        return object_not_found(kind, ref);
+        return a.only_when && a.only_when->held ? slug_taken(a.only_when->slug)
+                                                : object_not_found(kind, ref);
       if (party_only) return only_party(kind);
       return denied(a.permission);
     }

@@ -35,6 +35,13 @@ void put(json& j, const char* key, const std::optional<timestamp>& v) {
 void put(json& j, const char* key, const std::optional<std::string>& v) {
   if (v) j[key] = *v;
 }
+void put(json& j, const char* key, const metadata_map& v) {
+  j[key] = json(v);
+}
+// Optional metadata is left out when empty (unchanged), like an optional text.
+void put(json& j, const char* key, const std::optional<metadata_map>& v) {
+  if (v) put(j, key, *v);
+}
 
 template <class E>
 void write(json& j, const E& e) {
@@ -111,6 +118,25 @@ class field_reader {
       mistyped(key, "an RFC 3339 timestamp or null");
   }
 
+  // An object of strings; absent (an event written before the field existed) is empty.
+  void metadata(const char* key, metadata_map& out) {
+    out.clear();
+    const auto it = j_.find(key);
+    if (it == j_.end() || it->is_null()) return;
+    if (!it->is_object()) return mistyped(key, "an object of strings");
+    for (const auto& [k, v] : it->items()) {
+      if (!v.is_string()) return mistyped(key, "an object of strings");
+      out.emplace(k, v.get_ref<const std::string&>());
+    }
+  }
+
+  // May be absent (or null): unchanged; an object of strings when present.
+  void optional_metadata(const char* key, std::optional<metadata_map>& out) {
+    const auto it = j_.find(key);
+    if (it == j_.end() || it->is_null()) return out.reset();
+    metadata(key, out.emplace());
+  }
+
   void text_list(const char* key, std::vector<std::string>& out) {
     const json* v = require(key);
     if (!v) return;
@@ -168,6 +194,12 @@ void get(field_reader& r, const char* key, std::optional<timestamp>& out) {
 }
 void get(field_reader& r, const char* key, std::optional<std::string>& out) {
   r.optional_text(key, out);
+}
+void get(field_reader& r, const char* key, metadata_map& out) {
+  r.metadata(key, out);
+}
+void get(field_reader& r, const char* key, std::optional<metadata_map>& out) {
+  r.optional_metadata(key, out);
 }
 
 template <class E>

@@ -12,7 +12,9 @@
 //
 // A field's JSON shape follows from its C++ type: an id or a string is a string, a
 // timestamp an RFC 3339 string, a list of strings an array; an optional id or timestamp is
-// always present and null when empty; an optional string is left out when empty.
+// always present and null when empty; an optional string is left out when empty; metadata
+// (events/metadata.hpp) is an object of strings, empty when absent (older events lack it),
+// and optional metadata is left out when empty.
 
 #include <string_view>
 #include <tuple>

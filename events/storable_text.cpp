@@ -21,6 +21,17 @@ void make_field_storable(std::vector<std::string>& texts) {
   for (auto& t : texts) make_storable(t);
 }
 void make_field_storable(timestamp&) {}
+// A key that held U+0000 is stored under its mapped form (the last such key wins).
+void make_field_storable(metadata_map& map) {
+  metadata_map out;
+  for (auto& [key, value] : map) {
+    std::string k = key;
+    make_storable(k);
+    make_storable(value);
+    out.insert_or_assign(std::move(k), std::move(value));
+  }
+  map = std::move(out);
+}
 template <class T>
 void make_field_storable(std::optional<T>& value) {
   if (value) make_field_storable(*value);

@@ -9,6 +9,7 @@
 #include "api/guards/self_guard.hpp"
 #include "api/http/json_input.hpp"
 #include "api/http/tenant_reference.hpp"
+#include "commands/slug.hpp"
 
 namespace tenantry::api {
 namespace {
@@ -67,7 +68,14 @@ asio::awaitable<result<void>> enforce_scope(services& s, request_context& ctx, c
       if (ctx.params.empty())
         co_return fail(errc::internal, "internal", "A tenant route without a {ref}.");
       if (is_write(ctx.req.method())) {
-        ctx.authorizations.push_back(writer_check(*ctx.caller, g.permission, ctx.params[0]));
+        if (!g.upsert) {
+          ctx.authorizations.push_back(writer_check(*ctx.caller, g.permission, ctx.params[0]));
+          co_return result<void>{};
+        }
+        const std::string slug = lowercased_slug(ctx.params[0]);
+        command_authorization replace = writer_check(*ctx.caller, g.permission, slug);
+        replace.only_when = slug_condition{slug, true};
+        ctx.authorizations.push_back(std::move(replace));
         co_return result<void>{};
       }
       // A read that follows a change waits for it before deciding who may see what.
@@ -110,11 +118,14 @@ asio::awaitable<result<void>> enforce(services& s, request_context& ctx, const g
     const auto& parsed = json_body(ctx);
     const bool object = parsed && parsed->is_object();
     const auto field = object ? parsed->find(g.body_field) : nlohmann::json::const_iterator{};
+    std::optional<command_authorization> check;
     if (!object || field == parsed->end() || field->is_null())
-      ctx.authorizations.push_back(writer_check(*ctx.caller, g.root_permission, std::nullopt));
+      check = writer_check(*ctx.caller, g.root_permission, std::nullopt);
     else if (auto ref = tenant_reference(*field, std::numeric_limits<std::size_t>::max()))
-      ctx.authorizations.push_back(writer_check(*ctx.caller, g.body_permission, std::move(*ref)));
+      check = writer_check(*ctx.caller, g.body_permission, std::move(*ref));
     // Anything else is the handler's 400 (without a check, the writer would refuse it).
+    if (check && g.upsert) check->only_when = slug_condition{lowercased_slug(ctx.params[0]), false};
+    if (check) ctx.authorizations.push_back(std::move(*check));
   }
   co_return result<void>{};
 }

@@ -51,6 +51,9 @@ struct guard {
   // may use the route too, or only it (then `permission` is empty). Anyone else is
   // refused 403 where it may see the object, else 404.
   object_party party = object_party::none;
+  // A tenant upsert (PUT /v1/tenants/{slug}): `permission` on the tenant holding the path's
+  // slug when one does, else the body requirement (creating under the body's parent).
+  bool upsert = false;
   // Set with a party: a body carrying this field (the object's secret token) is let
   // through without signing in; the token is the credential, checked by the writer.
   std::string token_field;
@@ -101,6 +104,15 @@ inline guard on_body_object(std::string field, std::string permission) {
 }
 inline guard on_self_or_platform(std::string permission) {
   return guard(guard::scope::self_or_platform, std::move(permission));
+}
+// PUT /v1/tenants/{slug}: `permission` on the tenant holding the slug, or `create` on the
+// body's `field` (`for_root` without one) when no tenant holds it.
+inline guard on_tenant_upsert(std::string permission, std::string field, std::string create,
+                              std::string for_root) {
+  guard g = guard(guard::scope::tenant, std::move(permission))
+                .and_body_tenant(std::move(field), std::move(create), std::move(for_root));
+  g.upsert = true;
+  return g;
 }
 inline guard on_body_tenant(std::string field, std::string permission, std::string for_root) {
   return guard(guard::scope::body_only, {})

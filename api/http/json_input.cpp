@@ -171,6 +171,29 @@ std::optional<std::vector<std::string>> body_reader::text_list(const char* field
   return out;
 }
 
+std::optional<metadata_patch> body_reader::string_map(const char* field, bool nulls) {
+  const auto it = body_.find(field);
+  if (it == body_.end() || it->is_null()) return std::nullopt;
+  const char* expected =
+      nulls ? "must be an object of strings or nulls" : "must be an object of strings";
+  if (!it->is_object()) {
+    problem(field, expected);
+    return std::nullopt;
+  }
+  metadata_patch out;
+  for (const auto& [key, value] : it->items()) {
+    if (value.is_string())
+      out.emplace(key, value.get<std::string>());
+    else if (nulls && value.is_null())
+      out.emplace(key, std::nullopt);
+    else {
+      problem(field, expected);
+      return std::nullopt;
+    }
+  }
+  return out;
+}
+
 result<void> body_reader::finish() const {
   if (problems_.empty()) return {};
   std::string message = "Invalid fields:";

@@ -14,6 +14,7 @@
 
 #include "api/http/http_server.hpp"
 #include "api/http/request_context.hpp"
+#include "events/metadata.hpp"
 #include "events/result.hpp"
 
 namespace tenantry::api {
@@ -50,6 +51,10 @@ class body_reader {
   std::optional<std::optional<std::string>> nullable_reference(const char* field,
                                                                std::size_t max_length);
   std::optional<std::vector<std::string>> text_list(const char* field, std::size_t max_items);
+  // A flat object of strings (metadata), or with `nulls` of strings and nulls (a merge
+  // patch: null removes a key); absent or null -> nullopt. Its keys' and values' rules are
+  // the writer's (commands/metadata_rules.hpp).
+  std::optional<metadata_patch> string_map(const char* field, bool nulls);
   bool has(const char* field) const { return body_.contains(field); }
 
   // 400 validation_error naming every bad field, or success.

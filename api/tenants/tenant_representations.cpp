@@ -13,7 +13,8 @@ nlohmann::json tenant_json(const tenant_row& t) {
                     {"level", t.level},
                     {"status", t.status},
                     {"effective_status", t.effective_status},
-                    {"is_deleted", t.is_deleted}},
+                    {"is_deleted", t.is_deleted},
+                    {"metadata", t.metadata}},
                    t);
 }
 
@@ -29,7 +30,8 @@ tenant_row tenant_row_of(const tenant_aggregate& dir, const tenant_state& t) {
                     t.deleted,
                     t.version,
                     t.created_at,
-                    t.updated_at};
+                    t.updated_at,
+                    t.metadata};
 }
 
 }  // namespace tenantry::api

@@ -11,6 +11,8 @@
 #include "api/http/responses.hpp"
 #include "api/routes.hpp"
 #include "api/tenants/tenant_representations.hpp"
+#include "commands/slug.hpp"
+#include "events/storable_text.hpp"
 
 namespace tenantry::api {
 namespace {
@@ -43,6 +45,31 @@ response_renderer render_tenant_by_ref(std::string ref, outcome kind) {
             : effect.model.tenants.find(tenant_id{effect.events.front().meta.subject});
     return showing_tenant(kind, effect.model.tenants, t);
   };
+}
+
+// A body's metadata (an object of strings): its writer checks the keys and values.
+metadata_map metadata_of(metadata_patch given) {
+  metadata_map out;
+  for (auto& [key, value] : given) out.emplace(key, value.value_or(""));
+  return out;
+}
+
+// The X-Meta-<key> headers of an upsert, keys lowercased (header names are case-blind);
+// the writer judges keys and values as it judges the body's. 400 for a key given twice.
+result<metadata_map> header_metadata(const request_context& ctx) {
+  constexpr std::string_view prefix = "x-meta-";
+  metadata_map out;
+  for (const auto& f : ctx.req) {
+    const std::string name = lowercased_slug(std::string_view(f.name_string()));
+    if (!name.starts_with(prefix)) continue;
+    std::string key = name.substr(prefix.size());
+    std::string value(f.value());
+    if (!storable(key) || !storable(value))
+      return validation("metadata", "X-Meta-* headers must not hold U+0000");
+    if (!out.emplace(std::move(key), std::move(value)).second)
+      return validation("metadata", "an X-Meta-* header is given twice");
+  }
+  return out;
 }
 
 // The tenant a read names. The route's guard let the caller read it; 404 when missing.
@@ -93,6 +120,7 @@ asio::awaitable<response> create(services& s, request_context& ctx) {
   c.slug = in.text("slug", false, 100);
   c.description = in.text("description", false, max_description).value_or("");
   c.parent = in.nullable_reference("parent", max_ref).value_or(std::nullopt);
+  c.metadata = metadata_of(in.string_map("metadata", false).value_or(metadata_patch{}));
   if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
   response_renderer render = render_tenant(outcome::created);
   const command_reply reply = co_await send_command(s, ctx, std::move(c), std::move(render));
@@ -187,12 +215,53 @@ asio::awaitable<response> update(services& s, request_context& ctx) {
   auto m = begin_mutation(ctx, body_rule::required);
   if (!m) co_return error_response(m.error());
   body_reader in(m->body);
-  update_tenant c{ctx.params[0], in.text("name", false, max_name),
-                  in.text("description", false, max_description), in.text("slug", false, 100),
-                  m->expected_version};
+  update_tenant c{ctx.params[0],
+                  in.text("name", false, max_name),
+                  in.text("description", false, max_description),
+                  in.text("slug", false, 100),
+                  m->expected_version,
+                  in.string_map("metadata", true)};
   if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
   response_renderer render = render_tenant_by_ref(ctx.params[0], outcome::done);
   co_return co_await execute(s, ctx, std::move(c), std::move(render));
+}
+
+// PUT /v1/tenants/{slug}: 201 with the tenant it created, or 200 with the one it replaced.
+asio::awaitable<response> put(services& s, request_context& ctx) {
+  auto m = begin_mutation(ctx, body_rule::optional);
+  if (!m) co_return error_response(m.error());
+  const std::string slug = lowercased_slug(ctx.params[0]);
+  if (looks_like_uuid(slug) || !is_valid_slug(slug))
+    co_return error_response(errc::invalid_argument, "validation_error",
+                             "The path of PUT /v1/tenants/{slug} is a slug: 1-63 characters of "
+                             "[a-z0-9-] without leading, trailing or double dashes, never an id.",
+                             {{"slug", "must be a slug, not an id"}});
+  auto headers = header_metadata(ctx);
+  if (!headers) co_return error_response(headers.error());
+  body_reader in(m->body);
+  put_tenant c;
+  c.slug = slug;
+  c.name = in.text("name", false, max_name);
+  c.description = in.text("description", false, max_description).value_or("");
+  c.parent = in.nullable_reference("parent", max_ref);
+  c.metadata = std::move(*headers);  // the body wins on the same key
+  for (auto& [key, value] :
+       metadata_of(in.string_map("metadata", false).value_or(metadata_patch{})))
+    c.metadata.insert_or_assign(key, std::move(value));
+  c.expected_version = m->expected_version;
+  if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
+  response_renderer render = [slug](const command_effect& effect) -> command_outcome {
+    const bool created = !effect.events.empty() &&
+                         std::holds_alternative<tenant_created>(effect.events.front().data);
+    return showing_tenant(created ? outcome::created : outcome::done, effect.model.tenants,
+                          effect.model.tenants.resolve(slug));
+  };
+  const command_reply reply = co_await send_command(s, ctx, std::move(c), std::move(render));
+  response res = respond(reply);
+  if (reply.response && reply.response->kind == outcome::created &&
+      !reply.response->aggregate_id.empty())
+    res.set(http::field::location, "/v1/tenants/" + reply.response->aggregate_id);
+  co_return res;
 }
 
 route_handler lifecycle(services& s, lifecycle_action action) {
@@ -307,6 +376,9 @@ void add_tenant_routes(router& r, services& s) {
   r.add(v::get, "/v1/tenants", access::authenticated, bind(list));  // filtered to what it may read
   r.add(v::get, "/v1/tenants/{ref}", on_tenant("tenant.read"), bind(get));
   r.add(v::patch, "/v1/tenants/{ref}", on_tenant("tenant.update"), bind(update));
+  // Upsert by slug: tenant.update on the tenant holding it, else creating under the parent.
+  r.add(v::put, "/v1/tenants/{ref}",
+        on_tenant_upsert("tenant.update", "parent", "tenant.create_child", to_root), bind(put));
   r.add(v::delete_, "/v1/tenants/{ref}", on_tenant("tenant.delete"), bind(remove));
   r.add(v::post, "/v1/tenants/{ref}/suspend", lifecycle_guard,
         lifecycle(s, lifecycle_action::suspend));

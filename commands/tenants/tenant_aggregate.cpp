@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "commands/metadata_rules.hpp"
 #include "commands/slug.hpp"
 #include "events/text_length.hpp"
 
@@ -108,6 +109,7 @@ void tenant_aggregate::evolve(const event& e, std::int64_t version, timestamp ti
       t.slug = ev.slug;
       t.name = ev.name;
       t.description = ev.description;
+      t.metadata = ev.metadata;
       t.parent = ev.parent;
       t.created_at = time;
       touch(t);
@@ -118,6 +120,7 @@ void tenant_aggregate::evolve(const event& e, std::int64_t version, timestamp ti
       tenant_state& t = *touch(at(ev.id));
       if (ev.name) t.name = *ev.name;
       if (ev.description) t.description = *ev.description;
+      if (ev.metadata) t.metadata = *ev.metadata;
       if (ev.slug && *ev.slug != t.slug) {
         by_slug_.erase(t.slug);
         t.slug = *ev.slug;
@@ -263,6 +266,8 @@ result<events> decide_create(const tenant_aggregate& dir, const create_tenant& c
   if (!name) return std::unexpected(name.error());
   if (code_points(c.description) > max_description_length)
     return validation("description", "must be at most 2000 characters");
+  if (auto ok = check_metadata(c.metadata, tenant_metadata_limits); !ok)
+    return std::unexpected(ok.error());
   const tenant_state* parent = nullptr;
   if (c.parent) {
     auto p = usable_parent(dir, *c.parent);
@@ -279,7 +284,7 @@ result<events> decide_create(const tenant_aggregate& dir, const create_tenant& c
     slug = generated_slug(dir, c.name);
   }
   return events{tenant_created{tenant_id{ctx.new_id()}, slug, c.name, c.description,
-                               parent ? std::optional(parent->id) : std::nullopt}};
+                               parent ? std::optional(parent->id) : std::nullopt, c.metadata}};
 }
 
 result<events> decide_update(const tenant_aggregate& dir, const update_tenant& c,
@@ -295,6 +300,13 @@ result<events> decide_update(const tenant_aggregate& dir, const update_tenant& c
     return validation("description", "must be at most 2000 characters");
   if (c.slug)
     if (auto ok = check_slug_form(*c.slug); !ok) return std::unexpected(ok.error());
+  if (c.metadata) {
+    metadata_map set;  // the patch's own keys and values keep the rules, whatever it meets
+    for (const auto& [key, value] : *c.metadata) set.emplace(key, value.value_or(""));
+    metadata_limits keys_only = tenant_metadata_limits;
+    keys_only.max_keys = set.size();
+    if (auto ok = check_metadata(set, keys_only); !ok) return std::unexpected(ok.error());
+  }
   auto t = live_tenant(dir, c.ref, c.expected_version);
   if (!t) return std::unexpected(t.error());
   if (auto active = require_active(dir, **t); !active) return std::unexpected(active.error());
@@ -306,7 +318,58 @@ result<events> decide_update(const tenant_aggregate& dir, const update_tenant& c
     if (!s) return std::unexpected(s.error());
     e.slug = *s;
   }
-  if (!e.name && !e.description && !e.slug) return events{};
+  if (c.metadata) {
+    metadata_map merged = patched((*t)->metadata, *c.metadata);
+    if (auto ok = check_metadata(merged, tenant_metadata_limits); !ok)
+      return std::unexpected(ok.error());
+    if (merged != (*t)->metadata) e.metadata = std::move(merged);
+  }
+  if (!e.name && !e.description && !e.slug && !e.metadata) return events{};
+  return events{e};
+}
+
+// PUT /v1/tenants/{slug}: a create with exactly that slug, or a replace of the live tenant
+// holding it (name only when sent; description and metadata exactly as sent).
+result<events> decide_put(const tenant_aggregate& dir, const put_tenant& c,
+                          const decide_context& ctx) {
+  if (auto ok = check_slug_form(c.slug); !ok) return std::unexpected(ok.error());
+  if (c.name)
+    if (auto ok = check_name(*c.name); !ok) return std::unexpected(ok.error());
+  if (code_points(c.description) > max_description_length)
+    return validation("description", "must be at most 2000 characters");
+  if (auto ok = check_metadata(c.metadata, tenant_metadata_limits); !ok)
+    return std::unexpected(ok.error());
+  const tenant_state* held = dir.resolve(c.slug);
+  if (!held) {
+    if (c.expected_version)  // If-Match names a version of a tenant that does not exist
+      return fail(errc::version_conflict, "version_conflict",
+                  "No tenant holds the slug '" + c.slug + "'; If-Match cannot match.",
+                  {{"current_version", 0}});
+    const create_tenant create{c.name.value_or(c.slug), c.slug, c.description,
+                               c.parent.value_or(std::nullopt), c.metadata};
+    return decide_create(dir, create, ctx);
+  }
+  if (held->deleted)  // a deleted tenant keeps its slug until it is restored
+    return fail(errc::conflict, "slug_taken", "The slug '" + c.slug + "' is taken.",
+                {{"slug", c.slug}});
+  auto t = live_tenant(dir, c.slug, c.expected_version);
+  if (!t) return std::unexpected(t.error());
+  if (auto active = require_active(dir, **t); !active) return std::unexpected(active.error());
+  if (c.parent) {
+    const tenant_state* named = *c.parent ? dir.resolve(**c.parent) : nullptr;
+    const std::optional<tenant_id> wanted =
+        named && !named->deleted ? std::optional(named->id) : std::nullopt;
+    if (wanted != (*t)->parent || (*c.parent && !wanted))
+      return fail(errc::conflict, "parent_mismatch",
+                  "Tenant '" + c.slug + "' has another parent; move it with /move.",
+                  {{"parent_id",
+                    (*t)->parent ? nlohmann::json((*t)->parent->value) : nlohmann::json(nullptr)}});
+  }
+  tenant_updated e{(*t)->id, {}, {}, {}};
+  if (c.name && *c.name != (*t)->name) e.name = *c.name;
+  if (c.description != (*t)->description) e.description = c.description;
+  if (c.metadata != (*t)->metadata) e.metadata = c.metadata;
+  if (!e.name && !e.description && !e.metadata) return events{};
   return events{e};
 }
 
@@ -412,6 +475,8 @@ result<std::vector<event>> decide(const tenant_aggregate& state, const tenant_co
           return decide_create(state, c, ctx);
         else if constexpr (std::is_same_v<T, update_tenant>)
           return decide_update(state, c, ctx);
+        else if constexpr (std::is_same_v<T, put_tenant>)
+          return decide_put(state, c, ctx);
         else if constexpr (std::is_same_v<T, move_tenant>)
           return decide_move(state, c, ctx);
         else if constexpr (std::is_same_v<T, change_tenant_lifecycle>)

@@ -25,6 +25,7 @@ struct tenant_state {
   std::string slug;
   std::string name;
   std::string description;
+  metadata_map metadata;
   std::optional<tenant_id> parent;
   std::vector<tenant_id> children;  // deleted ones too
   tenant_status status = tenant_status::active;

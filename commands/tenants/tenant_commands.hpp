@@ -7,6 +7,8 @@
 #include <string>
 #include <variant>
 
+#include "events/metadata.hpp"
+
 namespace tenantry {
 
 struct create_tenant {
@@ -14,6 +16,7 @@ struct create_tenant {
   std::optional<std::string> slug;
   std::string description;
   std::optional<std::string> parent;  // ref; none for a root tenant
+  metadata_map metadata = {};
 };
 
 struct update_tenant {
@@ -22,6 +25,20 @@ struct update_tenant {
   std::optional<std::string> description;
   std::optional<std::string> slug;
   std::optional<std::int64_t> expected_version;  // If-Match
+  std::optional<metadata_patch> metadata = std::nullopt;
+};
+
+// PUT /v1/tenants/{slug}: creates the tenant with exactly this slug, or replaces the
+// description and metadata (and the name, when sent) of the live tenant that holds it.
+struct put_tenant {
+  std::string slug;
+  std::optional<std::string> name;  // a create without one is named by its slug
+  std::string description;
+  metadata_map metadata;
+  // Outer: whether the body names a parent; inner: the ref, or none for a root. On a
+  // replace, a parent other than the current one is 409 parent_mismatch.
+  std::optional<std::optional<std::string>> parent;
+  std::optional<std::int64_t> expected_version;
 };
 
 struct move_tenant {
@@ -50,7 +67,7 @@ struct restore_tenant {
   std::optional<std::int64_t> expected_version;
 };
 
-using tenant_command = std::variant<create_tenant, update_tenant, move_tenant,
+using tenant_command = std::variant<create_tenant, update_tenant, put_tenant, move_tenant,
                                     change_tenant_lifecycle, delete_tenant, restore_tenant>;
 
 }  // namespace tenantry

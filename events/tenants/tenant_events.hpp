@@ -7,6 +7,7 @@
 
 #include "events/event_contract.hpp"
 #include "events/ids.hpp"
+#include "events/metadata.hpp"
 
 namespace tenantry {
 
@@ -16,14 +17,17 @@ struct tenant_created {
   std::string name;
   std::string description;
   std::optional<tenant_id> parent;  // none for a root tenant (an organization)
+  metadata_map metadata = {};       // absent from events written before metadata: empty
 };
 
-// PATCH of name, description and/or slug; absent fields are unchanged.
+// A change of name, description, slug and/or metadata (a PATCH, or an upsert's replace);
+// absent fields are unchanged. `metadata` is the whole new map, never a patch.
 struct tenant_updated {
   tenant_id id;
   std::optional<std::string> name;
   std::optional<std::string> description;
   std::optional<std::string> slug;
+  std::optional<metadata_map> metadata = std::nullopt;
 };
 
 struct tenant_moved {
@@ -66,9 +70,9 @@ struct event_contract<tenant_created> {
   static constexpr std::string_view type = "tenantry.tenant.created.v1";
   static constexpr std::string_view aggregate = "tenant";
   static constexpr auto fields = std::tuple{
-      field("id", &tenant_created::id), field("slug", &tenant_created::slug),
-      field("name", &tenant_created::name), field("description", &tenant_created::description),
-      field("parent", &tenant_created::parent)};
+      field("id", &tenant_created::id),         field("slug", &tenant_created::slug),
+      field("name", &tenant_created::name),     field("description", &tenant_created::description),
+      field("parent", &tenant_created::parent), field("metadata", &tenant_created::metadata)};
 };
 
 template <>
@@ -77,7 +81,8 @@ struct event_contract<tenant_updated> {
   static constexpr std::string_view aggregate = "tenant";
   static constexpr auto fields = std::tuple{
       field("id", &tenant_updated::id), field("name", &tenant_updated::name),
-      field("description", &tenant_updated::description), field("slug", &tenant_updated::slug)};
+      field("description", &tenant_updated::description), field("slug", &tenant_updated::slug),
+      field("metadata", &tenant_updated::metadata)};
 };
 
 template <>

@@ -51,6 +51,12 @@ def _not_in_the_future(text) -> bool:
     return when <= datetime.now(timezone.utc)
 
 
+def _uuid_shaped(text: str) -> bool:
+    parts = text.split("-")
+    return [len(p) for p in parts] == [8, 4, 4, 4, 12] and all(
+        c in "0123456789abcdef" for c in text.replace("-", ""))
+
+
 def _joint_rule(label: str, case, status: int, code: str, details: dict) -> bool:
     """A 400 validation_error for a rule that joins fields or depends on the clock."""
     if status != 400 or code != "validation_error":
@@ -75,7 +81,17 @@ def _joint_rule(label: str, case, status: int, code: str, details: dict) -> bool
             return _given(body, "expires_at") and _given(body, "expires_in")
     # A reference in the body to something that does not exist is 400 validation_error (not
     # a 404: the path exists); which references exist is the log's state, not the schema's.
-    if label in ("POST /v1/tenants", "POST /v1/tenants/{ref}/move"):
+    if label == "PUT /v1/tenants/{ref}":
+        # The path is a slug, never an id: a UUID-shaped one is refused (no pattern without
+        # look-ahead states "not a UUID"); a slug is lowercased before it is judged.
+        ref = str((case.path_parameters or {}).get("ref", ""))
+        if details.get("slug") == "must be a slug, not an id":
+            return _uuid_shaped(ref.lower())
+    if label == "PATCH /v1/tenants/{ref}":
+        # metadata: at most 64 keys once merged into what the tenant already has.
+        if str(details.get("metadata", "")).startswith("must have at most"):
+            return isinstance(body, dict) and isinstance(body.get("metadata"), dict)
+    if label in ("POST /v1/tenants", "POST /v1/tenants/{ref}/move", "PUT /v1/tenants/{ref}"):
         # parent: no live tenant by that id or slug.
         return str(details.get("parent", "")).startswith("no tenant") and _given(body, "parent")
     for field in ("roles", "role"):

@@ -1,5 +1,7 @@
 #include "projections/postgres/postgres_codec.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <pqxx/array>
 
 namespace tenantry {
@@ -96,6 +98,19 @@ std::string ltree_label(std::string_view uuid) {
   out.reserve(uuid.size());
   for (char c : uuid)
     if (c != '-') out.push_back(c);
+  return out;
+}
+
+std::string metadata_param(const metadata_map& metadata) {
+  return nlohmann::json(metadata).dump();
+}
+
+metadata_map metadata_from_json(std::string_view text) {
+  metadata_map out;
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) return out;
+  for (const auto& [key, value] : j.items())
+    if (value.is_string()) out.emplace(key, value.get<std::string>());
   return out;
 }
 

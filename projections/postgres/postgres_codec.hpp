@@ -12,6 +12,7 @@
 
 #include "events/clock.hpp"
 #include "events/ids.hpp"
+#include "events/metadata.hpp"
 
 namespace tenantry {
 
@@ -47,6 +48,11 @@ std::optional<std::string> canonical_uuid(std::string_view text);
 
 // A LIKE pattern matching `text` anywhere, its %, _ and \ taken literally.
 std::string contains_pattern(std::string_view text);
+
+// Metadata travels as JSON text in (a jsonb parameter) and out (a column's ::text).
+std::string metadata_param(const metadata_map& metadata);
+// A jsonb column's text as metadata; anything but an object of strings is empty.
+metadata_map metadata_from_json(std::string_view text);
 
 // An optional id as a parameter: its text, or NULL.
 template <class Tag>

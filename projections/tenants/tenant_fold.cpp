@@ -37,6 +37,7 @@ void evolve(tenant_snapshot& s, const recorded_event& e) {
             s.slug = c.slug;
             s.name = c.name;
             s.description = c.description;
+            s.metadata = c.metadata;
             s.parent_id = id_or_null(c.parent);
             s.created_at = e.meta.time;
           },
@@ -44,6 +45,7 @@ void evolve(tenant_snapshot& s, const recorded_event& e) {
             if (u.name) s.name = *u.name;
             if (u.description) s.description = *u.description;
             if (u.slug) s.slug = *u.slug;
+            if (u.metadata) s.metadata = *u.metadata;
           },
           [&](const tenant_moved& m) { s.parent_id = id_or_null(m.to_parent); },
           [&](const tenant_deleted& d) {

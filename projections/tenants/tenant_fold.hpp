@@ -10,12 +10,14 @@
 
 #include "events/clock.hpp"
 #include "events/envelope.hpp"
+#include "events/metadata.hpp"
 
 namespace tenantry {
 
 // A tenant's own columns (no hierarchy-derived ones: level, path, effective_status).
 struct tenant_snapshot {
   std::string id, slug, name, description;
+  metadata_map metadata;
   std::optional<std::string> parent_id;
   std::string status = "active";
   bool is_deleted = false;

@@ -19,21 +19,22 @@ namespace {
 const std::string kInsertCreated = "tenant_insert_created";
 const std::string kInsertCreatedSql =
     "INSERT INTO tenants (id, slug, name, description, parent_id, level, path, status,"
-    " effective_status, is_deleted, version, created_at, updated_at)"
+    " effective_status, is_deleted, version, created_at, updated_at, metadata)"
     " SELECT x.id, x.slug, x.name, x.description, x.parent_id,"
     " nlevel(coalesce(a.path, ''::ltree) || x.rel::ltree),"
     " coalesce(a.path, ''::ltree) || x.rel::ltree,"
-    " 'active', coalesce(a.effective_status, 'active'), false, x.version, x.at, x.at"
+    " 'active', coalesce(a.effective_status, 'active'), false, x.version, x.at, x.at, x.metadata"
     " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::uuid[],"
-    " $7::text[], $8::bigint[], $9::timestamptz[])"
-    " AS x(id, slug, name, description, parent_id, anchor, rel, version, at)"
+    " $7::text[], $8::bigint[], $9::timestamptz[], $10::jsonb[])"
+    " AS x(id, slug, name, description, parent_id, anchor, rel, version, at, metadata)"
     " LEFT JOIN tenants a ON a.id = x.anchor";
 
 // A slug change: run on its own, in log order, so that slugs stay unique at every step.
 const std::string kUpdate = "tenant_update";
 const std::string kUpdateSql =
     "UPDATE tenants SET name = coalesce($2, name), description = coalesce($3, description),"
-    " slug = coalesce($4, slug), version = $5, updated_at = $6::timestamptz WHERE id = $1::uuid";
+    " slug = coalesce($4, slug), version = $5, updated_at = $6::timestamptz,"
+    " metadata = coalesce($7::jsonb, metadata) WHERE id = $1::uuid";
 
 // What a run of updates, lifecycle changes and deletes set on existing rows, one row per
 // tenant; a NULL leaves its column as it is.
@@ -44,10 +45,10 @@ const std::string kApplyChangesSql =
     " is_deleted = t.is_deleted OR x.deleted,"
     " deleted_at = CASE WHEN x.deleted THEN x.deleted_at ELSE t.deleted_at END,"
     " deletion_id = CASE WHEN x.deleted THEN x.deletion_id ELSE t.deletion_id END,"
-    " version = x.version, updated_at = x.at"
+    " version = x.version, updated_at = x.at, metadata = coalesce(x.metadata, t.metadata)"
     " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::boolean[],"
-    " $6::timestamptz[], $7::text[], $8::bigint[], $9::timestamptz[])"
-    " AS x(id, name, description, status, deleted, deleted_at, deletion_id, version, at)"
+    " $6::timestamptz[], $7::text[], $8::bigint[], $9::timestamptz[], $10::jsonb[])"
+    " AS x(id, name, description, status, deleted, deleted_at, deletion_id, version, at, metadata)"
     " WHERE t.id = x.id";
 
 // Rewrites path and level of the moved tenant's whole subtree under the new parent's path.
@@ -98,9 +99,10 @@ const std::string kCurrentPathSql = "SELECT path::text FROM tenants WHERE id = $
 const std::string kRestore = "tenant_restore";
 const std::string kRestoreSql =
     "INSERT INTO tenants (id, slug, name, description, parent_id, level, path, status,"
-    " effective_status, is_deleted, deleted_at, deletion_id, version, created_at, updated_at)"
+    " effective_status, is_deleted, deleted_at, deletion_id, version, created_at, updated_at,"
+    " metadata)"
     " SELECT $1::uuid, $2, $3, $4, $5::uuid, nlevel(np.path), np.path, $6, $6, $7,"
-    " $8::timestamptz, $9, $10, $11::timestamptz, $12::timestamptz"
+    " $8::timestamptz, $9, $10, $11::timestamptz, $12::timestamptz, $14::jsonb"
     " FROM (SELECT coalesce((SELECT path FROM tenants WHERE id = $5::uuid), ''::ltree)"
     " || $13::ltree AS path) np"
     " ON CONFLICT (id) DO UPDATE SET slug = EXCLUDED.slug, name = EXCLUDED.name,"
@@ -108,7 +110,8 @@ const std::string kRestoreSql =
     " level = EXCLUDED.level, path = EXCLUDED.path, status = EXCLUDED.status,"
     " is_deleted = EXCLUDED.is_deleted, deleted_at = EXCLUDED.deleted_at,"
     " deletion_id = EXCLUDED.deletion_id, version = EXCLUDED.version,"
-    " created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at"
+    " created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,"
+    " metadata = EXCLUDED.metadata"
     " RETURNING path::text";
 
 // Moves the descendants of a row whose path changed from $1 to $2.
@@ -213,7 +216,7 @@ void tenant_projection::flush_creations(pqxx::transaction_base& tx) {
   const std::vector<creation_placement> places = place_creations(links);
 
   using column = std::vector<std::optional<std::string>>;
-  column id, slug, name, description, parent, anchor, rel, version, at;
+  column id, slug, name, description, parent, anchor, rel, version, at, metadata;
   for (std::size_t i = 0; i < created_.size(); ++i) {
     const pending_creation& c = created_[i];
     id.push_back(c.data.id.value);
@@ -225,17 +228,19 @@ void tenant_projection::flush_creations(pqxx::transaction_base& tx) {
     rel.push_back(places[i].relative_path);
     version.push_back(std::to_string(c.version));
     at.push_back(timestamp_param(c.time));
+    metadata.push_back(metadata_param(c.data.metadata));
   }
   tx.exec_prepared(kInsertCreated, array_literal(id), array_literal(slug), array_literal(name),
                    array_literal(description), array_literal(parent), array_literal(anchor),
-                   array_literal(rel), array_literal(version), array_literal(at));
+                   array_literal(rel), array_literal(version), array_literal(at),
+                   array_literal(metadata));
   created_.clear();
 }
 
 void tenant_projection::flush_changes(pqxx::transaction_base& tx) {
   if (changes_.empty()) return;
   using column = std::vector<std::optional<std::string>>;
-  column id, name, description, status, deleted, deleted_at, deletion_id, version, at;
+  column id, name, description, status, deleted, deleted_at, deletion_id, version, at, metadata;
   for (const auto& [tenant, c] : changes_) {
     id.push_back(tenant);
     name.push_back(c.name);
@@ -246,11 +251,12 @@ void tenant_projection::flush_changes(pqxx::transaction_base& tx) {
     deletion_id.push_back(c.deleted ? std::optional(c.deletion_id) : std::nullopt);
     version.push_back(std::to_string(c.version));
     at.push_back(c.updated_at);
+    metadata.push_back(c.metadata);
   }
   tx.exec_prepared(kApplyChanges, array_literal(id), array_literal(name),
                    array_literal(description), array_literal(status), array_literal(deleted),
                    array_literal(deleted_at), array_literal(deletion_id), array_literal(version),
-                   array_literal(at));
+                   array_literal(at), array_literal(metadata));
   changes_.clear();
   change_at_.clear();
 }
@@ -261,11 +267,13 @@ void tenant_projection::apply_update(pqxx::transaction_base& tx, const recorded_
     pending_change& c = change_of(u.id.value, e);
     if (u.name) c.name = u.name;
     if (u.description) c.description = u.description;
+    if (u.metadata) c.metadata = metadata_param(*u.metadata);
     return;
   }
   flush(tx);
   tx.exec_prepared(kUpdate, u.id.value, u.name, u.description, u.slug, e.meta.aggregate_version,
-                   timestamp_param(e.meta.time));
+                   timestamp_param(e.meta.time),
+                   u.metadata ? std::optional(metadata_param(*u.metadata)) : std::nullopt);
 }
 
 void tenant_projection::apply_move(pqxx::transaction_base& tx, const recorded_event& e,
@@ -308,7 +316,7 @@ void tenant_projection::apply_restore(pqxx::transaction_base& tx, const recorded
       row->deleted_at ? std::optional<std::string>(timestamp_param(*row->deleted_at))
                       : std::nullopt,
       row->deletion_id, row->version, timestamp_param(row->created_at),
-      timestamp_param(row->updated_at), label);
+      timestamp_param(row->updated_at), label, metadata_param(row->metadata));
   const std::string new_path = placed[0].as<std::string>();
   if (!old.empty()) {
     const std::string old_path = old[0][0].as<std::string>();

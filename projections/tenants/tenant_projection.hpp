@@ -32,6 +32,7 @@ class tenant_projection final : public projection {
   // What a run of events sets on one row; every event sets version and updated_at.
   struct pending_change {
     std::optional<std::string> name, description, status;
+    std::optional<std::string> metadata;  // the whole new map, as JSON
     bool deleted = false;
     std::string deleted_at, deletion_id;
     std::int64_t version = 0;

@@ -18,7 +18,7 @@ const std::string kColumns =
     "SELECT t.id::text, t.slug, t.name, t.description, t.parent_id::text, t.level, t.status,"
     " t.effective_status, t.is_deleted, t.version,"
     " (extract(epoch FROM t.created_at) * 1000)::bigint,"
-    " (extract(epoch FROM t.updated_at) * 1000)::bigint";
+    " (extract(epoch FROM t.updated_at) * 1000)::bigint, t.metadata::text";
 
 const std::string kFindById =
     kColumns + " FROM tenants t WHERE t.id = $1::uuid AND ($2::boolean OR NOT t.is_deleted)";
@@ -94,6 +94,7 @@ tenant_row read_tenant(const pqxx::row& r) {
   t.version = r[9].as<std::int64_t>();
   t.created_at = timestamp_from_millis(r[10].as<std::int64_t>());
   t.updated_at = timestamp_from_millis(r[11].as<std::int64_t>());
+  t.metadata = metadata_from_json(r[12].as<std::string>());
   return t;
 }
 

@@ -13,6 +13,7 @@
 #include <pqxx/connection>
 
 #include "events/clock.hpp"
+#include "events/metadata.hpp"
 
 namespace tenantry {
 
@@ -24,6 +25,7 @@ struct tenant_row {
   bool is_deleted = false;
   std::int64_t version = 0;
   timestamp created_at{}, updated_at{};
+  metadata_map metadata = {};
 
   bool operator==(const tenant_row&) const = default;
 };

@@ -7,6 +7,7 @@
 // Each probe is a request the rules refuse *after* authorization (a stale If-Match, a
 // taken slug, an unknown user...), so an allowed cell changes nothing.
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <set>
@@ -64,6 +65,7 @@ class AuthorizationMatrix : public e2e_test {
  protected:
   json org_a, child_a1, org_b;
   std::map<std::string, std::string> parent_of;  // tenant id -> parent id ("" for a root)
+  std::map<std::string, std::string> slug_of;    // tenant id -> slug
   // Objects living in a tenant (or, under "", at the platform level), by kind: the owning
   // tenant -> the object's id and name. Grants are revoked ones (a probe revokes nothing).
   std::map<std::string, std::map<std::string, std::pair<std::string, std::string>>> objects;
@@ -117,6 +119,8 @@ class AuthorizationMatrix : public e2e_test {
     child_a1 = create_tenant(unique("Matrix A1"), id(org_a));
     org_b = create_tenant(unique("Matrix B"));
     parent_of = {{id(org_a), ""}, {id(child_a1), id(org_a)}, {id(org_b), ""}};
+    slug_of = {
+        {id(org_a), org_a["slug"]}, {id(child_a1), child_a1["slug"]}, {id(org_b), org_b["slug"]}};
     const json roles = client().get("/v1/tenants/" + id(org_a) + "/roles", admin).json();
     for (const auto& r : roles["results"])
       if (r["is_builtin"] == true)
@@ -352,6 +356,12 @@ class AuthorizationMatrix : public e2e_test {
     // The path's user is the caller itself, or a platform permission.
     if (scope == "self_or_platform")
       return p.email == user_target ? outcome::allowed : requirement(p, "", guard.at("permission"));
+    // An upsert's probes name tenants that hold their slugs: its replace side applies, and
+    // a holder the caller may not see answers 409 slug_taken, never 404.
+    if (guard.value("upsert", false)) {
+      const outcome o = requirement(p, tenant, guard.at("permission"));
+      return o == outcome::hidden ? outcome::allowed : o;
+    }
     if (scope == "tenant")
       if (auto o = requirement(p, tenant, guard.at("permission")); o != outcome::allowed) return o;
     if (guard.contains("body")) {
@@ -445,7 +455,9 @@ TEST_F(AuthorizationMatrix, EveryPrincipalAgainstEveryRouteAnswersAsItsGuardSays
           if (auto at = target.find(placeholder); at != std::string::npos)
             target.replace(at, placeholder.size(), value);
         };
-        fill("{ref}", users_path ? user_target : t);
+        // An upsert's path is a slug, never an id.
+        const bool upsert = guard.value("upsert", false);
+        fill("{ref}", users_path ? user_target : upsert ? slug_of.at(t) : t);
         fill("{role}", verb == "get" ? "viewer" : missing_id());
         fill("{id}", scope == "object" ? object : missing_id());
         fill("{user}", nobody);
@@ -461,7 +473,7 @@ TEST_F(AuthorizationMatrix, EveryPrincipalAgainstEveryRouteAnswersAsItsGuardSays
           pr.body = json{{"parent", parent.empty() ? json(nullptr) : json(parent)}}.dump();
           if (!parent.empty()) pr.body_tenant = parent;
         } else if (path == "/v1/tenants/{ref}") {
-          pr.body = method == "PATCH" ? json{{"name", "x"}}.dump() : "";
+          pr.body = method == "PATCH" || method == "PUT" ? json{{"name", "x"}}.dump() : "";
         } else if (path == "/v1/tenants/{ref}/roles" && write) {
           pr.body = json{{"name", "viewer"}, {"permissions", json::array()}}.dump();
         } else if (path == "/v1/tenants/{ref}/roles/{role}" && method == "PUT") {
@@ -611,6 +623,28 @@ TEST_F(AuthorizationMatrix, MassAssignmentChangesNothing) {
   EXPECT_EQ(patched.json()["version"], child_a1["version"].get<int>() + 1);
   EXPECT_EQ(patched.json()["status"], "active");
   EXPECT_EQ(patched.json()["level"], 2);
+  // An upsert takes its slug from the path, its parent only from `parent`.
+  std::string upsert_slug = lowercase(unique("massive"));
+  std::replace(upsert_slug.begin(), upsert_slug.end(), '_', '-');
+  auto upserted = client().request("PUT", "/v1/tenants/" + upsert_slug,
+                                   json{{"id", b},
+                                        {"slug", "chosen-slug"},
+                                        {"version", 99},
+                                        {"parent_id", b},
+                                        {"level", 3},
+                                        {"status", "suspended"},
+                                        {"is_deleted", true},
+                                        {"effective_status", "inactive"}}
+                                       .dump(),
+                                   {{"Authorization", "Bearer " + admin}});
+  ASSERT_EQ(upserted.status, 201u) << upserted.body;
+  EXPECT_NE(upserted.json()["id"], b);
+  EXPECT_EQ(upserted.json()["slug"], upsert_slug);
+  EXPECT_EQ(upserted.json()["parent_id"], nullptr);
+  EXPECT_EQ(upserted.json()["version"], 1);
+  EXPECT_EQ(upserted.json()["level"], 1);
+  EXPECT_EQ(upserted.json()["status"], "active");
+  EXPECT_EQ(upserted.json()["is_deleted"], false);
 
   const std::string email = unique("massive") + "@example.com";
   auto user = client().post("/v1/users",

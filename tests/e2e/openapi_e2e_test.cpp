@@ -275,6 +275,7 @@ TEST_F(OpenApi, DocumentsEveryRouteTheServerRegisters) {
       "GET /v1/tenants",
       "GET /v1/tenants/{ref}",
       "PATCH /v1/tenants/{ref}",
+      "PUT /v1/tenants/{ref}",
       "DELETE /v1/tenants/{ref}",
       "POST /v1/tenants/{ref}/suspend",
       "POST /v1/tenants/{ref}/resume",

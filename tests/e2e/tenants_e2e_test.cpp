@@ -1,5 +1,10 @@
 // The tenant routes over HTTP against a real tenantryd, Kafka and PostgreSQL.
 
+#include <algorithm>
+#include <map>
+#include <tuple>
+#include <vector>
+
 #include "e2e_fixture.hpp"
 
 namespace tenantry::testing {
@@ -332,6 +337,123 @@ TEST_F(Tenants, ProtocolErrors) {
   EXPECT_FALSE(wrong.header("Allow").empty());
   EXPECT_EQ(client().get("/v1/tenants").status, 401u);
   EXPECT_EQ(client().get("/v1/tenants", "not-a-jwt").status, 401u);
+}
+
+// The object store's tenants (seed 003): PUT creates a tenant by its lowercased name or
+// overwrites its metadata, given as X-Meta-* headers or in the body; reads carry it.
+TEST_F(Tenants, UpsertBySlugCreatesOrReplacesWithMetadata) {
+  std::string slug = lowercase(unique("store"));  // the seed's names take dashes, not "_"
+  std::replace(slug.begin(), slug.end(), '_', '-');
+  const std::string path = "/v1/tenants/" + slug;
+  std::string shouted = slug;
+  for (char& c : shouted) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  auto put = [&](const std::string& target, const nlohmann::json& body,
+                 std::map<std::string, std::string> headers) {
+    headers["Authorization"] = "Bearer " + admin;
+    return client().request("PUT", target, body.is_null() ? "" : body.dump(), headers);
+  };
+
+  auto created = put("/v1/tenants/" + shouted, nullptr,
+                     {{"X-Meta-Owner", "storage team"}, {"x-meta-region", "eu"}});
+  ASSERT_EQ(created.status, 201u) << created.body;
+  const auto tenant = made(created);
+  EXPECT_EQ(tenant["slug"], slug);  // lowercased first
+  EXPECT_EQ(tenant["name"], slug);  // named by its slug when no name is sent
+  EXPECT_EQ(tenant["metadata"], (nlohmann::json{{"owner", "storage team"}, {"region", "eu"}}));
+  EXPECT_EQ(created.header("Location"), "/v1/tenants/" + id(tenant));
+  EXPECT_EQ(created.header("ETag"), "\"1\"");
+
+  // Overwrite: the body wins over a header on the same key; what is not sent is gone.
+  auto replaced =
+      put(path, {{"description", "Object storage"}, {"metadata", {{"region", "us"}}}},
+          {{"X-Meta-Region", "ignored"}, {"X-Meta-Tier", "gold"}, {"If-Match", "\"1\""}});
+  ASSERT_EQ(replaced.status, 200u) << replaced.body;
+  settle(replaced);
+  auto read = client().get(path, admin);
+  ASSERT_EQ(read.status, 200u) << read.body;
+  EXPECT_EQ(read.json()["metadata"], (nlohmann::json{{"region", "us"}, {"tier", "gold"}}));
+  EXPECT_EQ(read.json()["description"], "Object storage");
+  EXPECT_EQ(read.json()["name"], slug);
+  EXPECT_EQ(read.json()["id"], tenant["id"]);
+  EXPECT_EQ(read.header("ETag"), "\"2\"");
+  // The same PUT again changes nothing and still answers the tenant.
+  auto same = put(path, {{"description", "Object storage"}, {"metadata", {{"region", "us"}}}},
+                  {{"X-Meta-Tier", "gold"}});
+  ASSERT_EQ(same.status, 200u) << same.body;
+  EXPECT_EQ(same.json()["version"], 2);
+
+  // PATCH merges: null removes a key, a string sets one.
+  auto patched = client().patch(path, {{"metadata", {{"tier", nullptr}, {"owner", "ops"}}}}, admin);
+  ASSERT_EQ(patched.status, 200u) << patched.body;
+  EXPECT_EQ(patched.json()["metadata"], (nlohmann::json{{"owner", "ops"}, {"region", "us"}}));
+  settle(patched);
+  auto listed = client().get("/v1/tenants?search=" + slug, admin);
+  ASSERT_EQ(listed.status, 200u) << listed.body;
+  ASSERT_EQ(listed.json()["count"], 1) << listed.body;
+  EXPECT_EQ(listed.json()["results"][0]["metadata"], patched.json()["metadata"]);
+
+  // A child by PUT under the new tenant; a replace naming another parent is a mismatch.
+  const std::string child_path = path + "-eu";
+  auto child = put(child_path, {{"name", "EU"}, {"parent", {{"href", path}}}}, {});
+  ASSERT_EQ(child.status, 201u) << child.body;
+  EXPECT_EQ(child.json()["parent_id"], tenant["id"]);
+  EXPECT_EQ(child.json()["metadata"], nlohmann::json::object());
+  auto mismatch = put(child_path, {{"parent", nullptr}}, {});
+  EXPECT_EQ(mismatch.status, 409u) << mismatch.body;
+  EXPECT_EQ(error_of(mismatch), "parent_mismatch");
+
+  // Bad input is 400 naming the field; nothing is created.
+  const std::string fresh = "/v1/tenants/" + slug + "-none";
+  for (const auto& [target, body, headers] :
+       std::vector<std::tuple<std::string, nlohmann::json, std::map<std::string, std::string>>>{
+           {"/v1/tenants/" + id(tenant), nullptr, {}},
+           {"/v1/tenants/-lead", nullptr, {}},
+           {"/v1/tenants/a_b", nullptr, {}},
+           {fresh, {{"metadata", {{"Bad Key", "x"}}}}, {}},
+           {fresh, {{"metadata", {{"k", 1}}}}, {}},
+           {fresh, {{"metadata", {{"k", std::string(1025, 'v')}}}}, {}},
+           {fresh, nullptr, {{"X-Meta-A.B", "x"}}}}) {
+    auto r = put(target, body, headers);
+    EXPECT_EQ(r.status, 400u) << target << " " << body.dump() << ": " << r.body;
+    EXPECT_EQ(error_of(r), "validation_error") << r.body;
+  }
+  EXPECT_EQ(client().get(fresh, admin).status, 404u);
+  auto missing_version = put(fresh, nullptr, {{"If-Match", "\"1\""}});
+  EXPECT_EQ(missing_version.status, 412u) << missing_version.body;
+
+  // A deleted tenant keeps its slug: PUT does not bring it back or take it over.
+  ASSERT_EQ(client().del(child_path, admin).status, 204u);
+  auto over_deleted = put(child_path, nullptr, {});
+  EXPECT_EQ(over_deleted.status, 409u) << over_deleted.body;
+  EXPECT_EQ(error_of(over_deleted), "slug_taken");
+}
+
+// Who may PUT: tenant.update on the tenant that holds the slug, or creating under the body's
+// parent when none does; a slug held by a tenant the caller may not see is only "taken".
+TEST_F(Tenants, UpsertIsAuthorizedOnTheSideItTakes) {
+  auto org = create_tenant(unique("UpsertOrg"));
+  auto other = create_tenant(unique("UpsertOther"));
+  const account ada = make_user("upsert-ada");
+  made(client().post("/v1/tenants/" + id(org) + "/members",
+                     {{"user", ada.id}, {"roles", {"tenant_admin"}}}, admin));
+  auto put = [&](const std::string& slug, const nlohmann::json& body) {
+    return client().request("PUT", "/v1/tenants/" + slug, body.dump(),
+                            {{"Authorization", "Bearer " + ada.token}});
+  };
+  const std::string mine = lowercase(unique("adas")).replace(4, 1, "-");
+  auto created = put(mine, {{"parent", org["slug"]}});
+  EXPECT_EQ(created.status, 201u) << created.body;
+  auto replaced = put(org["slug"], {{"description", "hers to change"}});
+  EXPECT_EQ(replaced.status, 200u) << replaced.body;
+  auto under_other = put(mine + "-x", {{"parent", other["slug"]}});
+  EXPECT_EQ(under_other.status, 404u) << under_other.body;
+  auto root = put(mine + "-root", nlohmann::json::object());
+  EXPECT_EQ(root.status, 403u) << root.body;
+  auto hidden = put(other["slug"], {{"description", "not hers"}});
+  EXPECT_EQ(hidden.status, 409u) << hidden.body;
+  EXPECT_EQ(error_of(hidden), "slug_taken");
+  settle(replaced);
+  EXPECT_EQ(client().get("/v1/tenants/" + id(other), admin).json()["description"], "");
 }
 
 }  // namespace

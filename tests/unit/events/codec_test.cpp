@@ -21,6 +21,11 @@ std::vector<event> every_event() {
       tenant_created{tenant_id{"t-2"}, "acme-eu", "Acme EU", "", tenant_id{"t-1"}},
       tenant_updated{tenant_id{"t-1"}, "Acme Inc", std::nullopt, std::nullopt},
       tenant_updated{tenant_id{"t-1"}, std::nullopt, "", "acme-inc"},
+      tenant_created{tenant_id{"t-4"}, "store", "store", "", std::nullopt,
+                     metadata_map{{"region", "eu"}, {"owner", ""}}},
+      tenant_updated{tenant_id{"t-4"}, std::nullopt, "", std::nullopt, metadata_map{}},
+      tenant_updated{tenant_id{"t-4"}, std::nullopt, std::nullopt, std::nullopt,
+                     metadata_map{{"tier", "gold"}}},
       tenant_moved{tenant_id{"t-2"}, tenant_id{"t-1"}, std::nullopt},
       tenant_moved{tenant_id{"t-2"}, std::nullopt, tenant_id{"t-3"}},
       tenant_suspended{tenant_id{"t-1"}, "unpaid"},
@@ -174,7 +179,8 @@ TEST(EventCodec, WritesTheContractFieldNames) {
   const auto created = to_json(tenant_created{tenant_id{"t-1"}, "acme", "Acme", "d", std::nullopt});
   EXPECT_EQ(created,
             nlohmann::json::parse(
-                R"({"id":"t-1","slug":"acme","name":"Acme","description":"d","parent":null})"));
+                R"({"id":"t-1","slug":"acme","name":"Acme","description":"d","parent":null,)"
+                R"("metadata":{}})"));
   const auto updated = to_json(tenant_updated{tenant_id{"t-1"}, "New", std::nullopt, std::nullopt});
   EXPECT_EQ(updated, nlohmann::json::parse(R"({"id":"t-1","name":"New"})"));
   const auto started = to_json(session_started{session_id{"s"}, user_id{"u"}, "h", kExpiry});
@@ -194,6 +200,24 @@ TEST(EventCodec, WritesTheContractFieldNames) {
       "expires_at":"2026-11-23T10:30:05.123Z"})"));
   EXPECT_EQ(event_type(token_revoked{}), "tenantry.token.revoked.v1");
   EXPECT_EQ(aggregate_type(token_issued{}), "token");
+}
+
+// Logs written before tenants had metadata: their events read as having none, and an update
+// without the field leaves the metadata as it is (nullopt), not emptied.
+TEST(EventCodec, ReadsTenantEventsWrittenBeforeMetadata) {
+  auto created = event_from_json(
+      "tenantry.tenant.created.v1",
+      nlohmann::json::parse(R"({"id":"t","slug":"s","name":"N","description":"","parent":null})"));
+  ASSERT_TRUE(created) << created.error().message;
+  EXPECT_TRUE(std::get<tenant_created>(*created).metadata.empty());
+  auto updated = event_from_json("tenantry.tenant.updated.v1",
+                                 nlohmann::json::parse(R"({"id":"t","name":"M"})"));
+  ASSERT_TRUE(updated) << updated.error().message;
+  EXPECT_FALSE(std::get<tenant_updated>(*updated).metadata);
+  auto mistyped = event_from_json("tenantry.tenant.updated.v1",
+                                  nlohmann::json::parse(R"({"id":"t","metadata":{"k":1}})"));
+  ASSERT_FALSE(mistyped);
+  EXPECT_EQ(mistyped.error().details["field"], "metadata");
 }
 
 TEST(EventCodec, RejectsUnknownType) {

@@ -109,6 +109,19 @@ TEST(TenantProjection, MergedChangesEqualOneEventAtATime) {
   script.resume(c);
   script.suspend(c2);
   script.remove(c2, "del-2", c2);
+  // Metadata: merged with other changes, beside a slug change, and emptied again.
+  script.record(a, "tenant",
+                tenant_updated{tenant_id{a}, std::nullopt, std::nullopt, std::nullopt,
+                               metadata_map{{"region", "eu"}}});
+  script.record(
+      b, "tenant",
+      tenant_updated{tenant_id{b}, "B2", std::nullopt, "b-new", metadata_map{{"tier", "gold"}}});
+  script.record(a, "tenant",
+                tenant_updated{tenant_id{a}, std::nullopt, std::nullopt, std::nullopt,
+                               metadata_map{{"region", "us"}, {"owner", "ops"}}});
+  script.record(
+      b, "tenant",
+      tenant_updated{tenant_id{b}, std::nullopt, "b again", std::nullopt, metadata_map{}});
 
   schema_under_test one_by_one;
   schema_under_test all_at_once;
@@ -131,8 +144,11 @@ TEST(TenantProjection, MergedChangesEqualOneEventAtATime) {
   const tenant_row leaf = get(all_at_once.conn(), d);
   EXPECT_TRUE(leaf.is_deleted);
   EXPECT_EQ(leaf.effective_status, "suspended");  // under X, suspended
-  EXPECT_EQ(get(all_at_once.conn(), b).name, "B1");
-  EXPECT_EQ(get(all_at_once.conn(), b).description, "b described");
+  EXPECT_EQ(get(all_at_once.conn(), b).name, "B2");
+  EXPECT_EQ(get(all_at_once.conn(), b).description, "b again");
+  EXPECT_TRUE(get(all_at_once.conn(), b).metadata.empty());
+  EXPECT_EQ(get(all_at_once.conn(), a).metadata,
+            (metadata_map{{"owner", "ops"}, {"region", "us"}}));
   EXPECT_EQ(get(all_at_once.conn(), b).effective_status, "active");
   EXPECT_EQ(get(all_at_once.conn(), "c-new").status, "active");
 }
@@ -155,6 +171,29 @@ TEST(TenantProjection, UpdateChangesOnlyTheFieldsItCarries) {
   EXPECT_EQ(row.version, 4);
   EXPECT_EQ(row.updated_at, script.now());
   EXPECT_LT(row.created_at, row.updated_at);
+}
+
+// Metadata from tenant_created, kept by a restore (rebuilt from the archive), and with
+// U+0000 (which jsonb cannot hold) mapped to U+FFFD in keys and values.
+TEST(TenantProjection, MetadataIsStoredAndRestoredAsTheLogSays) {
+  schema_under_test schema;
+  memory_event_log log;
+  event_script script(log);
+  const std::string t = new_uuid_v7();
+  script.record(t, "tenant",
+                tenant_created{tenant_id{t}, "meta", "Meta", "", std::nullopt,
+                               metadata_map{{"region", "eu"},
+                                            {std::string("k\0ey", 4), std::string("v\0", 2)}}});
+  script.remove(t, "del-1", t);
+  script.restore(t, "del-1");
+  running_projector projector(log, schema.name());
+  projector.await(script.last_offset());
+  const tenant_row row = get(schema.conn(), t);
+  EXPECT_FALSE(row.is_deleted);
+  EXPECT_EQ(row.metadata, (metadata_map{{"region", "eu"},
+                                        {"k\xEF\xBF\xBD"
+                                         "ey",
+                                         "v\xEF\xBF\xBD"}}));
 }
 
 TEST(TenantProjection, MoveRewritesPathAndLevelOfTheWholeSubtree) {

@@ -51,6 +51,24 @@ TEST(TenantFold, CreatedSetsEveryColumn) {
   EXPECT_EQ(s->updated_at, h.at);
 }
 
+// A restore rebuilds the metadata too: the created map, then each whole new map; an update
+// without metadata keeps it.
+TEST(TenantFold, KeepsTheMetadataEachEventLeaves) {
+  history h;
+  tenant_created c = created();
+  c.metadata = {{"region", "eu"}};
+  h.then(c)
+      .then(tenant_updated{tenant_id{kId}, "Acme 2", std::nullopt, std::nullopt})
+      .then(tenant_deleted{tenant_id{kId}, "d", tenant_id{kId}})
+      .then(tenant_restored{tenant_id{kId}, "d"});
+  EXPECT_EQ(fold_tenant(h.events)->metadata, (metadata_map{{"region", "eu"}}));
+  h.then(tenant_updated{tenant_id{kId}, std::nullopt, std::nullopt, std::nullopt,
+                        metadata_map{{"tier", "gold"}}});
+  EXPECT_EQ(fold_tenant(h.events)->metadata, (metadata_map{{"tier", "gold"}}));
+  h.then(tenant_updated{tenant_id{kId}, std::nullopt, "", std::nullopt, metadata_map{}});
+  EXPECT_TRUE(fold_tenant(h.events)->metadata.empty());
+}
+
 TEST(TenantFold, FollowsUpdatesMovesAndLifecycle) {
   history h;
   h.then(created())
