@@ -72,6 +72,17 @@ result<metadata_map> header_metadata(const request_context& ctx) {
   return out;
 }
 
+// Sends a command that may create a tenant; a 201 carries the new tenant's Location.
+asio::awaitable<response> send_with_location(services& s, const request_context& ctx, command cmd,
+                                             response_renderer render) {
+  const command_reply reply = co_await send_command(s, ctx, std::move(cmd), std::move(render));
+  response res = respond(reply);
+  if (reply.response && reply.response->kind == outcome::created &&
+      !reply.response->aggregate_id.empty())
+    res.set(http::field::location, "/v1/tenants/" + reply.response->aggregate_id);
+  co_return res;
+}
+
 // The tenant a read names. The route's guard let the caller read it; 404 when missing.
 asio::awaitable<result<tenant_row>> visible_tenant(services& s, const std::string& ref,
                                                    bool include_deleted) {
@@ -123,12 +134,7 @@ asio::awaitable<response> create(services& s, request_context& ctx) {
   c.metadata = metadata_of(in.string_map("metadata", false).value_or(metadata_patch{}));
   if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
   response_renderer render = render_tenant(outcome::created);
-  const command_reply reply = co_await send_command(s, ctx, std::move(c), std::move(render));
-  response res = respond(reply);
-  if (reply.response && reply.response->kind == outcome::created &&
-      !reply.response->aggregate_id.empty())
-    res.set(http::field::location, "/v1/tenants/" + reply.response->aggregate_id);
-  co_return res;
+  co_return co_await send_with_location(s, ctx, std::move(c), std::move(render));
 }
 
 // The list parameters every tenant list shares: paging, level, status, search, ordering.
@@ -256,12 +262,7 @@ asio::awaitable<response> put(services& s, request_context& ctx) {
     return showing_tenant(created ? outcome::created : outcome::done, effect.model.tenants,
                           effect.model.tenants.resolve(slug));
   };
-  const command_reply reply = co_await send_command(s, ctx, std::move(c), std::move(render));
-  response res = respond(reply);
-  if (reply.response && reply.response->kind == outcome::created &&
-      !reply.response->aggregate_id.empty())
-    res.set(http::field::location, "/v1/tenants/" + reply.response->aggregate_id);
-  co_return res;
+  co_return co_await send_with_location(s, ctx, std::move(c), std::move(render));
 }
 
 route_handler lifecycle(services& s, lifecycle_action action) {
