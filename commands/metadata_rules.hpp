@@ -22,6 +22,9 @@ inline constexpr metadata_limits tenant_metadata_limits{};
 // key and value keeps to `limits`.
 result<void> check_metadata(const metadata_map& metadata, const metadata_limits& limits,
                             const char* field = "metadata");
+// The same for a patch's own keys and values, however many (the merged map counts them).
+result<void> check_metadata_patch(const metadata_patch& patch, const metadata_limits& limits,
+                                  const char* field = "metadata");
 
 // RFC 7396 on a flat map: a value sets its key, nullopt removes it.
 metadata_map patched(metadata_map metadata, const metadata_patch& patch);

@@ -194,6 +194,18 @@ std::optional<metadata_patch> body_reader::string_map(const char* field, bool nu
   return out;
 }
 
+std::optional<metadata_map> body_reader::metadata(const char* field) {
+  auto given = string_map(field, false);
+  if (!given) return std::nullopt;
+  metadata_map out;
+  for (auto& [key, value] : *given) out.emplace(key, std::move(*value));
+  return out;
+}
+
+std::optional<metadata_patch> body_reader::metadata_merge_patch(const char* field) {
+  return string_map(field, true);
+}
+
 result<void> body_reader::finish() const {
   if (problems_.empty()) return {};
   std::string message = "Invalid fields:";

@@ -51,10 +51,11 @@ class body_reader {
   std::optional<std::optional<std::string>> nullable_reference(const char* field,
                                                                std::size_t max_length);
   std::optional<std::vector<std::string>> text_list(const char* field, std::size_t max_items);
-  // A flat object of strings (metadata), or with `nulls` of strings and nulls (a merge
-  // patch: null removes a key); absent or null -> nullopt. Its keys' and values' rules are
-  // the writer's (commands/metadata_rules.hpp).
-  std::optional<metadata_patch> string_map(const char* field, bool nulls);
+  // Metadata: a flat object of strings; absent or null -> nullopt. Its keys' and values'
+  // rules are the writer's (commands/metadata_rules.hpp).
+  std::optional<metadata_map> metadata(const char* field);
+  // A merge patch of metadata: an object of strings and nulls (null removes a key).
+  std::optional<metadata_patch> metadata_merge_patch(const char* field);
   bool has(const char* field) const { return body_.contains(field); }
 
   // 400 validation_error naming every bad field, or success.
@@ -62,6 +63,7 @@ class body_reader {
 
  private:
   void problem(const char* field, std::string what);
+  std::optional<metadata_patch> string_map(const char* field, bool nulls);
   const nlohmann::json& body_;
   nlohmann::json problems_ = nlohmann::json::object();
 };

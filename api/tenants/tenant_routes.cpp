@@ -47,13 +47,6 @@ response_renderer render_tenant_by_ref(std::string ref, outcome kind) {
   };
 }
 
-// A body's metadata (an object of strings): its writer checks the keys and values.
-metadata_map metadata_of(metadata_patch given) {
-  metadata_map out;
-  for (auto& [key, value] : given) out.emplace(key, value.value_or(""));
-  return out;
-}
-
 // The X-Meta-<key> headers of an upsert, keys lowercased (header names are case-blind);
 // the writer judges keys and values as it judges the body's. 400 for a key given twice.
 result<metadata_map> header_metadata(const request_context& ctx) {
@@ -131,7 +124,7 @@ asio::awaitable<response> create(services& s, request_context& ctx) {
   c.slug = in.text("slug", false, 100);
   c.description = in.text("description", false, max_description).value_or("");
   c.parent = in.nullable_reference("parent", max_ref).value_or(std::nullopt);
-  c.metadata = metadata_of(in.string_map("metadata", false).value_or(metadata_patch{}));
+  c.metadata = in.metadata("metadata").value_or(metadata_map{});
   if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
   response_renderer render = render_tenant(outcome::created);
   co_return co_await send_with_location(s, ctx, std::move(c), std::move(render));
@@ -226,7 +219,7 @@ asio::awaitable<response> update(services& s, request_context& ctx) {
                   in.text("description", false, max_description),
                   in.text("slug", false, 100),
                   m->expected_version,
-                  in.string_map("metadata", true)};
+                  in.metadata_merge_patch("metadata")};
   if (auto ok = in.finish(); !ok) co_return error_response(ok.error());
   response_renderer render = render_tenant_by_ref(ctx.params[0], outcome::done);
   co_return co_await execute(s, ctx, std::move(c), std::move(render));
@@ -251,8 +244,7 @@ asio::awaitable<response> put(services& s, request_context& ctx) {
   c.description = in.text("description", false, max_description).value_or("");
   c.parent = in.nullable_reference("parent", max_ref);
   c.metadata = std::move(*headers);  // the body wins on the same key
-  for (auto& [key, value] :
-       metadata_of(in.string_map("metadata", false).value_or(metadata_patch{})))
+  for (auto& [key, value] : in.metadata("metadata").value_or(metadata_map{}))
     c.metadata.insert_or_assign(key, std::move(value));
   c.expected_version = m->expected_version;
   if (auto ok = in.finish(); !ok) co_return error_response(ok.error());

@@ -300,13 +300,9 @@ result<events> decide_update(const tenant_aggregate& dir, const update_tenant& c
     return validation("description", "must be at most 2000 characters");
   if (c.slug)
     if (auto ok = check_slug_form(*c.slug); !ok) return std::unexpected(ok.error());
-  if (c.metadata) {
-    metadata_map set;  // the patch's own keys and values keep the rules, whatever it meets
-    for (const auto& [key, value] : *c.metadata) set.emplace(key, value.value_or(""));
-    metadata_limits keys_only = tenant_metadata_limits;
-    keys_only.max_keys = set.size();
-    if (auto ok = check_metadata(set, keys_only); !ok) return std::unexpected(ok.error());
-  }
+  if (c.metadata)
+    if (auto ok = check_metadata_patch(*c.metadata, tenant_metadata_limits); !ok)
+      return std::unexpected(ok.error());
   auto t = live_tenant(dir, c.ref, c.expected_version);
   if (!t) return std::unexpected(t.error());
   if (auto active = require_active(dir, **t); !active) return std::unexpected(active.error());

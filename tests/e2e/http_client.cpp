@@ -1,5 +1,8 @@
 #include "http_client.hpp"
 
+#include <algorithm>
+#include <vector>
+
 #include "api/http/asio.hpp"
 
 namespace tenantry::testing {
@@ -32,7 +35,18 @@ http_answer http_client::request(const std::string& method, const std::string& t
   http::request<http::string_body> req{http::string_to_verb(method), target, 11};
   req.set(http::field::host, "127.0.0.1:" + std::to_string(port_));
   if (!body.empty()) req.set(http::field::content_type, "application/json");
-  for (const auto& [name, value] : headers) req.set(name, value);
+  // A header replaces the default of its name; two entries whose names differ only in case
+  // ("X-Meta-A", "x-meta-a") are both sent, for tests of a header given twice.
+  std::vector<std::string> given;
+  for (const auto& [name, value] : headers) {
+    const bool repeated =
+        std::ranges::any_of(given, [&](const std::string& g) { return beast::iequals(g, name); });
+    if (repeated)
+      req.insert(name, value);
+    else
+      req.set(name, value);
+    given.push_back(name);
+  }
   req.body() = body;
   req.prepare_payload();
   http::write(stream, req);

@@ -412,7 +412,8 @@ TEST_F(Tenants, UpsertBySlugCreatesOrReplacesWithMetadata) {
            {fresh, {{"metadata", {{"Bad Key", "x"}}}}, {}},
            {fresh, {{"metadata", {{"k", 1}}}}, {}},
            {fresh, {{"metadata", {{"k", std::string(1025, 'v')}}}}, {}},
-           {fresh, nullptr, {{"X-Meta-A.B", "x"}}}}) {
+           {fresh, nullptr, {{"X-Meta-A.B", "x"}}},
+           {fresh, nullptr, {{"X-Meta-Dup", "a"}, {"x-meta-dup", "b"}}}}) {
     auto r = put(target, body, headers);
     EXPECT_EQ(r.status, 400u) << target << " " << body.dump() << ": " << r.body;
     EXPECT_EQ(error_of(r), "validation_error") << r.body;

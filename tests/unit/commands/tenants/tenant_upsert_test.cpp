@@ -1,6 +1,7 @@
 // Tenant metadata and the upsert by slug (PUT /v1/tenants/{slug}): the writer's rules, and
 // its authorization of the upsert's two sides.
 
+#include "commands/access/access_policy.hpp"
 #include "commands/metadata_rules.hpp"
 #include "unit/commands/aggregate_fixture.hpp"
 
@@ -198,7 +199,10 @@ class UpsertAuthorization : public aggregate_test {
     command_authorization replace{ada, {}, "tenant.update", slug};
     replace.only_when = slug_condition{slug, true};
     command_authorization create{
-        ada, {}, parent ? "tenant.create_child" : "platform.manage_tenants", parent};
+        ada,
+        {},
+        parent ? std::string("tenant.create_child") : std::string(manage_root_tenants),
+        parent};
     create.only_when = slug_condition{slug, false};
     auto c = put(slug);
     c.parent = parent;
