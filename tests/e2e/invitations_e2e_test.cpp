@@ -336,6 +336,13 @@ TEST_F(Invitations, WhatIsSentIsValidatedAndNobodyHandsOutMoreThanItHolds) {
     EXPECT_EQ(error_of(r), "validation_error") << bad.dump();
   }
   auto sent = invite(id(org), {{"invitee", email}, {"expires_in", 2592000}}, admin);
+  // null is the default lifetime, as the schema states ("integer" or "null").
+  auto defaulted = invite(
+      id(org), {{"invitee", unique("null") + "@example.com"}, {"expires_in", nullptr}}, admin);
+  const auto expires = parse_rfc3339(defaulted["expires_at"].get<std::string>());
+  const auto created = parse_rfc3339(defaulted["created_at"].get<std::string>());
+  ASSERT_TRUE(expires && created);
+  EXPECT_EQ(*expires - *created, std::chrono::hours(24 * 7));
   auto pending = client().post(at, {{"invitee", email}}, admin);
   EXPECT_EQ(pending.status, 409u);
   EXPECT_EQ(error_of(pending), "invitation_pending");
