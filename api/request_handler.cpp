@@ -107,6 +107,8 @@ router make_router(services& s) {
   add_auth_routes(r, s);
   add_user_routes(r, s);
   add_tenant_routes(r, s);
+  add_tenant_configuration_routes(r, s);
+  add_tenant_feature_flag_routes(r, s);
   add_access_routes(r, s);
   add_group_routes(r, s);
   add_grant_routes(r, s);

@@ -14,6 +14,10 @@ void add_metrics_route(router& r, services& s);
 void add_auth_routes(router& r, services& s);
 void add_user_routes(router& r, services& s);
 void add_tenant_routes(router& r, services& s);
+// /v1/tenants/{ref}/configuration (api/tenants/tenant_configuration_routes.cpp).
+void add_tenant_configuration_routes(router& r, services& s);
+// /v1/tenants/{ref}/feature-flags (api/tenants/tenant_feature_flag_routes.cpp).
+void add_tenant_feature_flag_routes(router& r, services& s);
 void add_access_routes(router& r, services& s);
 void add_group_routes(router& r, services& s);
 void add_grant_routes(router& r, services& s);

@@ -35,6 +35,9 @@ void put(json& j, const char* key, const std::optional<timestamp>& v) {
 void put(json& j, const char* key, const std::optional<std::string>& v) {
   if (v) j[key] = *v;
 }
+void put(json& j, const char* key, const json& v) {
+  j[key] = v;
+}
 void put(json& j, const char* key, const metadata_map& v) {
   j[key] = json(v);
 }
@@ -118,6 +121,11 @@ class field_reader {
       mistyped(key, "an RFC 3339 timestamp or null");
   }
 
+  // Present, any JSON value (a configuration object, a feature flag's value, null included).
+  void value(const char* key, json& out) {
+    if (const json* v = require(key)) out = *v;
+  }
+
   // An object of strings; absent (an event written before the field existed) is empty.
   void metadata(const char* key, metadata_map& out) {
     out.clear();
@@ -194,6 +202,9 @@ void get(field_reader& r, const char* key, std::optional<timestamp>& out) {
 }
 void get(field_reader& r, const char* key, std::optional<std::string>& out) {
   r.optional_text(key, out);
+}
+void get(field_reader& r, const char* key, json& out) {
+  r.value(key, out);
 }
 void get(field_reader& r, const char* key, metadata_map& out) {
   r.metadata(key, out);

@@ -14,7 +14,8 @@
 // timestamp an RFC 3339 string, a list of strings an array; an optional id or timestamp is
 // always present and null when empty; an optional string is left out when empty; metadata
 // (events/metadata.hpp) is an object of strings, empty when absent (older events lack it),
-// and optional metadata is left out when empty.
+// and optional metadata is left out when empty; a JSON value (a configuration, a flag's
+// value) is itself.
 
 #include <string_view>
 #include <tuple>

@@ -21,6 +21,24 @@ void make_field_storable(std::vector<std::string>& texts) {
   for (auto& t : texts) make_storable(t);
 }
 void make_field_storable(timestamp&) {}
+// Every key and string of a JSON value; a key that held U+0000 is stored under its mapped
+// form (the last such key wins).
+void make_field_storable(nlohmann::json& value) {
+  if (value.is_string()) {
+    make_storable(value.get_ref<std::string&>());
+  } else if (value.is_array()) {
+    for (auto& item : value) make_field_storable(item);
+  } else if (value.is_object()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (auto& [key, item] : value.items()) {
+      std::string k = key;
+      make_storable(k);
+      make_field_storable(item);
+      out[k] = std::move(item);
+    }
+    value = std::move(out);
+  }
+}
 // A key that held U+0000 is stored under its mapped form (the last such key wins).
 void make_field_storable(metadata_map& map) {
   metadata_map out;

@@ -130,6 +130,15 @@ std::optional<std::string> body_reader::text(const char* field, bool required,
   return value;
 }
 
+std::optional<nlohmann::json> body_reader::value(const char* field, bool required) {
+  const auto it = body_.find(field);
+  if (it == body_.end()) {
+    if (required) problem(field, "is required");
+    return std::nullopt;
+  }
+  return *it;
+}
+
 std::optional<std::optional<std::string>> body_reader::nullable_text(const char* field,
                                                                      std::size_t max_length) {
   const auto it = body_.find(field);

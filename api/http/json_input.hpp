@@ -56,6 +56,9 @@ class body_reader {
   std::optional<metadata_map> metadata(const char* field);
   // A merge patch of metadata: an object of strings and nulls (null removes a key).
   std::optional<metadata_patch> metadata_merge_patch(const char* field);
+  // Any JSON value, null included (a feature flag's value); absent -> nullopt, a problem
+  // when `required`.
+  std::optional<nlohmann::json> value(const char* field, bool required);
   bool has(const char* field) const { return body_.contains(field); }
 
   // 400 validation_error naming every bad field, or success.

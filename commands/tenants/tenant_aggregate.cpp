@@ -4,6 +4,8 @@
 
 #include "commands/metadata_rules.hpp"
 #include "commands/slug.hpp"
+#include "commands/tenants/tenant_configuration.hpp"
+#include "commands/tenants/tenant_feature_flags.hpp"
 #include "events/text_length.hpp"
 
 namespace tenantry {
@@ -126,6 +128,20 @@ void tenant_aggregate::evolve(const event& e, std::int64_t version, timestamp ti
         t.slug = *ev.slug;
         by_slug_[t.slug] = t.id;
       }
+    } else if constexpr (std::is_same_v<T, tenant_configured>) {
+      touch(at(ev.id))->configuration = ev.configuration;
+    } else if constexpr (std::is_same_v<T, tenant_feature_flag_set>) {
+      tenant_state& t = *touch(at(ev.id));
+      auto [flag, created] = t.feature_flags.try_emplace(ev.key);
+      if (created) {
+        flag->second.created_version = version;
+        flag->second.created_at = time;
+      }
+      flag->second.value = ev.value;
+      flag->second.description = ev.description;
+      flag->second.updated_at = time;
+    } else if constexpr (std::is_same_v<T, tenant_feature_flag_removed>) {
+      touch(at(ev.id))->feature_flags.erase(ev.key);
     } else if constexpr (std::is_same_v<T, tenant_moved>) {
       tenant_state& t = *touch(at(ev.id));
       detach(t);
@@ -473,6 +489,12 @@ result<std::vector<event>> decide(const tenant_aggregate& state, const tenant_co
           return decide_update(state, c, ctx);
         else if constexpr (std::is_same_v<T, put_tenant>)
           return decide_put(state, c, ctx);
+        else if constexpr (std::is_same_v<T, configure_tenant>)
+          return decide_configure(state, c);
+        else if constexpr (std::is_same_v<T, set_feature_flag>)
+          return decide_set_flag(state, c);
+        else if constexpr (std::is_same_v<T, remove_feature_flag>)
+          return decide_remove_flag(state, c);
         else if constexpr (std::is_same_v<T, move_tenant>)
           return decide_move(state, c, ctx);
         else if constexpr (std::is_same_v<T, change_tenant_lifecycle>)

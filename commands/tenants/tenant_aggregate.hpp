@@ -3,6 +3,7 @@
 // and evolve(state, event) -> state. Pure: no I/O, no clock.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -20,12 +21,24 @@ namespace tenantry {
 enum class tenant_status { active, suspended, inactive };
 std::string_view to_string(tenant_status s);
 
+// A feature flag as the tenant sets it; `created_version` is the tenant's version when the
+// key was first set (a later set with a higher version replaced it).
+struct feature_flag {
+  nlohmann::json value;
+  std::string description;
+  std::int64_t created_version = 0;
+  timestamp created_at{};
+  timestamp updated_at{};
+};
+
 struct tenant_state {
   tenant_id id;
   std::string slug;
   std::string name;
   std::string description;
   metadata_map metadata;
+  nlohmann::json configuration = nlohmann::json::object();
+  std::map<std::string, feature_flag> feature_flags = {};  // by key
   std::optional<tenant_id> parent;
   std::vector<tenant_id> children;  // deleted ones too
   tenant_status status = tenant_status::active;

@@ -7,6 +7,8 @@
 #include <string>
 #include <variant>
 
+#include <nlohmann/json.hpp>
+
 #include "events/metadata.hpp"
 
 namespace tenantry {
@@ -41,6 +43,29 @@ struct put_tenant {
   std::optional<std::int64_t> expected_version;
 };
 
+// PATCH /v1/tenants/{ref}/configuration: a JSON merge patch (RFC 7396) of its configuration.
+struct configure_tenant {
+  std::string ref;
+  nlohmann::json patch;
+  std::optional<std::int64_t> expected_version;  // If-Match: the tenant's version
+};
+
+// POST /v1/tenants/{ref}/feature-flags: creates or replaces the flag `key` on the tenant.
+struct set_feature_flag {
+  std::string ref;
+  std::string key;
+  nlohmann::json value;
+  std::string description;
+  std::optional<std::int64_t> expected_version;  // If-Match: the tenant's version
+};
+
+// DELETE /v1/tenants/{ref}/feature-flags/{key}.
+struct remove_feature_flag {
+  std::string ref;
+  std::string key;
+  std::optional<std::int64_t> expected_version;
+};
+
 struct move_tenant {
   std::string ref;
   std::optional<std::string> parent;  // none: becomes a root
@@ -67,7 +92,8 @@ struct restore_tenant {
   std::optional<std::int64_t> expected_version;
 };
 
-using tenant_command = std::variant<create_tenant, update_tenant, put_tenant, move_tenant,
+using tenant_command = std::variant<create_tenant, update_tenant, put_tenant, configure_tenant,
+                                    set_feature_flag, remove_feature_flag, move_tenant,
                                     change_tenant_lifecycle, delete_tenant, restore_tenant>;
 
 }  // namespace tenantry

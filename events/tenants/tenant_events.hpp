@@ -5,6 +5,8 @@
 #include <string>
 #include <variant>
 
+#include <nlohmann/json.hpp>
+
 #include "events/event_contract.hpp"
 #include "events/ids.hpp"
 #include "events/metadata.hpp"
@@ -28,6 +30,27 @@ struct tenant_updated {
   std::optional<std::string> description;
   std::optional<std::string> slug;
   std::optional<metadata_map> metadata = std::nullopt;
+};
+
+// A change of the tenant's configuration: the whole object after a merge patch, never the
+// patch itself. It counts as a change of the tenant (its version, its ETag).
+struct tenant_configured {
+  tenant_id id;
+  nlohmann::json configuration = nlohmann::json::object();
+};
+
+// A feature flag set on a tenant, created or replaced: it holds for the tenant's subtree
+// unless a descendant sets the same key. Like every tenant event, it moves the version.
+struct tenant_feature_flag_set {
+  tenant_id id;
+  std::string key;
+  nlohmann::json value;  // any JSON value
+  std::string description;
+};
+
+struct tenant_feature_flag_removed {
+  tenant_id id;
+  std::string key;
 };
 
 struct tenant_moved {
@@ -63,7 +86,8 @@ struct tenant_restored {
 // The events of the tenants resource.
 using tenant_event =
     std::variant<tenant_created, tenant_updated, tenant_moved, tenant_suspended, tenant_resumed,
-                 tenant_activated, tenant_deactivated, tenant_deleted, tenant_restored>;
+                 tenant_activated, tenant_deactivated, tenant_deleted, tenant_restored,
+                 tenant_configured, tenant_feature_flag_set, tenant_feature_flag_removed>;
 
 template <>
 struct event_contract<tenant_created> {
@@ -83,6 +107,33 @@ struct event_contract<tenant_updated> {
       field("id", &tenant_updated::id), field("name", &tenant_updated::name),
       field("description", &tenant_updated::description), field("slug", &tenant_updated::slug),
       field("metadata", &tenant_updated::metadata)};
+};
+
+template <>
+struct event_contract<tenant_configured> {
+  static constexpr std::string_view type = "tenantry.tenant.configured.v1";
+  static constexpr std::string_view aggregate = "tenant";
+  static constexpr auto fields =
+      std::tuple{field("id", &tenant_configured::id),
+                 field("configuration", &tenant_configured::configuration)};
+};
+
+template <>
+struct event_contract<tenant_feature_flag_set> {
+  static constexpr std::string_view type = "tenantry.tenant.feature_flag_set.v1";
+  static constexpr std::string_view aggregate = "tenant";
+  static constexpr auto fields = std::tuple{
+      field("id", &tenant_feature_flag_set::id), field("key", &tenant_feature_flag_set::key),
+      field("value", &tenant_feature_flag_set::value),
+      field("description", &tenant_feature_flag_set::description)};
+};
+
+template <>
+struct event_contract<tenant_feature_flag_removed> {
+  static constexpr std::string_view type = "tenantry.tenant.feature_flag_removed.v1";
+  static constexpr std::string_view aggregate = "tenant";
+  static constexpr auto fields = std::tuple{field("id", &tenant_feature_flag_removed::id),
+                                            field("key", &tenant_feature_flag_removed::key)};
 };
 
 template <>

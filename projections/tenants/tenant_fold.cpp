@@ -17,6 +17,9 @@ std::optional<std::string> status_after(const event& e) {
     else if constexpr (std::is_same_v<T, tenant_deactivated>)
       status = "inactive";
     else if constexpr (std::is_same_v<T, tenant_created> || std::is_same_v<T, tenant_updated> ||
+                       std::is_same_v<T, tenant_configured> ||
+                       std::is_same_v<T, tenant_feature_flag_set> ||
+                       std::is_same_v<T, tenant_feature_flag_removed> ||
                        std::is_same_v<T, tenant_moved> || std::is_same_v<T, tenant_deleted> ||
                        std::is_same_v<T, tenant_restored>)
       return;  // not a lifecycle transition
@@ -47,6 +50,10 @@ void evolve(tenant_snapshot& s, const recorded_event& e) {
             if (u.slug) s.slug = *u.slug;
             if (u.metadata) s.metadata = *u.metadata;
           },
+          [&](const tenant_configured& c) { s.configuration = c.configuration; },
+          // Flags live in their own table, which a delete leaves and a restore finds again.
+          [&](const tenant_feature_flag_set&) {},
+          [&](const tenant_feature_flag_removed&) {},
           [&](const tenant_moved& m) { s.parent_id = id_or_null(m.to_parent); },
           [&](const tenant_deleted& d) {
             s.is_deleted = true;

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "events/clock.hpp"
 #include "events/envelope.hpp"
 #include "events/metadata.hpp"
@@ -18,6 +20,7 @@ namespace tenantry {
 struct tenant_snapshot {
   std::string id, slug, name, description;
   metadata_map metadata;
+  nlohmann::json configuration = nlohmann::json::object();
   std::optional<std::string> parent_id;
   std::string status = "active";
   bool is_deleted = false;

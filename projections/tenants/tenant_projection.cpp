@@ -45,10 +45,13 @@ const std::string kApplyChangesSql =
     " is_deleted = t.is_deleted OR x.deleted,"
     " deleted_at = CASE WHEN x.deleted THEN x.deleted_at ELSE t.deleted_at END,"
     " deletion_id = CASE WHEN x.deleted THEN x.deletion_id ELSE t.deletion_id END,"
-    " version = x.version, updated_at = x.at, metadata = coalesce(x.metadata, t.metadata)"
+    " version = x.version, updated_at = x.at, metadata = coalesce(x.metadata, t.metadata),"
+    " configuration = coalesce(x.configuration, t.configuration)"
     " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::boolean[],"
-    " $6::timestamptz[], $7::text[], $8::bigint[], $9::timestamptz[], $10::jsonb[])"
-    " AS x(id, name, description, status, deleted, deleted_at, deletion_id, version, at, metadata)"
+    " $6::timestamptz[], $7::text[], $8::bigint[], $9::timestamptz[], $10::jsonb[],"
+    " $11::jsonb[])"
+    " AS x(id, name, description, status, deleted, deleted_at, deletion_id, version, at, metadata,"
+    " configuration)"
     " WHERE t.id = x.id";
 
 // Rewrites path and level of the moved tenant's whole subtree under the new parent's path.
@@ -100,9 +103,9 @@ const std::string kRestore = "tenant_restore";
 const std::string kRestoreSql =
     "INSERT INTO tenants (id, slug, name, description, parent_id, level, path, status,"
     " effective_status, is_deleted, deleted_at, deletion_id, version, created_at, updated_at,"
-    " metadata)"
+    " metadata, configuration)"
     " SELECT $1::uuid, $2, $3, $4, $5::uuid, nlevel(np.path), np.path, $6, $6, $7,"
-    " $8::timestamptz, $9, $10, $11::timestamptz, $12::timestamptz, $14::jsonb"
+    " $8::timestamptz, $9, $10, $11::timestamptz, $12::timestamptz, $14::jsonb, $15::jsonb"
     " FROM (SELECT coalesce((SELECT path FROM tenants WHERE id = $5::uuid), ''::ltree)"
     " || $13::ltree AS path) np"
     " ON CONFLICT (id) DO UPDATE SET slug = EXCLUDED.slug, name = EXCLUDED.name,"
@@ -111,8 +114,19 @@ const std::string kRestoreSql =
     " is_deleted = EXCLUDED.is_deleted, deleted_at = EXCLUDED.deleted_at,"
     " deletion_id = EXCLUDED.deletion_id, version = EXCLUDED.version,"
     " created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,"
-    " metadata = EXCLUDED.metadata"
+    " metadata = EXCLUDED.metadata, configuration = EXCLUDED.configuration"
     " RETURNING path::text";
+
+// A feature flag set or removed (migration 0015); its tenant's row takes the version.
+const std::string kFlagSet = "tenant_feature_flag_set";
+const std::string kFlagSetSql =
+    "INSERT INTO tenant_feature_flags (tenant_id, key, value, description, created_at,"
+    " updated_at) VALUES ($1::uuid, $2, $3::jsonb, $4, $5::timestamptz, $5::timestamptz)"
+    " ON CONFLICT (tenant_id, key) DO UPDATE SET value = EXCLUDED.value,"
+    " description = EXCLUDED.description, updated_at = EXCLUDED.updated_at";
+const std::string kFlagRemove = "tenant_feature_flag_remove";
+const std::string kFlagRemoveSql =
+    "DELETE FROM tenant_feature_flags WHERE tenant_id = $1::uuid AND key = $2";
 
 // Moves the descendants of a row whose path changed from $1 to $2.
 const std::string kRebase = "tenant_rebase";
@@ -144,6 +158,8 @@ void tenant_projection::prepare(pqxx::connection& conn) {
   conn.prepare(kCurrentPath, kCurrentPathSql);
   conn.prepare(kRestore, kRestoreSql);
   conn.prepare(kRebase, kRebaseSql);
+  conn.prepare(kFlagSet, kFlagSetSql);
+  conn.prepare(kFlagRemove, kFlagRemoveSql);
 }
 
 void tenant_projection::reset() {
@@ -171,6 +187,18 @@ void tenant_projection::apply(pqxx::transaction_base& tx, const recorded_event& 
                                     created_.push_back({c, e.meta.aggregate_version, e.meta.time});
                                   },
                                   [&](const tenant_updated& u) { apply_update(tx, e, u); },
+                                  [&](const tenant_configured& c) {
+                                    change_of(c.id.value, e).configuration = c.configuration.dump();
+                                  },
+                                  [&](const tenant_feature_flag_set& f) {
+                                    change_of(f.id.value, e);
+                                    tx.exec_prepared(kFlagSet, f.id.value, f.key, f.value.dump(),
+                                                     f.description, timestamp_param(e.meta.time));
+                                  },
+                                  [&](const tenant_feature_flag_removed& f) {
+                                    change_of(f.id.value, e);
+                                    tx.exec_prepared(kFlagRemove, f.id.value, f.key);
+                                  },
                                   [&](const tenant_moved& m) { apply_move(tx, e, m); },
                                   [&]<class Tag>(const tenant_lifecycle_event<Tag>& l) {
                                     change_of(l.id.value, e).status = status_after(e.data);
@@ -240,7 +268,8 @@ void tenant_projection::flush_creations(pqxx::transaction_base& tx) {
 void tenant_projection::flush_changes(pqxx::transaction_base& tx) {
   if (changes_.empty()) return;
   using column = std::vector<std::optional<std::string>>;
-  column id, name, description, status, deleted, deleted_at, deletion_id, version, at, metadata;
+  column id, name, description, status, deleted, deleted_at, deletion_id, version, at, metadata,
+      configuration;
   for (const auto& [tenant, c] : changes_) {
     id.push_back(tenant);
     name.push_back(c.name);
@@ -252,11 +281,12 @@ void tenant_projection::flush_changes(pqxx::transaction_base& tx) {
     version.push_back(std::to_string(c.version));
     at.push_back(c.updated_at);
     metadata.push_back(c.metadata);
+    configuration.push_back(c.configuration);
   }
   tx.exec_prepared(kApplyChanges, array_literal(id), array_literal(name),
                    array_literal(description), array_literal(status), array_literal(deleted),
                    array_literal(deleted_at), array_literal(deletion_id), array_literal(version),
-                   array_literal(at), array_literal(metadata));
+                   array_literal(at), array_literal(metadata), array_literal(configuration));
   changes_.clear();
   change_at_.clear();
 }
@@ -316,7 +346,8 @@ void tenant_projection::apply_restore(pqxx::transaction_base& tx, const recorded
       row->deleted_at ? std::optional<std::string>(timestamp_param(*row->deleted_at))
                       : std::nullopt,
       row->deletion_id, row->version, timestamp_param(row->created_at),
-      timestamp_param(row->updated_at), label, metadata_param(row->metadata));
+      timestamp_param(row->updated_at), label, metadata_param(row->metadata),
+      row->configuration.dump());
   const std::string new_path = placed[0].as<std::string>();
   if (!old.empty()) {
     const std::string old_path = old[0][0].as<std::string>();

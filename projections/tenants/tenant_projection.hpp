@@ -4,7 +4,8 @@
 // runs of tenant_created become one INSERT, the columns that updates, lifecycle changes
 // and deletes set on existing rows one UPDATE (last writer wins per column), and the
 // effective status of every subtree whose root changed status one more UPDATE. A move, a
-// restore and a slug change flush first and run on their own, in log order.
+// restore and a slug change flush first and run on their own, in log order. Feature flags
+// are rows of their own table, written as their events come.
 
 #include <cstdint>
 #include <optional>
@@ -32,7 +33,8 @@ class tenant_projection final : public projection {
   // What a run of events sets on one row; every event sets version and updated_at.
   struct pending_change {
     std::optional<std::string> name, description, status;
-    std::optional<std::string> metadata;  // the whole new map, as JSON
+    std::optional<std::string> metadata;       // the whole new map, as JSON
+    std::optional<std::string> configuration;  // the whole new object, as JSON
     bool deleted = false;
     std::string deleted_at, deletion_id;
     std::int64_t version = 0;

@@ -461,6 +461,7 @@ TEST_F(AuthorizationMatrix, EveryPrincipalAgainstEveryRouteAnswersAsItsGuardSays
         fill("{role}", verb == "get" ? "viewer" : missing_id());
         fill("{id}", scope == "object" ? object : missing_id());
         fill("{user}", nobody);
+        fill("{key}", "matrix-probe");  // no such flag: a 404 naming feature_flag, not tenant
         probe pr{method, target, "", {}, std::nullopt};
         const bool write = method != "GET";
         if (write) pr.headers["If-Match"] = stale;
@@ -474,6 +475,10 @@ TEST_F(AuthorizationMatrix, EveryPrincipalAgainstEveryRouteAnswersAsItsGuardSays
           if (!parent.empty()) pr.body_tenant = parent;
         } else if (path == "/v1/tenants/{ref}") {
           pr.body = method == "PATCH" || method == "PUT" ? json{{"name", "x"}}.dump() : "";
+        } else if (path == "/v1/tenants/{ref}/configuration" && write) {
+          pr.body = json{{"probe", 1}}.dump();  // the stale If-Match refuses it once authorized
+        } else if (path == "/v1/tenants/{ref}/feature-flags" && write) {
+          pr.body = json{{"key", "matrix-probe"}, {"value", 1}}.dump();  // stale If-Match
         } else if (path == "/v1/tenants/{ref}/roles" && write) {
           pr.body = json{{"name", "viewer"}, {"permissions", json::array()}}.dump();
         } else if (path == "/v1/tenants/{ref}/roles/{role}" && method == "PUT") {

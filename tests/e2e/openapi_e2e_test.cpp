@@ -174,6 +174,9 @@ class OpenApi : public e2e_test {
       if (schema.contains("properties"))
         for (const auto& [name, property] : schema["properties"].items())
           out[name] = sample(property, text, depth + 1);
+      else if (schema.contains("additionalProperties") &&
+               schema["additionalProperties"].is_object())
+        out[text] = sample(schema["additionalProperties"], text, depth + 1);  // a free-form map
       return out;
     }
     if (type == "array")
@@ -276,6 +279,12 @@ TEST_F(OpenApi, DocumentsEveryRouteTheServerRegisters) {
       "GET /v1/tenants/{ref}",
       "PATCH /v1/tenants/{ref}",
       "PUT /v1/tenants/{ref}",
+      "GET /v1/tenants/{ref}/configuration",
+      "PATCH /v1/tenants/{ref}/configuration",
+      "GET /v1/tenants/{ref}/feature-flags",
+      "POST /v1/tenants/{ref}/feature-flags",
+      "GET /v1/tenants/{ref}/feature-flags/{key}",
+      "DELETE /v1/tenants/{ref}/feature-flags/{key}",
       "DELETE /v1/tenants/{ref}",
       "POST /v1/tenants/{ref}/suspend",
       "POST /v1/tenants/{ref}/resume",

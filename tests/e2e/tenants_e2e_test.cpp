@@ -457,5 +457,168 @@ TEST_F(Tenants, UpsertIsAuthorizedOnTheSideItTakes) {
   EXPECT_EQ(client().get("/v1/tenants/" + id(other), admin).json()["description"], "");
 }
 
+// Configuration (seed 001's tenant settings): merge patches on a tenant, sharing its version;
+// ?effective=true merges the ancestry root first and names each top-level key's source.
+TEST_F(Tenants, ConfigurationMergesDownTheHierarchy) {
+  auto org = create_tenant(unique("CfgOrg"));
+  auto team = create_tenant(unique("CfgTeam"), id(org));
+  const std::string org_cfg = "/v1/tenants/" + id(org) + "/configuration";
+  const std::string team_cfg = "/v1/tenants/" + id(team) + "/configuration";
+  auto empty = client().get(org_cfg, admin);
+  ASSERT_EQ(empty.status, 200u) << empty.body;
+  EXPECT_EQ(empty.json()["configuration"], nlohmann::json::object());
+  EXPECT_EQ(empty.json()["version"], org["version"]);
+
+  auto patched = client().request(
+      "PATCH", org_cfg, R"({"theme": {"color": "red", "font": "serif"}, "max_users": 50})",
+      {{"Authorization", "Bearer " + admin},
+       {"Content-Type", "application/merge-patch+json"},
+       {"If-Match", "\"1\""}});
+  ASSERT_EQ(patched.status, 200u) << patched.body;
+  EXPECT_EQ(patched.json()["version"], 2);
+  EXPECT_EQ(patched.header("ETag"), "\"2\"");
+  auto stale = client().patch(org_cfg, {{"x", 1}}, admin, {{"If-Match", "\"1\""}});
+  EXPECT_EQ(stale.status, 412u) << stale.body;
+  settle(patched);
+  // The tenant's own version moved with it: a PATCH of the tenant now needs "2".
+  EXPECT_EQ(client().get("/v1/tenants/" + id(org), admin).header("ETag"), "\"2\"");
+
+  made(client().patch(team_cfg, {{"theme", {{"color", "blue"}}}, {"beta", true}}, admin), 200);
+  auto own = client().get(team_cfg, admin);
+  ASSERT_EQ(own.status, 200u) << own.body;
+  EXPECT_EQ(own.json()["configuration"],
+            (nlohmann::json{{"theme", {{"color", "blue"}}}, {"beta", true}}));
+  EXPECT_FALSE(own.json().contains("sources"));
+  auto effective = client().get(team_cfg + "?effective=true", admin);
+  ASSERT_EQ(effective.status, 200u) << effective.body;
+  EXPECT_EQ(effective.json()["configuration"],
+            nlohmann::json::parse(
+                R"({"theme": {"color": "blue", "font": "serif"}, "max_users": 50, "beta": true})"));
+  const nlohmann::json org_source{{"id", org["id"]}, {"slug", org["slug"]}};
+  const nlohmann::json team_source{{"id", team["id"]}, {"slug", team["slug"]}};
+  EXPECT_EQ(
+      effective.json()["sources"],
+      (nlohmann::json{{"theme", team_source}, {"max_users", org_source}, {"beta", team_source}}));
+
+  // null removes a key; a patch that is not an object, or a result over 64 KiB, is 400.
+  made(client().patch(org_cfg, {{"max_users", nullptr}}, admin), 200);
+  EXPECT_FALSE(client().get(org_cfg, admin).json()["configuration"].contains("max_users"));
+  auto not_object =
+      client().request("PATCH", org_cfg, "[1]", {{"Authorization", "Bearer " + admin}});
+  EXPECT_EQ(not_object.status, 400u) << not_object.body;
+  auto huge = client().patch(org_cfg, {{"blob", std::string(70 * 1024, 'x')}}, admin);
+  EXPECT_EQ(huge.status, 400u) << huge.body;
+  EXPECT_EQ(error_of(huge), "validation_error");
+
+  // A viewer may not read it; a member may read but not change it.
+  const account viewer = make_user("cfg-viewer");
+  const account member = make_user("cfg-member");
+  made(client().post("/v1/tenants/" + id(org) + "/members",
+                     {{"user", viewer.id}, {"roles", {"viewer"}}}, admin));
+  made(client().post("/v1/tenants/" + id(org) + "/members",
+                     {{"user", member.id}, {"roles", {"member"}}}, admin));
+  EXPECT_EQ(client().get(org_cfg, viewer.token).status, 403u);
+  EXPECT_EQ(client().get(org_cfg, member.token).status, 200u);
+  EXPECT_EQ(client().patch(org_cfg, {{"a", 1}}, member.token).status, 403u);
+
+  // A recursive delete hides it; the restore brings it back as it was.
+  auto deleted = client().del("/v1/tenants/" + id(org) + "?recursive=true", admin);
+  ASSERT_EQ(deleted.status, 204u) << deleted.body;
+  settle(deleted);
+  EXPECT_EQ(client().get(team_cfg, admin).status, 404u);
+  made(client().post("/v1/tenants/" + id(org) + "/restore", nlohmann::json::object(), admin), 200);
+  EXPECT_EQ(client().get(team_cfg, admin).json()["configuration"], own.json()["configuration"]);
+}
+
+// Feature flags (seed 001's per-tenant features): set on a tenant, they hold for its subtree
+// unless a descendant sets the same key; ?effective=true names each flag's source.
+TEST_F(Tenants, FeatureFlagsHoldForTheSubtreeUnlessADescendantSetsThem) {
+  auto org = create_tenant(unique("FlagOrg"));
+  auto team = create_tenant(unique("FlagTeam"), id(org));
+  const std::string org_flags = "/v1/tenants/" + id(org) + "/feature-flags";
+  const std::string team_flags = "/v1/tenants/" + id(team) + "/feature-flags";
+  auto created = client().post(
+      org_flags, {{"key", "billing.v2"}, {"value", {{"rollout", 0.5}}}, {"description", "New"}},
+      admin);
+  ASSERT_EQ(created.status, 201u) << created.body;
+  EXPECT_EQ(created.header("Location"), org_flags + "/billing.v2");
+  EXPECT_EQ(created.header("ETag"), "\"2\"");  // the tenant's version
+  EXPECT_EQ(created.json()["value"], (nlohmann::json{{"rollout", 0.5}}));
+  EXPECT_EQ(created.json()["tenant_id"], org["id"]);
+  made(client().post(org_flags, {{"key", "beta"}, {"value", false}}, admin));
+  auto replaced = client().post(org_flags, {{"key", "beta"}, {"value", true}}, admin);
+  ASSERT_EQ(replaced.status, 200u) << replaced.body;
+  settle(replaced);
+  made(client().post(team_flags, {{"key", "beta"}, {"value", "team-only"}}, admin));
+
+  auto own = client().get(org_flags, admin);
+  ASSERT_EQ(own.status, 200u) << own.body;
+  ASSERT_EQ(own.json()["results"].size(), 2u);
+  EXPECT_EQ(own.json()["results"][0]["key"], "beta");
+  EXPECT_EQ(own.json()["results"][0]["value"], true);
+  EXPECT_EQ(own.json()["results"][1]["description"], "New");
+  auto one = client().get(org_flags + "/billing.v2", admin);
+  ASSERT_EQ(one.status, 200u) << one.body;
+  EXPECT_EQ(one.json()["key"], "billing.v2");
+  EXPECT_EQ(client().get(org_flags + "/nope", admin).status, 404u);
+
+  auto effective = client().get(team_flags + "?effective=true", admin);
+  ASSERT_EQ(effective.status, 200u) << effective.body;
+  const nlohmann::json org_source{{"id", org["id"]}, {"slug", org["slug"]}};
+  const nlohmann::json team_source{{"id", team["id"]}, {"slug", team["slug"]}};
+  EXPECT_EQ(
+      effective.json()["results"],
+      (nlohmann::json::array(
+          {{{"key", "beta"}, {"value", "team-only"}, {"source", team_source}, {"inherited", false}},
+           {{"key", "billing.v2"},
+            {"value", {{"rollout", 0.5}}},
+            {"source", org_source},
+            {"inherited", true}}})));
+
+  // Bad keys and values are 400; a missing value is 400, null is a value.
+  for (const nlohmann::json& bad :
+       {nlohmann::json{{"key", "Bad Key"}, {"value", 1}}, nlohmann::json{{"key", "k"}},
+        nlohmann::json{{"value", 1}},
+        nlohmann::json{{"key", "big"}, {"value", std::string(5000, 'x')}}}) {
+    auto r = client().post(org_flags, bad, admin);
+    EXPECT_EQ(r.status, 400u) << bad.dump() << " -> " << r.body;
+    EXPECT_EQ(error_of(r), "validation_error") << bad.dump();
+  }
+  made(client().post(org_flags, {{"key", "nullable"}, {"value", nullptr}}, admin));
+
+  // A viewer may not read them; a member may read but not change them.
+  const account viewer = make_user("flag-viewer");
+  const account member = make_user("flag-member");
+  made(client().post("/v1/tenants/" + id(org) + "/members",
+                     {{"user", viewer.id}, {"roles", {"viewer"}}}, admin));
+  made(client().post("/v1/tenants/" + id(org) + "/members",
+                     {{"user", member.id}, {"roles", {"member"}}}, admin));
+  EXPECT_EQ(client().get(org_flags, viewer.token).status, 403u);
+  EXPECT_EQ(client().get(org_flags, member.token).status, 200u);
+  EXPECT_EQ(client().post(org_flags, {{"key", "x"}, {"value", 1}}, member.token).status, 403u);
+  EXPECT_EQ(client().del(org_flags + "/beta", member.token).status, 403u);
+
+  // Removing the team's own flag uncovers the inherited one.
+  auto removed = client().del(team_flags + "/beta", admin);
+  ASSERT_EQ(removed.status, 204u) << removed.body;
+  settle(removed);
+  EXPECT_EQ(client().del(team_flags + "/beta", admin).status, 404u);
+  auto uncovered = client().get(team_flags + "?effective=true", admin);
+  ASSERT_EQ(uncovered.status, 200u) << uncovered.body;
+  EXPECT_EQ(uncovered.json()["results"][0]["value"], true);
+  EXPECT_EQ(uncovered.json()["results"][0]["source"], org_source);
+
+  // A recursive delete hides them; the restore brings them back as they were.
+  auto deleted = client().del("/v1/tenants/" + id(org) + "?recursive=true", admin);
+  ASSERT_EQ(deleted.status, 204u) << deleted.body;
+  settle(deleted);
+  EXPECT_EQ(client().get(team_flags, admin).status, 404u);
+  made(client().post("/v1/tenants/" + id(org) + "/restore", nlohmann::json::object(), admin), 200);
+  auto back = client().get(org_flags, admin);
+  ASSERT_EQ(back.status, 200u) << back.body;
+  EXPECT_EQ(back.json()["results"].size(), 3u);  // beta, billing.v2, nullable
+  EXPECT_EQ(back.json()["results"][1], own.json()["results"][1]);
+}
+
 }  // namespace
 }  // namespace tenantry::testing

@@ -201,7 +201,8 @@ inline std::vector<std::vector<std::string>> dump_tenants(pqxx::connection& conn
   for (const auto& row :
        tx.exec("SELECT id::text, slug, name, description, parent_id::text, level::text, path::text,"
                " status, effective_status, is_deleted::text, deleted_at::text, deletion_id,"
-               " version::text, created_at::text, updated_at::text, metadata::text"
+               " version::text, created_at::text, updated_at::text, metadata::text,"
+               " configuration::text"
                " FROM tenants ORDER BY id")) {
     std::vector<std::string> cells;
     for (const auto& f : row) cells.push_back(f.is_null() ? "<null>" : f.as<std::string>());

@@ -109,6 +109,8 @@ TEST(TenantProjection, MergedChangesEqualOneEventAtATime) {
   script.resume(c);
   script.suspend(c2);
   script.remove(c2, "del-2", c2);
+  script.record(a, "tenant", tenant_configured{tenant_id{a}, nlohmann::json{{"theme", "dark"}}});
+  script.record(a, "tenant", tenant_configured{tenant_id{a}, nlohmann::json{{"theme", "light"}}});
   // Metadata: merged with other changes, beside a slug change, and emptied again.
   script.record(a, "tenant",
                 tenant_updated{tenant_id{a}, std::nullopt, std::nullopt, std::nullopt,
@@ -194,6 +196,60 @@ TEST(TenantProjection, MetadataIsStoredAndRestoredAsTheLogSays) {
                                         {"k\xEF\xBF\xBD"
                                          "ey",
                                          "v\xEF\xBF\xBD"}}));
+}
+
+// The configuration a restore rebuilds from the archive, and U+0000 mapped in its keys and
+// strings (jsonb holds none).
+TEST(TenantProjection, ConfigurationIsStoredAndRestored) {
+  schema_under_test schema;
+  memory_event_log log;
+  event_script script(log);
+  const auto t = script.create("Configured");
+  script.record(t, "tenant",
+                tenant_configured{tenant_id{t}, nlohmann::json{{std::string("k\0", 2),
+                                                                {{"v", std::string("x\0", 2)}}}}});
+  script.remove(t, "del-1", t);
+  script.restore(t, "del-1");
+  running_projector projector(log, schema.name());
+  projector.await(script.last_offset());
+  const auto stored = nlohmann::json::parse(
+      schema.query("SELECT configuration::text FROM tenants WHERE id = '" + t + "'")[0][0]
+          .as<std::string>());
+  EXPECT_EQ(stored, (nlohmann::json{{"k\xEF\xBF\xBD", {{"v", "x\xEF\xBF\xBD"}}}}));
+  EXPECT_FALSE(get(schema.conn(), t).is_deleted);
+}
+
+// Flags are rows of their own: a set replaces, a removal deletes, the tenant's version moves
+// with each, and a delete and restore of the tenant leave them as they were.
+TEST(TenantProjection, FeatureFlagsAreRowsThatADeleteAndRestoreLeave) {
+  schema_under_test schema;
+  memory_event_log log;
+  event_script script(log);
+  const auto t = script.create("Flagged");
+  script.record(t, "tenant", tenant_feature_flag_set{tenant_id{t}, "beta", true, "first"});
+  script.record(
+      t, "tenant",
+      tenant_feature_flag_set{tenant_id{t}, "beta", nlohmann::json{{"pct", 5}}, "second"});
+  script.record(t, "tenant", tenant_feature_flag_set{tenant_id{t}, "gone", 1, ""});
+  script.record(t, "tenant", tenant_feature_flag_removed{tenant_id{t}, "gone"});
+  script.record(t, "tenant", tenant_feature_flag_set{tenant_id{t}, "nul", nullptr, ""});
+  script.remove(t, "del-1", t);
+  script.restore(t, "del-1");
+  running_projector projector(log, schema.name());
+  projector.await(script.last_offset());
+  const auto rows = schema.query(
+      "SELECT key, value::text, description, created_at <= updated_at FROM tenant_feature_flags"
+      " WHERE tenant_id = '" +
+      t + "' ORDER BY key");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0][0].as<std::string>(), "beta");
+  EXPECT_EQ(nlohmann::json::parse(rows[0][1].as<std::string>()), (nlohmann::json{{"pct", 5}}));
+  EXPECT_EQ(rows[0][2].as<std::string>(), "second");
+  EXPECT_TRUE(rows[0][3].as<bool>());
+  EXPECT_EQ(rows[1][0].as<std::string>(), "nul");
+  EXPECT_EQ(rows[1][1].as<std::string>(), "null");
+  EXPECT_EQ(get(schema.conn(), t).version, 8);  // created, five flag events, delete, restore
+  EXPECT_FALSE(get(schema.conn(), t).is_deleted);
 }
 
 TEST(TenantProjection, MoveRewritesPathAndLevelOfTheWholeSubtree) {

@@ -69,6 +69,20 @@ TEST(TenantFold, KeepsTheMetadataEachEventLeaves) {
   EXPECT_TRUE(fold_tenant(h.events)->metadata.empty());
 }
 
+// A restore rebuilds the configuration as the last tenant_configured left it.
+TEST(TenantFold, KeepsTheLastConfiguration) {
+  history h;
+  h.then(created())
+      .then(tenant_configured{tenant_id{kId}, nlohmann::json{{"a", 1}}})
+      .then(tenant_configured{tenant_id{kId}, nlohmann::json{{"b", {{"c", true}}}}})
+      .then(tenant_deleted{tenant_id{kId}, "d", tenant_id{kId}})
+      .then(tenant_restored{tenant_id{kId}, "d"});
+  const auto s = fold_tenant(h.events);
+  EXPECT_EQ(s->configuration, (nlohmann::json{{"b", {{"c", true}}}}));
+  EXPECT_EQ(s->version, 5);
+  EXPECT_EQ(fold_tenant({h.events.front()})->configuration, nlohmann::json::object());
+}
+
 TEST(TenantFold, FollowsUpdatesMovesAndLifecycle) {
   history h;
   h.then(created())
