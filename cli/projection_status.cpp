@@ -8,7 +8,7 @@
 namespace tenantry::cli {
 namespace {
 
-const std::string kSchemaExists = "SELECT 1 FROM pg_namespace WHERE nspname = $1";
+const std::string kSchemaPresent = "SELECT 1 FROM pg_namespace WHERE nspname = $1";
 
 std::string standings_sql(pqxx::connection& conn, const std::string& schema) {
   const std::string s = conn.quote_name(schema);
@@ -26,7 +26,7 @@ result<std::vector<projector_standing>> projector_standings(const std::string& d
   try {
     pqxx::connection conn(database_url);
     pqxx::nontransaction tx(conn);
-    if (tx.exec_params(kSchemaExists, schema).empty())
+    if (tx.exec_params(kSchemaPresent, schema).empty())
       return fail(errc::not_found, "schema_not_found", "No schema " + schema + ".");
     std::vector<projector_standing> out;
     for (const auto& r : tx.exec(standings_sql(conn, schema))) {

@@ -14,8 +14,6 @@
 namespace tenantry::api::users {
 namespace {
 
-constexpr std::size_t max_password = 1024;
-
 // Answers with the user the command acted on; a no-op (nothing changed) with the user the
 // path names.
 response_renderer render_user(std::string ref, outcome kind,

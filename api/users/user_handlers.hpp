@@ -2,12 +2,16 @@
 // The handlers of /v1/users, in two files: registration and reads (user_routes.cpp, which
 // also holds the route table) and the lifecycle's changes (user_change_routes.cpp).
 
+#include <cstddef>
 #include <string>
 
 #include "api/http/request_context.hpp"
 #include "api/services.hpp"
 
 namespace tenantry::api::users {
+
+// The longest password a request may carry, in characters (hashing has a cost per byte).
+inline constexpr std::size_t max_password = 1024;
 
 // The user a path's {ref} names: "me" is the caller.
 std::string path_ref(const request_context& ctx);

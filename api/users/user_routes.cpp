@@ -41,14 +41,12 @@ asio::awaitable<result<bool>> may_see(services& s, request_context& ctx, const s
 
 namespace {
 
-constexpr std::size_t max_password = 1024;
-
 asio::awaitable<response> create(services& s, request_context& ctx) {
   auto body = parse_json_object(ctx);
   if (!body) co_return error_response(body.error());
   body_reader in(*body);
   auto email = in.text("email", true, 254);
-  auto password = in.text("password", true, max_password);
+  auto password = in.text("password", true, users::max_password);
   auto name = in.text("name", false, 200);
   auto roles = in.text_list("platform_roles", 4);
   if (auto ok = in.finish(); !ok) co_return error_response(ok.error());

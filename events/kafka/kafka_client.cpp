@@ -1,5 +1,8 @@
 #include "events/kafka/kafka_client.hpp"
 
+#include <algorithm>
+#include <cstdint>
+
 #include <librdkafka/rdkafka.h>
 #include <spdlog/spdlog.h>
 
@@ -233,6 +236,11 @@ result<stored_event> to_stored_event(RdKafka::Message& message, header_list& scr
     out.data.assign(static_cast<const char*>(message.payload()), message.len());
   out.offset = message.offset();
   return out;
+}
+
+int timeout_millis(std::chrono::steady_clock::duration d) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+  return static_cast<int>(std::clamp<std::int64_t>(ms, 0, 3'600'000));
 }
 
 }  // namespace tenantry::kafka

@@ -22,6 +22,9 @@ using settings = std::initializer_list<std::pair<const char*, std::string>>;
 // too small: a policy document may be 1 MB before JSON escaping and headers.
 inline constexpr int max_record_bytes = 8 * 1024 * 1024;
 
+// A duration as librdkafka's timeouts take it: whole milliseconds, clamped to [0, 1 h].
+int timeout_millis(std::chrono::steady_clock::duration d);
+
 // A global configuration with `brokers`, tenantry's logging callback and `extra` settings.
 result<std::unique_ptr<RdKafka::Conf>> make_conf(const std::string& brokers, settings extra);
 

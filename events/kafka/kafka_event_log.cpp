@@ -18,11 +18,6 @@ using steady = std::chrono::steady_clock;
 
 constexpr auto writer_start_limit = 30s;  // open() and recover() give up after this
 
-int millis(std::chrono::steady_clock::duration d) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
-  return static_cast<int>(std::clamp<std::int64_t>(ms, 0, 3'600'000));
-}
-
 // Offsets from delivery reports. Each message's opaque is a sequence number unique for the
 // producer's life, so a late report of an earlier (aborted) batch never lands in this one.
 class delivery_reports final : public RdKafka::DeliveryReportCb {
@@ -114,7 +109,7 @@ result<std::unique_ptr<kafka::writer>> start_writer(const kafka_config& config) 
   auto w = create_writer(config);
   if (!w) return w;
   for (;;) {
-    const int attempt_ms = std::min(millis(deadline - steady::now()), 10'000);
+    const int attempt_ms = std::min(kafka::timeout_millis(deadline - steady::now()), 10'000);
     std::unique_ptr<RdKafka::Error> err(
         (*w)->producer->init_transactions(std::max(attempt_ms, 1000)));
     if (!err) {

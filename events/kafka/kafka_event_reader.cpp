@@ -13,11 +13,6 @@ using steady = std::chrono::steady_clock;
 // A replay that receives nothing (not even the end of the log) for this long gives up.
 constexpr auto replay_idle_limit = 30s;
 
-int millis(steady::duration d) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
-  return static_cast<int>(std::clamp<std::int64_t>(ms, 0, 3'600'000));
-}
-
 // Errors a consumer reports that retrying cannot fix.
 bool is_permanent(RdKafka::ErrorCode code) {
   return code == RdKafka::ERR__FATAL || code == RdKafka::ERR__AUTO_OFFSET_RESET ||
@@ -56,7 +51,7 @@ class kafka_subscription final : public event_subscription {
     if (max == 0) return out;
     const auto deadline = steady::now() + wait;
     do {
-      take(consumer_->consume(millis(deadline - steady::now())), out);
+      take(consumer_->consume(kafka::timeout_millis(deadline - steady::now())), out);
     } while (out.empty() && !broken_ && steady::now() < deadline);
     while (!broken_ && out.size() < max) {
       if (!take(consumer_->consume(0), out)) break;
@@ -133,7 +128,7 @@ result<std::int64_t> kafka_event_log::replay(const std::function<void(const stor
           // the last event, and past any commit or abort marker after it.
           next = std::max(next, m->offset());
           spdlog::info("kafka: replayed {} events of {} in {} ms; next offset {}", count,
-                       config_.topic, millis(steady::now() - started), next);
+                       config_.topic, kafka::timeout_millis(steady::now() - started), next);
           return next;
         }
         case RdKafka::ERR__TIMED_OUT:

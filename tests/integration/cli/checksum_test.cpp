@@ -34,7 +34,8 @@ TEST_F(ProjectionsChecksum, IsEqualForTwoSchemasBuiltFromTheSameLogInOtherBatche
   for (const auto& t : first.tables) names.push_back(t.table);
   EXPECT_EQ(names, (std::vector<std::string>{"api_tokens", "events", "group_members", "groups",
                                              "invitations", "memberships", "permission_grants",
-                                             "role_assignments", "roles", "tenants", "users"}));
+                                             "role_assignments", "roles", "tenant_feature_flags",
+                                             "tenants", "users"}));
   const auto events = static_cast<std::int64_t>(source_.events().size());
   EXPECT_EQ(line(first, "events").rows, events);
   EXPECT_EQ(line(first, "tenants").rows, 12);

@@ -124,8 +124,8 @@ TEST_F(ProjectionsRebuild, OfAnEmptyLogGivesEmptyReadModels) {
   ASSERT_TRUE(outcome) << outcome.error().message;
   EXPECT_EQ(outcome->plan.events, 0);
   // api_tokens, events, the access tables, the groups and grants tables, invitations,
-  // tenants, users
-  ASSERT_EQ(outcome->checksum.tables.size(), 11u);
+  // tenant_feature_flags, tenants, users
+  ASSERT_EQ(outcome->checksum.tables.size(), 12u);
   for (const auto& t : outcome->checksum.tables) EXPECT_EQ(t.rows, 0) << t.table;
 }
 

@@ -10,6 +10,9 @@
 
 namespace tenantry::testing {
 
+// A time well after every test's decide_context.now (about 3.6 years later).
+inline const timestamp later{std::chrono::milliseconds{1'800'000'000'000}};
+
 class aggregate_test : public ::testing::Test {
  protected:
   write_model model;

@@ -8,8 +8,6 @@ namespace {
 using Access = aggregate_test;
 using Policy = ::testing::Test;
 
-const timestamp later{std::chrono::milliseconds{1'800'000'000'000}};
-
 std::vector<std::string> ids_of(std::initializer_list<const char*> ids) {
   return {ids.begin(), ids.end()};
 }

@@ -1,8 +1,8 @@
 // API tokens: the rules that issue and revoke them, and how the writer judges what a token
 // may do (its creator's current roles, limited to the token's tenant subtree and scopes).
 
-#include "unit/commands/aggregate_fixture.hpp"
 #include "commands/object_kinds.hpp"
+#include "unit/commands/aggregate_fixture.hpp"
 
 namespace tenantry::testing {
 namespace {

@@ -6,8 +6,6 @@ namespace {
 using RegisterUser = aggregate_test;
 using RefreshSession = aggregate_test;
 
-const timestamp later{std::chrono::milliseconds{1'800'000'000'000}};
-
 TEST_F(RegisterUser, NormalizesEmailAndRejectsDuplicates) {
   auto events = accept(register_user{"Ada@Example.COM", "Ada", "hash", {"super_admin"}});
   EXPECT_EQ(std::get<user_registered>(events.at(0)).email, "ada@example.com");

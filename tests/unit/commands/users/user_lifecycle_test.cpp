@@ -7,8 +7,6 @@
 namespace tenantry::testing {
 namespace {
 
-const timestamp later{std::chrono::milliseconds{1'800'000'000'000}};
-
 class UserLifecycle : public aggregate_test {
  protected:
   std::string ann, bob;

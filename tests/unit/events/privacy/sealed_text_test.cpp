@@ -6,33 +6,33 @@
 namespace tenantry {
 namespace {
 
-constexpr std::string_view ann = "01936b2e-5c4a-7d3e-9f10-2b3c4d5e6f70";
+constexpr std::string_view ann_id = "01936b2e-5c4a-7d3e-9f10-2b3c4d5e6f70";
 constexpr std::string_view bob = "01936b2e-5c4a-7d3e-9f10-2b3c4d5e6f71";
 
 TEST(SealedText, OpensWithItsKeySubjectAndFieldOnly) {
   const data_key key = data_key::generate();
-  const std::string sealed = seal(key, ann, "email", "ann@example.com");
+  const std::string sealed = seal(key, ann_id, "email", "ann@example.com");
   EXPECT_TRUE(is_sealed(sealed));
   EXPECT_EQ(sealed.find("ann@example.com"), std::string::npos);
-  EXPECT_EQ(open_sealed(key, ann, "email", sealed), "ann@example.com");
-  EXPECT_FALSE(open_sealed(data_key::generate(), ann, "email", sealed));  // another key
-  EXPECT_FALSE(open_sealed(key, bob, "email", sealed));                   // another person
-  EXPECT_FALSE(open_sealed(key, ann, "name", sealed));                    // another field
+  EXPECT_EQ(open_sealed(key, ann_id, "email", sealed), "ann@example.com");
+  EXPECT_FALSE(open_sealed(data_key::generate(), ann_id, "email", sealed));  // another key
+  EXPECT_FALSE(open_sealed(key, bob, "email", sealed));                      // another person
+  EXPECT_FALSE(open_sealed(key, ann_id, "name", sealed));                    // another field
 }
 
 TEST(SealedText, AnAlteredOrMalformedValueDoesNotOpen) {
   const data_key key = data_key::generate();
-  std::string sealed = seal(key, ann, "name", "Ann");
+  std::string sealed = seal(key, ann_id, "name", "Ann");
   sealed[sealed.size() - 3] = sealed[sealed.size() - 3] == 'A' ? 'B' : 'A';
-  EXPECT_FALSE(open_sealed(key, ann, "name", sealed));
+  EXPECT_FALSE(open_sealed(key, ann_id, "name", sealed));
   for (const char* bad : {"", "pd1.", "pd1.!!!", "pd1.AAAA", "Ann", "pd2.AAAAAAAAAAAAAAAA"})
-    EXPECT_FALSE(open_sealed(key, ann, "name", bad)) << bad;
+    EXPECT_FALSE(open_sealed(key, ann_id, "name", bad)) << bad;
 }
 
 TEST(SealedText, SealingTheSameTextTwiceGivesTwoValues) {
   const data_key key = data_key::generate();
-  EXPECT_NE(seal(key, ann, "name", "Ann"), seal(key, ann, "name", "Ann"));  // random nonces
-  EXPECT_EQ(open_sealed(key, ann, "name", seal(key, ann, "name", "")), "");
+  EXPECT_NE(seal(key, ann_id, "name", "Ann"), seal(key, ann_id, "name", "Ann"));  // random nonces
+  EXPECT_EQ(open_sealed(key, ann_id, "name", seal(key, ann_id, "name", "")), "");
 }
 
 TEST(DataKey, WrappedForOnePersonUnwrapsForThemWithTheSameKekOnly) {
@@ -41,11 +41,11 @@ TEST(DataKey, WrappedForOnePersonUnwrapsForThemWithTheSameKekOnly) {
   auto other = key_encryption_key::from_base64("ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=");
   ASSERT_TRUE(other);
   const data_key key = data_key::generate();
-  const std::string wrapped = kek->wrap(key, ann);
-  EXPECT_EQ(kek->unwrap(wrapped, ann), key);
+  const std::string wrapped = kek->wrap(key, ann_id);
+  EXPECT_EQ(kek->unwrap(wrapped, ann_id), key);
   EXPECT_FALSE(kek->unwrap(wrapped, bob));
-  EXPECT_FALSE(other->unwrap(wrapped, ann));
-  EXPECT_FALSE(kek->unwrap(wrapped.substr(1), ann));
+  EXPECT_FALSE(other->unwrap(wrapped, ann_id));
+  EXPECT_FALSE(kek->unwrap(wrapped.substr(1), ann_id));
 }
 
 TEST(DataKey, TheKekFileHoldsExactly32BytesInBase64) {
